@@ -1,0 +1,45 @@
+# socialaudit: `make demo` and `make test` work on a fresh machine with Python 3.11+.
+# The environment is built from pyproject.toml + uv.lock only (uv is bootstrapped into .tools).
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: venv test lint format check-migrations clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	@touch $@
+
+venv: $(VENV)/.synced
+
+test: venv
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Models and migrations agree (on a scratch SQLite database at head).
+check-migrations: venv
+	@tmp=$$(mktemp -d) && \
+	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head && \
+	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
+	status=$$?; rm -rf $$tmp; exit $$status
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""Alembic environment: one metadata (SQLModel's), batch mode for SQLite.
+
+The engine comes from the caller (`socialaudit.db.upgrade` passes it in `attributes`) or,
+for the `alembic` command line, from socialaudit's settings.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+import socialaudit.models  # noqa: F401  (registers every table on the metadata)
+from alembic import context
+from socialaudit.models import UTCDateTime
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Write our UTC type as the plain timestamp it is stored as."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _engine() -> sa.Engine:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine
+    from socialaudit.config import load_settings
+    from socialaudit.db import make_engine
+
+    return make_engine(load_settings().database.sqlalchemy_url)
+
+
+def run_migrations_offline() -> None:
+    from socialaudit.config import load_settings
+
+    context.configure(
+        url=load_settings().database.sqlalchemy_url,
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            render_item=render_item,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,94 @@
+"""`socialaudit accounts ...`: which platform accounts belong to which registered person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlmodel import select
+
+from socialaudit.cli import get_app
+from socialaudit.db import session_scope
+from socialaudit.models import Account, Person, Platform
+from socialaudit.registry import add_account, find_account, find_person
+
+app = typer.Typer(help="Register the accounts that are collected.", no_args_is_help=True)
+console = Console(soft_wrap=True)
+
+PlatformOption = Annotated[
+    Platform, typer.Option("--platform", "-p", help="x, bluesky or mastodon.", case_sensitive=False)
+]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    person: Annotated[str, typer.Argument(help="The registered person's name or e-mail.")],
+    platform: PlatformOption,
+    handle: Annotated[
+        str, typer.Option("--handle", help="@user, user.bsky.social or user@instance.")
+    ],
+    platform_id: Annotated[
+        str | None,
+        typer.Option("--id", help="The stable platform id, if known (else resolved on collect)."),
+    ] = None,
+) -> None:
+    """Register an account of a person. Adding the same account again changes nothing."""
+    with session_scope(get_app(ctx).engine) as session:
+        owner = find_person(session, person)
+        account, changed = add_account(session, owner, platform.value, handle, platform_id)
+    verb = "registered" if changed else "unchanged:"
+    console.print(f"{verb} {platform.value} account {account.handle} for {owner.name}")
+
+
+@app.command("list")
+def list_accounts(
+    ctx: typer.Context,
+    person: Annotated[str | None, typer.Option(help="Only this person's accounts.")] = None,
+    platform: Annotated[
+        Platform | None, typer.Option("--platform", "-p", case_sensitive=False)
+    ] = None,
+) -> None:
+    """List registered accounts with their status and last collection."""
+    with session_scope(get_app(ctx).engine) as session:
+        query = select(Account, Person).join(Person).order_by(Person.name, Account.platform)
+        if person:
+            query = query.where(Account.person_id == find_person(session, person).id)
+        if platform:
+            query = query.where(Account.platform == platform.value)
+        rows = session.exec(query).all()
+    table = Table(title=f"{len(rows)} accounts")
+    for column in ("person", "platform", "handle", "platform id", "status", "last collected"):
+        table.add_column(column)
+    for account, owner in rows:
+        status = account.status if account.active else f"{account.status} (removed)"
+        collected = (
+            account.last_collected_at.strftime("%Y-%m-%d %H:%M")
+            if account.last_collected_at
+            else "never"
+        )
+        table.add_row(
+            owner.name,
+            account.platform,
+            account.handle,
+            account.platform_id or "",
+            status,
+            collected,
+        )
+    console.print(table)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    platform: PlatformOption,
+    handle: Annotated[str, typer.Option("--handle")],
+) -> None:
+    """Stop collecting an account. What was collected stays until retention or `forget`."""
+    with session_scope(get_app(ctx).engine) as session:
+        account = find_account(session, platform.value, handle)
+        account.active = False
+        session.add(account)
+    console.print(f"removed {platform.value} account {account.handle}")

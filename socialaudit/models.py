@@ -1,0 +1,302 @@
+"""The store: every table, from one SQLModel metadata that Alembic migrates.
+
+Identity follows DESIGN.md: an account is its platform id, never its handle; a post is
+(platform, platform id). Enumerations are stored as plain strings so that adding a value never
+needs a database enum migration; the Python enums below are the allowed values.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import JSON, Column, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on both backends.
+
+    PostgreSQL keeps `timestamptz`; SQLite has no zone, so values are stored as naive UTC and
+    given their zone back on the way out. Comparing an aware and a naive datetime is a bug we
+    want impossible.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def ts(*, nullable: bool = True, index: bool = False, default: Any = None) -> Any:
+    """A UTC timestamp column."""
+    kwargs: dict[str, Any] = {"sa_type": UTCDateTime, "nullable": nullable, "index": index}
+    if default is not None:
+        kwargs["default_factory"] = default
+    else:
+        kwargs["default"] = None
+    return Field(**kwargs)
+
+
+def json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    """A foreign key that the database also cascades; `forget` does not rely on it."""
+    return Field(
+        default=None,
+        sa_column=Column(
+            sa.Integer,
+            sa.ForeignKey(target, ondelete="CASCADE"),
+            nullable=nullable,
+            index=index,
+        ),
+    )
+
+
+class Platform(StrEnum):
+    X = "x"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
+
+
+class Role(StrEnum):
+    SPOKESPERSON = "spokesperson"
+    STAFF = "staff"
+
+
+class AccountStatus(StrEnum):
+    PENDING = "pending"  # registered, not yet resolved to a platform id
+    OK = "ok"
+    PROTECTED = "protected"
+    SUSPENDED = "suspended"
+    DEACTIVATED = "deactivated"
+    NOT_FOUND = "not-found"
+    ERROR = "error"
+
+
+class PostKind(StrEnum):
+    ORIGINAL = "original"
+    REPLY = "reply"
+    REPOST = "repost"
+    QUOTE = "quote"
+
+
+class DeletionCause(StrEnum):
+    """Why a post can no longer be seen. Only DELETED is the person's deletion."""
+
+    DELETED = "deleted"
+    ACCOUNT_PROTECTED = "account-protected"
+    ACCOUNT_SUSPENDED = "account-suspended"
+    ACCOUNT_DEACTIVATED = "account-deactivated"
+    ACCOUNT_NOT_FOUND = "account-not-found"
+    ORIGINAL_DELETED = "original-deleted"
+    UNKNOWN_ERROR = "unknown-error"
+
+
+class Severity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    REVIEW = "review"
+    INFO = "info"
+
+
+SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.REVIEW: 1, Severity.INFO: 0}
+
+
+class SubjectType(StrEnum):
+    POST = "post"
+    PROFILE = "profile"
+    THREAD = "thread"
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    FALSE_POSITIVE = "false-positive"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Person(SQLModel, table=True):
+    """Someone the organisation registered for auditing. Nobody else is ever collected."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True, index=True)
+    email: str | None = Field(default=None, max_length=320)
+    team: str | None = Field(default=None, max_length=200)
+    role: str = Field(default=Role.SPOKESPERSON, max_length=20)
+    active: bool = True  # removed people keep their history until retention or `forget`
+    nudges: bool = True
+    timezone: str = Field(default="UTC", max_length=64)
+    language: str = Field(default="en", max_length=16)
+    created_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class Account(SQLModel, table=True):
+    """One registered account on one platform, known by its stable platform id once resolved."""
+
+    __table_args__ = (sa.UniqueConstraint("platform", "platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = fk("person.id")
+    platform: str = Field(max_length=16, index=True)
+    platform_id: str | None = Field(default=None, max_length=128)
+    handle: str = Field(max_length=320)
+    instance: str | None = Field(default=None, max_length=255)
+    active: bool = True
+    status: str = Field(default=AccountStatus.PENDING, max_length=20)
+    status_detail: str | None = None
+    status_changed_at: datetime | None = ts()
+    # Resume points: the newest post id seen, the platform's cursor, and the post count that
+    # the last round ended with (the cheap trigger for paging and deletion sweeps).
+    since_id: str | None = Field(default=None, max_length=128)
+    cursor: str | None = None
+    last_post_count: int | None = None
+    last_collected_at: datetime | None = ts()
+    created_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class HandleChange(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = fk("account.id")
+    old_handle: str = Field(max_length=320)
+    new_handle: str = Field(max_length=320)
+    seen_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class ProfileSnapshot(SQLModel, table=True):
+    """How a profile read at one moment; a new row only when something in it changed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = fk("account.id")
+    handle: str = Field(max_length=320)
+    display_name: str | None = None
+    bio: str | None = None
+    url: str | None = None
+    fields: list[dict[str, Any]] = json_list()
+    post_count: int | None = None
+    content_hash: str = Field(max_length=64)
+    seen_at: datetime = ts(nullable=False, default=utcnow, index=True)
+    checked_at: datetime | None = ts()
+
+
+class Post(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("platform", "platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = fk("account.id")
+    platform: str = Field(max_length=16)
+    platform_id: str = Field(max_length=255)
+    url: str | None = None
+    created_at: datetime = ts(nullable=False, index=True)
+    text: str = ""
+    lang: str | None = Field(default=None, max_length=16)
+    kind: str = Field(default=PostKind.ORIGINAL, max_length=16)
+    reply_to_id: str | None = Field(default=None, max_length=255)
+    reply_to_account_id: str | None = Field(default=None, max_length=128)
+    reply_root_id: str | None = Field(default=None, max_length=255)
+    quote_of_id: str | None = Field(default=None, max_length=255)
+    repost_of_id: str | None = Field(default=None, max_length=255)
+    repost_of_account_id: str | None = Field(default=None, max_length=128)
+    conversation_id: str | None = Field(default=None, max_length=255, index=True)
+    links: list[str] = json_list()
+    mentions: list[str] = json_list()
+    hashtags: list[str] = json_list()
+    media: list[dict[str, Any]] = json_list()
+    version_key: str | None = Field(default=None, max_length=255)
+    edited: bool = False
+    first_seen_at: datetime = ts(nullable=False, default=utcnow)
+    last_seen_at: datetime = ts(nullable=False, default=utcnow)
+    deleted_at: datetime | None = ts(index=True)
+    deletion_cause: str | None = Field(default=None, max_length=32)
+    checked_at: datetime | None = ts(index=True)
+
+
+class PostVersion(SQLModel, table=True):
+    """Each text a post has had: the original first, then every edit or in-place rewrite."""
+
+    __table_args__ = (sa.UniqueConstraint("post_id", "version_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = fk("post.id")
+    version_key: str = Field(max_length=255)
+    position: int = 0
+    text: str = ""
+    created_at: datetime | None = ts()
+    seen_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class Finding(SQLModel, table=True):
+    """One rule firing on one subject; the fingerprint makes re-checking idempotent."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    fingerprint: str = Field(max_length=64, unique=True)
+    rule_code: str = Field(max_length=8, index=True)
+    rule_name: str = Field(max_length=64)
+    severity: str = Field(max_length=8)
+    confidence: str = Field(default="medium", max_length=8)
+    subject_type: str = Field(max_length=8)
+    person_id: int = fk("person.id")
+    account_id: int | None = fk("account.id", nullable=True)
+    post_id: int | None = fk("post.id", nullable=True)
+    snapshot_id: int | None = fk("profilesnapshot.id", nullable=True)
+    message: str = ""
+    evidence: list[dict[str, Any]] = json_list()
+    week: str = Field(max_length=8, index=True)
+    created_at: datetime = ts(nullable=False, default=utcnow)
+    review_status: str = Field(default=ReviewStatus.OPEN, max_length=16, index=True)
+    reviewed_by: str | None = Field(default=None, max_length=200)
+    review_note: str | None = None
+    reviewed_at: datetime | None = ts()
+
+
+class Nudge(SQLModel, table=True):
+    """A weekly e-mail that the SMTP server accepted; at most one per person and week."""
+
+    __table_args__ = (sa.UniqueConstraint("person_id", "week"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = fk("person.id")
+    week: str = Field(max_length=8)
+    sent_at: datetime = ts(nullable=False, default=utcnow)
+    message_id: str = Field(max_length=255)
+    finding_ids: list[int] = json_list()
+
+
+class CollectionRun(SQLModel, table=True):
+    """One collection round on one platform, with what it cost and what it found."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16, index=True)
+    started_at: datetime = ts(nullable=False, default=utcnow)
+    finished_at: datetime | None = ts()
+    status: str = Field(default="running", max_length=16)
+    accounts: int = 0
+    api_calls: int = 0
+    new_posts: int = 0
+    updated_posts: int = 0
+    deleted_posts: int = 0
+    rate_limited: int = 0
+    errors: list[dict[str, Any]] = json_list()

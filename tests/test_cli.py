@@ -1,0 +1,156 @@
+"""The CLI as a user drives it: people, accounts, forget, db; help and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, func, select
+from typer.testing import CliRunner
+
+from socialaudit.cli import app
+from socialaudit.db import make_engine
+from socialaudit.models import Account, Person
+from tests.factories import make_person_with_posts
+from tests.test_registry import CSV
+
+
+def run(runner: CliRunner, *args: str, code: int = 0) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, (result.output, result.exception)
+    return result.output
+
+
+def test_people_and_accounts_flow(runner: CliRunner, cli_env: dict, tmp_path: Path) -> None:
+    assert "registered Ana Lima" in run(
+        runner, "people", "add", "Ana Lima", "--email", "ana@example.org", "--team", "Press"
+    )
+    assert "unchanged: Ana Lima" in run(
+        runner, "people", "add", "Ana Lima", "--email", "ana@example.org", "--team", "Press"
+    )
+    assert "updated Ana Lima" in run(
+        runner, "people", "add", "Ana Lima", "--email", "ana@example.org", "--team", "Research"
+    )
+    out = run(
+        runner,
+        "accounts",
+        "add",
+        "ana lima",
+        "--platform",
+        "mastodon",
+        "--handle",
+        "@ana@social.example",
+    )
+    assert "registered mastodon account ana@social.example for Ana Lima" in out
+    run(
+        runner,
+        "accounts",
+        "add",
+        "Ana Lima",
+        "-p",
+        "bluesky",
+        "--handle",
+        "ana.bsky.social",
+        "--id",
+        "did:plc:ana",
+    )
+    listing = run(runner, "accounts", "list")
+    assert "2 accounts" in listing and "did:plc:ana" in listing and "pending" in listing
+    people = run(runner, "people", "list")
+    assert "1 people" in people and "Research" in people
+    run(runner, "accounts", "remove", "-p", "bluesky", "--handle", "ana.bsky.social")
+    assert "(removed)" in run(runner, "accounts", "list", "--platform", "bluesky")
+    out = run(runner, "people", "remove", "Ana Lima")
+    assert "1 accounts no longer collected" in out
+    assert "0 people" in run(runner, "people", "list")
+    assert "Ana Lima (removed)" in run(runner, "people", "list", "--all")
+
+
+def test_import_twice_changes_nothing(runner: CliRunner, cli_env: dict, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text(CSV, encoding="utf-8")
+    assert "3 created, 0 updated, 0 unchanged, 5 accounts added" in run(
+        runner, "people", "import", str(path)
+    )
+    assert "0 created, 0 updated, 3 unchanged, 0 accounts added" in run(
+        runner, "people", "import", str(path)
+    )
+
+
+def test_bad_csv_exit_code_two(runner: CliRunner, cli_env: dict, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("name,email\nAna,nope\n", encoding="utf-8")
+    result = runner.invoke(app, ["people", "import", str(path)])
+    assert result.exit_code == 2
+    assert "socialaudit: error: CSV line 2: email" in result.stderr
+    result = runner.invoke(app, ["people", "import", str(tmp_path / "absent.csv")])
+    assert result.exit_code == 2 and "CSV file not found" in result.stderr
+
+
+def test_unknown_person_exit_code_two(runner: CliRunner, cli_env: dict) -> None:
+    result = runner.invoke(app, ["accounts", "add", "Nobody", "-p", "x", "--handle", "nobody"])
+    assert result.exit_code == 2
+    assert "no registered person called 'Nobody'" in result.stderr
+
+
+def test_forget_from_the_cli(runner: CliRunner, cli_env: dict, db_url: str) -> None:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        make_person_with_posts(session, "Ana Lima", posts=2)
+        make_person_with_posts(session, "Ben Okafor", posts=1)
+        session.commit()
+    result = runner.invoke(app, ["forget", "Ana Lima"], input="n\n")
+    assert result.exit_code != 0  # declined: nothing erased
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 2
+    out = run(runner, "forget", "ana@example.org", "--yes")
+    assert "post" in out and "finding" in out
+    with Session(engine) as session:
+        names = session.exec(select(Person.name)).all()
+        assert names == ["Ben Okafor"]
+        ben_id = session.exec(select(Person.id)).one()
+        for table in SQLModel.metadata.sorted_tables:
+            if "person_id" in table.c:
+                other = session.execute(
+                    sa.select(func.count()).select_from(table).where(table.c.person_id != ben_id)
+                ).scalar_one()
+                assert other == 0, table.name
+        assert len(session.exec(select(Account)).all()) == 1
+    engine.dispose()
+
+
+def test_db_commands(runner: CliRunner, cli_env: dict) -> None:
+    assert "at revision 0001, newest 0001" in run(runner, "db", "current")
+    assert "at revision None" in run(runner, "db", "downgrade", "base")
+    assert "at revision 0001" in run(runner, "db", "upgrade")
+
+
+def test_database_password_never_printed(
+    runner: CliRunner, cli_env: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "SOCIALAUDIT_DATABASE_URL", "postgresql://audit:hunter22@127.0.0.1:1/nowhere"
+    )
+    result = runner.invoke(app, ["db", "current"])
+    assert result.exit_code != 0
+    assert "hunter22" not in result.output
+    assert "hunter22" not in str(result.exception or "")
+
+
+def _commands(group, path=()):
+    yield path
+    for name, command in getattr(group, "commands", {}).items():
+        yield from _commands(command, (*path, name))
+
+
+def test_help_on_every_command(runner: CliRunner) -> None:
+    from typer.main import get_command
+
+    root = get_command(app)
+    paths = list(_commands(root))
+    assert ("people", "import") in paths and ("forget",) in paths
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+        assert "Usage:" in result.output
