@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from typer.core import TyperGroup
 
 from socialaudit import logs
@@ -66,6 +67,11 @@ def _root(
     state: dict[str, Any] = {"config": config, "app": None}
     ctx.obj = state
     ctx.call_on_close(lambda: state["app"].close() if state["app"] else None)
+
+
+def console() -> Console:
+    """A console for this command's output, sized from the terminal (or $COLUMNS) now."""
+    return Console(soft_wrap=True)
 
 
 def get_app(ctx: typer.Context) -> AppContext:

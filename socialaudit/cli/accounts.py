@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import select
 
-from socialaudit.cli import get_app
+from socialaudit.cli import console, get_app
 from socialaudit.db import session_scope
 from socialaudit.models import Account, Person, Platform
 from socialaudit.registry import add_account, find_account, find_person
 
 app = typer.Typer(help="Register the accounts that are collected.", no_args_is_help=True)
-console = Console(soft_wrap=True)
 
 PlatformOption = Annotated[
     Platform, typer.Option("--platform", "-p", help="x, bluesky or mastodon.", case_sensitive=False)
@@ -40,7 +38,7 @@ def add(
         owner = find_person(session, person)
         account, changed = add_account(session, owner, platform.value, handle, platform_id)
     verb = "registered" if changed else "unchanged:"
-    console.print(f"{verb} {platform.value} account {account.handle} for {owner.name}")
+    console().print(f"{verb} {platform.value} account {account.handle} for {owner.name}")
 
 
 @app.command("list")
@@ -77,7 +75,7 @@ def list_accounts(
             status,
             collected,
         )
-    console.print(table)
+    console().print(table)
 
 
 @app.command("remove")
@@ -91,4 +89,4 @@ def remove(
         account = find_account(session, platform.value, handle)
         account.active = False
         session.add(account)
-    console.print(f"removed {platform.value} account {account.handle}")
+    console().print(f"removed {platform.value} account {account.handle}")

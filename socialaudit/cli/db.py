@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from socialaudit import db as store
-from socialaudit.cli import get_app
+from socialaudit.cli import console, get_app
 
 app = typer.Typer(
     help="Database schema: upgrade, downgrade, show the revision.", no_args_is_help=True
 )
-console = Console(soft_wrap=True)
 
 
 def _engine(ctx: typer.Context):
@@ -29,7 +27,7 @@ def upgrade(
     """Apply migrations up to REVISION (default: the newest)."""
     engine, url = _engine(ctx)
     store.upgrade(engine, revision)
-    console.print(f"{url}: at revision {store.current_revision(engine)}")
+    console().print(f"{url}: at revision {store.current_revision(engine)}")
     engine.dispose()
 
 
@@ -41,7 +39,7 @@ def downgrade(
     """Revert migrations down to REVISION."""
     engine, url = _engine(ctx)
     store.downgrade(engine, revision)
-    console.print(f"{url}: at revision {store.current_revision(engine)}")
+    console().print(f"{url}: at revision {store.current_revision(engine)}")
     engine.dispose()
 
 
@@ -49,7 +47,7 @@ def downgrade(
 def current(ctx: typer.Context) -> None:
     """Show the database's revision and the newest one available."""
     engine, url = _engine(ctx)
-    console.print(
+    console().print(
         f"{url}: at revision {store.current_revision(engine)}, newest {store.head_revision(engine)}"
     )
     engine.dispose()

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlmodel import func, select
 
-from socialaudit.cli import get_app
+from socialaudit.cli import console, get_app
 from socialaudit.db import session_scope
 from socialaudit.errors import UsageError
 from socialaudit.models import Account, Person
@@ -23,7 +22,6 @@ from socialaudit.registry import (
 )
 
 app = typer.Typer(help="Register the people whose accounts are audited.", no_args_is_help=True)
-console = Console(soft_wrap=True)
 
 
 @app.command("add")
@@ -47,7 +45,7 @@ def add(
         person.active = True
         session.add(person)
     verb = "registered" if existed is None else "updated" if changed else "unchanged:"
-    console.print(f"{verb} {person.name}")
+    console().print(f"{verb} {person.name}")
 
 
 @app.command("list")
@@ -80,7 +78,7 @@ def list_people(
             person.timezone,
             str(accounts),
         )
-    console.print(table)
+    console().print(table)
 
 
 @app.command("import")
@@ -93,7 +91,7 @@ def import_csv(
         raise UsageError(f"CSV file not found: {file}")
     with session_scope(get_app(ctx).engine) as session:
         result = import_people_csv(session, file)
-    console.print(
+    console().print(
         f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
         f"{result.accounts_added} accounts added"
     )
@@ -115,7 +113,7 @@ def remove(
         for account in accounts:
             account.active = False
             session.add(account)
-    console.print(
+    console().print(
         f"removed {person.name}: {len(accounts)} accounts no longer collected; "
         "use 'socialaudit forget' to erase their data"
     )
@@ -140,4 +138,4 @@ def forget(
     table.add_column("rows", justify="right")
     for table_name, count in erased.items():
         table.add_row(table_name, str(count))
-    console.print(table)
+    console().print(table)
