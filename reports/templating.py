@@ -1,0 +1,37 @@
+"""One Jinja2 environment for every template (report, dashboard, nudges, web pages).
+
+Autoescaping is on for every template, whatever its file name: posts, bios, names and URLs
+are untrusted text. `StrictUndefined` turns a misspelt variable into an error instead of an
+empty string in a report someone relies on.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+SAFE_URL_SCHEMES = ("http", "https", "mailto")
+
+
+def safe_url(value: str | None) -> str:
+    """The URL if its scheme is harmless, else '#': a `javascript:` link stays inert."""
+    if not value:
+        return "#"
+    scheme = urlsplit(value.strip()).scheme.lower()
+    return value.strip() if scheme in SAFE_URL_SCHEMES else "#"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["safe_url"] = safe_url
+    return env
