@@ -234,6 +234,26 @@ class Post(SQLModel, table=True):
     checked_at: datetime | None = ts(index=True)
 
 
+class ReferencedPost(SQLModel, table=True):
+    """Someone else's post that a registered person replied to, quoted or reposted.
+
+    Kept only as context for the thread rules (a hasty reply to a hostile message, a repost
+    of a party account): the minimum needed, keyed like a post, purged with retention.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("platform", "platform_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=16)
+    platform_id: str = Field(max_length=255)
+    author_id: str | None = Field(default=None, max_length=128)
+    author_handle: str | None = Field(default=None, max_length=320)
+    url: str | None = None
+    text: str = ""
+    created_at: datetime | None = ts()
+    seen_at: datetime = ts(nullable=False, default=utcnow, index=True)
+
+
 class PostVersion(SQLModel, table=True):
     """Each text a post has had: the original first, then every edit or in-place rewrite."""
 

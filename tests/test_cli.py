@@ -121,9 +121,9 @@ def test_forget_from_the_cli(runner: CliRunner, cli_env: dict, db_url: str) -> N
 
 
 def test_db_commands(runner: CliRunner, cli_env: dict) -> None:
-    assert "at revision 0001, newest 0001" in run(runner, "db", "current")
+    assert "at revision 0002, newest 0002" in run(runner, "db", "current")
     assert "at revision None" in run(runner, "db", "downgrade", "base")
-    assert "at revision 0001" in run(runner, "db", "upgrade")
+    assert "at revision 0002" in run(runner, "db", "upgrade")
 
 
 def test_database_password_never_printed(
