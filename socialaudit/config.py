@@ -211,6 +211,7 @@ class RetentionConfig(Section):
     posts_days: int = Field(default=365, ge=1)
     snapshots_days: int = Field(default=365, ge=1)
     findings_days: int = Field(default=730, ge=1)
+    runs_days: int = Field(default=180, ge=1)
     deleted_text: Literal["keep", "redact"] = "keep"
 
 

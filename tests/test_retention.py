@@ -1,0 +1,129 @@
+"""Retention is enforced: old rows go, the newest profile and findings' evidence stay."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from socialaudit.cli import app
+from socialaudit.config import RetentionConfig
+from socialaudit.db import make_engine
+from socialaudit.models import (
+    CollectionRun,
+    Finding,
+    Post,
+    PostVersion,
+    ProfileSnapshot,
+    ReferencedPost,
+)
+from socialaudit.retention import purge
+from tests.factories import make_person_with_posts
+
+NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
+
+
+def _age(session: Session, days: int) -> None:
+    """Make every row `days` old."""
+    then = NOW - timedelta(days=days)
+    for post in session.exec(select(Post)).all():
+        post.created_at = then
+        session.add(post)
+    for snap in session.exec(select(ProfileSnapshot)).all():
+        snap.seen_at = then
+        session.add(snap)
+    for finding in session.exec(select(Finding)).all():
+        finding.created_at = then
+        session.add(finding)
+
+
+def _count(session: Session, model: type) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _seed(engine: Engine, days_old: int) -> None:
+    with Session(engine) as session:
+        _, account, _ = make_person_with_posts(session, "Ana Lima", posts=3)
+        session.add(
+            ProfileSnapshot(
+                account_id=account.id, handle="ana", bio="new bio", content_hash="ana-2"
+            )
+        )
+        session.add(
+            ReferencedPost(
+                platform="x",
+                platform_id="other-1",
+                text="hostile?",
+                seen_at=NOW - timedelta(days=days_old),
+            )
+        )
+        session.add(
+            CollectionRun(
+                platform="x",
+                started_at=NOW - timedelta(days=days_old),
+                finished_at=NOW - timedelta(days=days_old),
+            )
+        )
+        session.flush()
+        _age(session, days_old)
+        session.commit()
+
+
+def test_nothing_young_is_purged(engine: Engine) -> None:
+    _seed(engine, days_old=10)
+    result = purge(engine, RetentionConfig(), now=NOW)
+    assert result.total == 0
+    with Session(engine) as session:
+        assert _count(session, Post) == 3 and _count(session, Finding) == 4
+
+
+def test_old_posts_go_and_findings_keep_their_evidence(engine: Engine) -> None:
+    _seed(engine, days_old=400)  # past posts (365) and runs (180), not findings (730)
+    with Session(engine) as session:
+        evidence_before = sorted(f.fingerprint for f in session.exec(select(Finding)).all())
+    preview = purge(engine, RetentionConfig(), now=NOW, dry_run=True)
+    assert preview.deleted["post"] == 3 and preview.deleted["postversion"] == 3
+    with Session(engine) as session:
+        assert _count(session, Post) == 3  # a dry run deletes nothing
+    result = purge(engine, RetentionConfig(), now=NOW)
+    assert result.deleted == {
+        "finding": 0,
+        "postversion": 3,
+        "post": 3,
+        "profilesnapshot": 1,
+        "referencedpost": 1,
+        "collectionrun": 1,
+    }
+    with Session(engine) as session:
+        assert _count(session, Post) == 0 and _count(session, PostVersion) == 0
+        findings = session.exec(select(Finding)).all()
+        assert sorted(f.fingerprint for f in findings) == evidence_before
+        assert all(f.post_id is None for f in findings if f.subject_type == "post")
+        # The newest snapshot is the current profile: always kept.
+        snapshots = session.exec(select(ProfileSnapshot)).all()
+        assert [s.bio for s in snapshots] == ["new bio"]
+    assert purge(engine, RetentionConfig(), now=NOW).total == 0  # idempotent
+
+
+def test_old_findings_go(engine: Engine) -> None:
+    _seed(engine, days_old=800)
+    result = purge(engine, RetentionConfig(), now=NOW)
+    assert result.deleted["finding"] == 4
+    with Session(engine) as session:
+        assert _count(session, Finding) == 0
+
+
+def test_purge_command(runner: CliRunner, cli_env: dict, db_url: str) -> None:
+    engine = make_engine(db_url)
+    _seed(engine, days_old=3650)
+    engine.dispose()
+    result = runner.invoke(app, ["purge", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would delete" in result.output and "post " in result.output
+    result = runner.invoke(app, ["purge"])
+    assert result.exit_code == 0
+    assert "deleted 13 rows" in result.output  # 4+3+3+1+1+1, newest snapshot kept
+    result = runner.invoke(app, ["purge"])
+    assert "deleted 0 rows" in result.output
