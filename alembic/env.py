@@ -24,6 +24,15 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     return False
 
 
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Leave alone tables that are not ours (APScheduler's job store lives in the same DB)."""
+    return not (
+        type_ == "table" and reflected and compare_to is None and name not in target_metadata.tables
+    )
+
+
 def _engine() -> sa.Engine:
     engine = config.attributes.get("engine")
     if engine is not None:
@@ -57,6 +66,7 @@ def run_migrations_online() -> None:
             render_as_batch=True,
             render_item=render_item,
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

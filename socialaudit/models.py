@@ -320,3 +320,16 @@ class CollectionRun(SQLModel, table=True):
     deleted_posts: int = 0
     rate_limited: int = 0
     errors: list[dict[str, Any]] = json_list()
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a scheduled (or CLI-started) job: when, how it ended, what it did."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job: str = Field(max_length=64, index=True)
+    started_at: datetime = ts(nullable=False, default=utcnow, index=True)
+    finished_at: datetime | None = ts()
+    status: str = Field(default="running", max_length=16)
+    host: str | None = Field(default=None, max_length=255)
+    summary: str | None = None
+    error: str | None = None

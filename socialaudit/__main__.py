@@ -1,0 +1,5 @@
+"""`python -m socialaudit` is the `socialaudit` command."""
+
+from socialaudit.cli import main
+
+main()

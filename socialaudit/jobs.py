@@ -1,0 +1,83 @@
+"""Thin jobs over the CLI's own functions, and their record in the store.
+
+A scheduled job and its CLI command run the very same function; this module only adds the
+bookkeeping (a JobRun row with status, summary and error) and the cooperative stop flag that
+SIGTERM sets, which long jobs check between accounts.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from socialaudit import logs
+from socialaudit.context import AppContext
+from socialaudit.models import JobRun
+
+log = logging.getLogger(__name__)
+
+STOP = threading.Event()
+
+
+def stop_requested() -> bool:
+    """True once the service was asked to stop: finish the current account, then return."""
+    return STOP.is_set()
+
+
+def _purge(app: AppContext) -> str:
+    from socialaudit.retention import purge
+
+    result = purge(app.engine, app.settings.retention)
+    return f"deleted {result.total} rows"
+
+
+# Job kind -> function(app, *args) -> one-line summary.
+JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
+    "purge": _purge,
+}
+
+_current: AppContext | None = None
+
+
+def set_current_app(app: AppContext | None) -> None:
+    """The service's AppContext, which jobs (stored by textual reference) run against."""
+    global _current
+    _current = app
+
+
+def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobRun:
+    """Run one job, recording it; an exception is logged and recorded, never raised."""
+    func = JOB_FUNCTIONS[kind]
+    record = JobRun(job=job_id, host=socket.gethostname())
+    with Session(app.engine, expire_on_commit=False) as session:
+        session.add(record)
+        session.commit()
+        session.refresh(record)
+    log.info("job %s started", job_id)
+    try:
+        record.summary = func(app, *args)
+        record.status = "ok"
+        log.info("job %s finished: %s", job_id, record.summary)
+    except Exception as exc:
+        record.status = "error"
+        record.error = logs.redact(f"{type(exc).__name__}: {exc}")[:2000]
+        log.exception("job %s failed", job_id)
+    if STOP.is_set() and record.status == "ok":
+        record.status = "stopped"
+    record.finished_at = datetime.now(UTC)
+    with Session(app.engine, expire_on_commit=False) as session:
+        session.add(record)
+        session.commit()
+    return record
+
+
+def run_job(job_id: str, kind: str, *args: object) -> None:
+    """The scheduler's entry point (referenced as 'socialaudit.jobs:run_job')."""
+    if _current is None:
+        raise RuntimeError("no running service: run_job is called by the scheduler only")
+    run_recorded(_current, job_id, kind, *args)

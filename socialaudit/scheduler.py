@@ -1,0 +1,197 @@
+"""`socialaudit run`: every step on its own clock, one leader among several processes.
+
+APScheduler 3.x keeps the jobs in its SQLAlchemy job store on our own database, so a
+restarted or standby process sees when each job last ran and coalesces missed runs into one.
+Jobs are planned from `[scheduler]` and `[platforms]` at every start (`replace_existing`), and
+a job no longer in the plan is removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from socialaudit import jobs
+from socialaudit.config import Settings
+from socialaudit.context import AppContext
+from socialaudit.leader import leader_lock
+
+log = logging.getLogger(__name__)
+
+JOBSTORE_TABLE = "apscheduler_jobs"
+
+
+@dataclass
+class PlannedJob:
+    id: str
+    kind: str
+    trigger: BaseTrigger
+    args: list[Any] = field(default_factory=list)
+
+
+def plan(settings: Settings) -> list[PlannedJob]:
+    """The jobs this configuration asks for (only kinds the service knows how to run)."""
+    cfg = settings.scheduler
+    tz = settings.organisation.timezone
+    planned: list[PlannedJob] = []
+    if "collect" in jobs.JOB_FUNCTIONS:
+        for name in ("x", "bluesky", "mastodon"):
+            if getattr(settings.platforms, name).enabled:
+                planned.append(
+                    PlannedJob(
+                        f"collect-{name}",
+                        "collect",
+                        IntervalTrigger(
+                            hours=cfg.collect_every_hours,
+                            jitter=cfg.collect_jitter_minutes * 60 or None,
+                            timezone=tz,
+                        ),
+                        [name],
+                    )
+                )
+    weekly = {"report": cfg.report_at, "dashboard": cfg.dashboard_at, "nudges": cfg.nudges_at}
+    for kind, at in weekly.items():
+        if kind in jobs.JOB_FUNCTIONS:
+            planned.append(
+                PlannedJob(
+                    kind,
+                    kind,
+                    CronTrigger(
+                        day_of_week=cfg.report_day, hour=at.hour, minute=at.minute, timezone=tz
+                    ),
+                )
+            )
+    planned.append(
+        PlannedJob(
+            "purge",
+            "purge",
+            CronTrigger(hour=cfg.purge_at.hour, minute=cfg.purge_at.minute, timezone=tz),
+        )
+    )
+    return planned
+
+
+def build_scheduler(settings: Settings, engine: Engine) -> BlockingScheduler:
+    scheduler = BlockingScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
+        executors={"default": ThreadPoolExecutor(max_workers=2)},
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": settings.scheduler.misfire_grace_minutes * 60,
+        },
+        timezone=settings.organisation.timezone,
+    )
+    scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+    return scheduler
+
+
+def _log_event(event: JobExecutionEvent) -> None:
+    if event.code == EVENT_JOB_MISSED:
+        log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
+    else:
+        log.error("job %s raised %s", event.job_id, type(event.exception).__name__)
+
+
+def install_plan(scheduler: BlockingScheduler, planned: list[PlannedJob]) -> None:
+    wanted = {job.id for job in planned}
+    for job in planned:
+        scheduler.add_job(
+            "socialaudit.jobs:run_job",
+            job.trigger,
+            args=[job.id, job.kind, *job.args],
+            id=job.id,
+            name=job.id,
+            replace_existing=True,
+        )
+    for existing in scheduler.get_jobs():
+        if existing.id not in wanted:
+            log.info("removing job %s: no longer in the configuration", existing.id)
+            existing.remove()
+
+
+def next_runs(engine: Engine) -> dict[str, datetime | None]:
+    """Next run time per job, read from the job store (empty before the first `run`)."""
+    from datetime import UTC
+
+    if JOBSTORE_TABLE not in sa.inspect(engine).get_table_names():
+        return {}
+    with engine.connect() as conn:
+        query = f"SELECT id, next_run_time FROM {JOBSTORE_TABLE}"  # noqa: S608 - a constant
+        rows = conn.execute(sa.text(query)).all()
+    return {
+        row[0]: datetime.fromtimestamp(row[1], UTC) if row[1] is not None else None for row in rows
+    }
+
+
+class Service:
+    """Wait to lead, then run the scheduler until stopped or leadership is lost."""
+
+    def __init__(
+        self, app: AppContext, poll_seconds: float = 5.0, heartbeat_seconds: float = 10.0
+    ) -> None:
+        self.app = app
+        self.poll_seconds = poll_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.stopping = threading.Event()
+        self.scheduler: BlockingScheduler | None = None
+
+    def request_stop(self, *_: object) -> None:
+        log.info("stop requested: finishing the current account of any running job")
+        self.stopping.set()
+        jobs.STOP.set()
+        if self.scheduler is not None and self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.request_stop)
+        signal.signal(signal.SIGINT, self.request_stop)
+
+    def run(self) -> None:
+        engine = self.app.engine
+        lock = leader_lock(engine)
+        announced = False
+        while not self.stopping.is_set():
+            if lock.try_acquire():
+                break
+            if not announced:
+                log.info("another process leads; waiting as a hot standby")
+                announced = True
+            self.stopping.wait(self.poll_seconds)
+        if self.stopping.is_set():
+            lock.release()
+            return
+        log.info("leading: starting the scheduler")
+        jobs.set_current_app(self.app)
+        self.scheduler = build_scheduler(self.app.settings, engine)
+        install_plan(self.scheduler, plan(self.app.settings))
+        heartbeat = threading.Thread(target=self._watch, args=(lock,), daemon=True)
+        heartbeat.start()
+        try:
+            self.scheduler.start()
+        finally:
+            jobs.set_current_app(None)
+            lock.release()
+            log.info("scheduler stopped")
+
+    def _watch(self, lock: Any) -> None:
+        """Stop leading at once if the lock is lost (e.g. the database connection dropped)."""
+        while not self.stopping.wait(self.heartbeat_seconds):
+            if not lock.held():
+                log.error("leadership lost: stopping the scheduler")
+                self.request_stop()
+                return
