@@ -333,3 +333,26 @@ class JobRun(SQLModel, table=True):
     host: str | None = Field(default=None, max_length=255)
     summary: str | None = None
     error: str | None = None
+
+
+class PostOutcome(SQLModel, table=True):
+    """What became of a post that changed after publication (clause 9), one row per post.
+
+    Recomputed by every `check` from the posts themselves, so any number of runs after any
+    number of collection rounds converges on the same rows.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(
+            sa.Integer, sa.ForeignKey("post.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    person_id: int = fk("person.id")
+    outcome: str = Field(max_length=32, index=True)
+    correction_post_id: int | None = fk("post.id", nullable=True, index=False)
+    event_at: datetime = ts(nullable=False, index=True)
+    week: str = Field(max_length=8, index=True)
+    seconds_to_delete: int | None = None
+    seconds_to_correct: int | None = None
+    decided_at: datetime = ts(nullable=False, default=utcnow)

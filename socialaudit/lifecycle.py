@@ -1,0 +1,254 @@
+"""Deletion versus correction in the store: outcomes per post, MST801, the weekly table.
+
+`update_outcomes` feeds `checks.mistakes.decide` the person's posts and keeps one PostOutcome
+row per changed post; when the outcome is ``deleted-without-correction`` it raises MST801 as
+an ordinary Finding (fingerprinted, so re-running adds nothing). `outcomes_table` is what the
+weekly report and the dashboard read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, or_, select
+
+from checks.mistakes import DEFAULT_WINDOW, Decision, Outcome, PostState, decide
+from checks.registry import get_rule
+from socialaudit.config import Settings
+from socialaudit.models import (
+    Account,
+    Finding,
+    Person,
+    Post,
+    PostOutcome,
+    ReviewStatus,
+    Severity,
+)
+from socialaudit.weeks import Week
+
+log = logging.getLogger(__name__)
+
+# Outcomes that may still change as time passes or posts arrive.
+_OPEN = {Outcome.AWAITING_CORRECTION}
+
+
+def correction_window(settings: Settings) -> timedelta:
+    hours = settings.rules.for_rule("MST801").get("window_hours")
+    return timedelta(hours=float(hours)) if hours is not None else DEFAULT_WINDOW
+
+
+@dataclass
+class LifecycleResult:
+    decided: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    findings: int = 0
+
+
+def _state(post: Post, high: bool) -> PostState:
+    return PostState(
+        id=post.platform_id,
+        created_at=post.created_at,
+        text=post.text,
+        kind=post.kind,
+        reply_to_id=post.reply_to_id,
+        quote_of_id=post.quote_of_id,
+        deleted_at=post.deleted_at,
+        deletion_cause=post.deletion_cause,
+        edited=post.edited,
+        high_finding=high,
+    )
+
+
+def _fingerprint(post: Post) -> str:
+    return hashlib.sha256(f"MST801|post|{post.platform}|{post.platform_id}".encode()).hexdigest()
+
+
+def update_outcomes(
+    engine: Engine, settings: Settings, now: datetime | None = None
+) -> LifecycleResult:
+    """Decide the outcome of every recently changed post and raise MST801 where due."""
+    now = now or datetime.now(UTC)
+    window = correction_window(settings)
+    horizon = now - timedelta(days=settings.collection.watch_days) - window
+    tz = settings.organisation.timezone
+    result = LifecycleResult()
+    rule = get_rule("MST801")
+    disabled = "MST801" in settings.rules.disabled
+    severity = settings.rules.for_rule("MST801").get("severity", rule.severity)
+    with Session(engine) as session:
+        open_ids = set(
+            session.exec(
+                select(PostOutcome.post_id).where(col(PostOutcome.outcome).in_(list(_OPEN)))
+            ).all()
+        )
+        changed = session.exec(
+            select(Post)
+            .where(
+                or_(
+                    col(Post.deleted_at).is_not(None),
+                    col(Post.edited).is_(True),
+                    col(Post.reply_to_id).is_not(None),
+                    col(Post.quote_of_id).is_not(None),
+                )
+            )
+            .where(or_(Post.created_at >= horizon, col(Post.id).in_(open_ids or {-1})))
+        ).all()
+        by_account: dict[int, list[Post]] = defaultdict(list)
+        for post in changed:
+            by_account[post.account_id].append(post)
+        for account_id in by_account:
+            account = session.get(Account, account_id)
+            assert account is not None
+            posts = session.exec(
+                select(Post)
+                .where(Post.account_id == account_id, Post.created_at >= horizon - window)
+                .order_by(Post.created_at)
+            ).all()
+            by_platform_id = {p.platform_id: p for p in posts}
+            targets = {p.reply_to_id for p in posts} | {p.quote_of_id for p in posts}
+            high = set(
+                session.exec(
+                    select(Finding.post_id).where(
+                        Finding.account_id == account_id,
+                        Finding.severity == Severity.HIGH,
+                        Finding.review_status != ReviewStatus.FALSE_POSITIVE,
+                    )
+                ).all()
+            )
+            states = [_state(p, p.id in high) for p in posts]
+            for post in posts:
+                if not (post.deleted_at or post.edited or post.platform_id in targets):
+                    continue
+                decision = decide(_state(post, post.id in high), states, now, window)
+                if decision is None:
+                    continue
+                correction = by_platform_id.get(decision.correction_id or "")
+                _save(session, post, account, decision, correction, tz)
+                result.decided[decision.outcome] += 1
+                if decision.outcome == Outcome.DELETED_WITHOUT_CORRECTION and not disabled:
+                    result.findings += _raise_mst801(
+                        session, post, account, decision, severity, tz, window
+                    )
+        session.commit()
+    return result
+
+
+def _save(
+    session: Session,
+    post: Post,
+    account: Account,
+    decision: Decision,
+    correction: Post | None,
+    tz: str,
+) -> None:
+    row = session.exec(select(PostOutcome).where(PostOutcome.post_id == post.id)).first()
+    event_at = post.deleted_at or post.created_at
+    values = {
+        "person_id": account.person_id,
+        "outcome": str(decision.outcome),
+        "correction_post_id": correction.id if correction else None,
+        "event_at": event_at,
+        "week": str(Week.of(event_at, tz)),
+        "seconds_to_delete": int(decision.time_to_delete.total_seconds())
+        if decision.time_to_delete is not None
+        else None,
+        "seconds_to_correct": int(decision.time_to_correct.total_seconds())
+        if decision.time_to_correct is not None
+        else None,
+    }
+    if row is None:
+        session.add(PostOutcome(post_id=post.id, **values))
+        return
+    if any(getattr(row, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.decided_at = datetime.now(UTC)
+        session.add(row)
+
+
+def _hours(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    return f"{hours:.0f} h" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} min"
+
+
+def _raise_mst801(
+    session: Session,
+    post: Post,
+    account: Account,
+    decision: Decision,
+    severity: str,
+    tz: str,
+    window: timedelta,
+) -> int:
+    fingerprint = _fingerprint(post)
+    if session.exec(select(Finding.id).where(Finding.fingerprint == fingerprint)).first():
+        return 0
+    assert post.deleted_at is not None
+    text = post.text
+    took = _hours(decision.time_to_delete) if decision.time_to_delete else "some time"
+    session.add(
+        Finding(
+            fingerprint=fingerprint,
+            rule_code="MST801",
+            rule_name="deleted-without-correction",
+            severity=severity,
+            confidence="medium",
+            subject_type="post",
+            person_id=account.person_id,
+            account_id=account.id,
+            post_id=post.id,
+            message=(
+                f"This post was deleted {took} after it was published, and no correction "
+                f"followed within {_hours(window)}. If it contained a mistake, a short correction "
+                "(a reply, a quote or an edit) is better than a silent deletion."
+            ),
+            evidence=[{"field": "text", "start": 0, "end": len(text), "text": text}],
+            week=str(Week.of(post.deleted_at, tz)),
+        )
+    )
+    return 1
+
+
+def outcomes_table(engine: Engine, weeks: list[str] | None = None) -> pd.DataFrame:
+    """Outcomes per person and week: one row per (week, person, outcome) with counts and
+    median times to delete and to correct (hours)."""
+    query = select(
+        PostOutcome.week,
+        Person.name,
+        Person.team,
+        PostOutcome.outcome,
+        PostOutcome.seconds_to_delete,
+        PostOutcome.seconds_to_correct,
+    ).join(Person, Person.id == PostOutcome.person_id)
+    if weeks:
+        query = query.where(col(PostOutcome.week).in_(weeks))
+    with Session(engine) as session:
+        rows = session.exec(query).all()
+    frame = pd.DataFrame(
+        rows,
+        columns=["week", "person", "team", "outcome", "seconds_to_delete", "seconds_to_correct"],
+    )
+    if frame.empty:
+        return pd.DataFrame(
+            columns=[
+                "week",
+                "person",
+                "team",
+                "outcome",
+                "posts",
+                "median_hours_to_delete",
+                "median_hours_to_correct",
+            ]
+        )
+    grouped = frame.groupby(["week", "person", "team", "outcome"], dropna=False)
+    table = grouped.agg(
+        posts=("outcome", "size"),
+        median_hours_to_delete=("seconds_to_delete", lambda s: s.median() / 3600),
+        median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
+    ).reset_index()
+    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)
