@@ -226,6 +226,19 @@ class SchedulerConfig(Section):
     misfire_grace_minutes: int = Field(default=60, ge=1)
 
 
+class WebConfig(Section):
+    """The browser app (`socialaudit serve`)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    session_hours: float = Field(default=12.0, gt=0)
+    login_attempts: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    trusted_user_header: str | None = None
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+
+
 class PoliticsConfig(Section):
     country: str
     parties: list[str] = Field(default_factory=list)
@@ -313,6 +326,7 @@ class Settings(Section):
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     scheduler: SchedulerConfig = Field(default_factory=SchedulerConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     rules: RulesConfig = Field(default_factory=RulesConfig)
     politics: list[PoliticsConfig] = Field(default_factory=list)
     embargoes: list[EmbargoConfig] = Field(default_factory=list)

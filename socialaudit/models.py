@@ -132,6 +132,13 @@ class SubjectType(StrEnum):
     THREAD = "thread"
 
 
+class UserRole(StrEnum):
+    REVIEWER = "reviewer"  # comms team: every finding, the post text, review actions
+    MANAGER = "manager"  # the dashboard and aggregates only
+    PERSON = "person"  # their own findings and nudges
+    ADMIN = "admin"  # people, accounts, users, the audit log
+
+
 class ReviewStatus(StrEnum):
     OPEN = "open"
     FALSE_POSITIVE = "false-positive"
@@ -356,3 +363,52 @@ class PostOutcome(SQLModel, table=True):
     seconds_to_delete: int | None = None
     seconds_to_correct: int | None = None
     decided_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class User(SQLModel, table=True):
+    """Someone who signs in to the web app; a `person` user is linked to their Person."""
+
+    __tablename__ = "webuser"  # "user" is a reserved word in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True, index=True)
+    role: str = Field(max_length=16)
+    person_id: int | None = fk("person.id", nullable=True)
+    password_hash: str | None = None  # None: signs in only through the trusted proxy
+    active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = ts()
+    created_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser. The cookie holds a random token; only its hash is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = fk("webuser.id")
+    csrf_token: str = Field(max_length=64)
+    created_at: datetime = ts(nullable=False, default=utcnow)
+    expires_at: datetime = ts(nullable=False, index=True)
+
+
+class FindingNote(SQLModel, table=True):
+    """A note on a finding: a person's "I disagree", or a reviewer's comment."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = fk("finding.id")
+    kind: str = Field(default="disagree", max_length=16)
+    author: str = Field(max_length=200)
+    text: str
+    at: datetime = ts(nullable=False, default=utcnow)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what, when: every action taken in the web app (visible to admins)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = ts(nullable=False, default=utcnow, index=True)
+    actor: str = Field(max_length=200)
+    action: str = Field(max_length=64)
+    target: str | None = Field(default=None, max_length=255)
+    detail: str | None = None

@@ -68,7 +68,7 @@ def _start(db_url: str, tmp_path: Path, name: str) -> tuple[subprocess.Popen, Pa
     return proc, log
 
 
-def _wait_for(log: Path, text: str, timeout: float = 30.0) -> None:
+def _wait_for(log: Path, text: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if text in log.read_text():

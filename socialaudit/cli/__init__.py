@@ -83,7 +83,7 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, db, people, purge, service
+    from socialaudit.cli import accounts, db, people, purge, service, web
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
@@ -92,6 +92,8 @@ def _register() -> None:
     app.command("purge")(purge.purge)
     app.command("run")(service.run)
     app.command("status")(service.status)
+    app.command("serve")(web.serve)
+    app.add_typer(web.users, name="users")
 
 
 _register()

@@ -1,0 +1,505 @@
+"""`socialaudit serve`: review, dashboards and each person's own page in the browser.
+
+Server-rendered pages from the same Jinja2 environment as the reports (autoescaped; no
+JavaScript at all, which the Content-Security-Policy enforces), and a JSON API under `/api/`
+with the same permissions. Who sees what follows the policy's care for people: reviewers see
+findings, managers only aggregates, a person only their own findings.
+"""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from reports.templating import environment
+from socialaudit.config import Settings
+from socialaudit.errors import SocialAuditError
+from socialaudit.models import Account, AuditLog, Finding, Person, User, UserRole
+from socialaudit.registry import PersonInput, add_account, upsert_person
+from socialaudit.review import add_note, set_review
+from socialaudit.users import add_user, audit, authenticate
+from socialaudit.web import queries
+from socialaudit.web.security import (
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    LoginThrottle,
+    Principal,
+    client_ip,
+    end_session,
+    from_trusted_proxy,
+    load_session,
+    new_token,
+    same,
+    secure_cookie,
+    start_session,
+)
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class ReviewIn(BaseModel):
+    status: str
+    note: str | None = None
+
+
+class NoteIn(BaseModel):
+    text: str
+
+
+def create_app(settings: Settings, engine: Engine) -> FastAPI:
+    app = FastAPI(
+        title="socialaudit",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    web = settings.web
+    throttle = LoginThrottle(limit=max(web.login_attempts * 4, 10))
+    templates = environment()
+
+    def db() -> Iterator[Session]:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+
+    DB = Annotated[Session, Depends(db)]
+
+    def principal(request: Request, session: DB) -> Principal | None:
+        header = web.trusted_user_header
+        if header and header in request.headers and from_trusted_proxy(request, web):
+            user = session.exec(
+                select(User).where(User.name == request.headers[header], User.active)
+            ).first()
+            return Principal(user, None) if user else None
+        loaded = load_session(session, request.cookies.get(SESSION_COOKIE))
+        return Principal(*loaded) if loaded else None
+
+    def require(permission: str) -> Any:
+        def check(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+            if who is None:
+                raise NotSignedIn()
+            if not who.may(permission):
+                raise Forbidden()
+            return who
+
+        return Depends(check)
+
+    def signed_in(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+        if who is None:
+            raise NotSignedIn()
+        return who
+
+    async def csrf(request: Request, who: Annotated[Principal, Depends(signed_in)]) -> None:
+        """State-changing requests carry the session's CSRF token (form field or header)."""
+        if who.session is None:  # proxy sign-in: no cookie to ride on, nothing to forge
+            return
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            sent = str((await request.form()).get("csrf_token") or "")
+        if not same(sent, who.session.csrf_token):
+            raise HTTPException(403, "missing or wrong CSRF token")
+
+    def page(
+        request: Request, name: str, who: Principal | None, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        html = templates.get_template(f"web/{name}").render(
+            who=who,
+            csrf=who.session.csrf_token if who and who.session else "",
+            path=request.url.path,
+            org=settings.organisation.name,
+            **context,
+        )
+        return HTMLResponse(html, status_code=status)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "sign in first"}, status_code=401)
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": "not allowed for your role"}, status_code=403)
+        return HTMLResponse(
+            templates.get_template("web/error.html").render(
+                who=None,
+                csrf="",
+                path=request.url.path,
+                org=settings.organisation.name,
+                title="Not allowed",
+                message="Your role does not give access to this page.",
+            ),
+            status_code=403,
+        )
+
+    @app.exception_handler(SocialAuditError)
+    async def usage_error(request: Request, exc: SocialAuditError) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    # ---- sign-in -----------------------------------------------------------------------
+
+    def _safe_next(target: str | None) -> str:
+        return target if target and target.startswith("/") and not target.startswith("//") else "/"
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request, next: str = "/") -> Response:
+        token = new_token()
+        response = page(
+            request, "login.html", None, next=_safe_next(next), login_csrf=token, error=None
+        )
+        response.set_cookie(
+            LOGIN_CSRF_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie(request, web),
+            path="/login",
+        )
+        return response
+
+    @app.post("/login", include_in_schema=False)
+    def login(
+        request: Request,
+        session: DB,
+        name: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        csrf_token: Annotated[str, Form()] = "",
+        next: Annotated[str, Form()] = "/",
+    ) -> Response:
+        if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
+            raise HTTPException(403, "missing or wrong CSRF token")
+        ip = client_ip(request)
+        if throttle.blocked(ip):
+            return page(
+                request,
+                "login.html",
+                None,
+                429,
+                next=_safe_next(next),
+                login_csrf=csrf_token,
+                error="Too many attempts; try again later.",
+            )
+        user = authenticate(
+            session, name, password, web.login_attempts, timedelta(minutes=web.lockout_minutes)
+        )
+        if user is None:
+            throttle.failed(ip)
+            return page(
+                request,
+                "login.html",
+                None,
+                401,
+                next=_safe_next(next),
+                login_csrf=csrf_token,
+                error="Wrong name or password.",
+            )
+        end_session(session, request.cookies.get(SESSION_COOKIE))  # no session fixation
+        token = start_session(session, user, web.session_hours)
+        audit(session, user.name, "sign-in")
+        session.commit()
+        response = RedirectResponse(_safe_next(next), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=secure_cookie(request, web),
+            max_age=int(web.session_hours * 3600),
+        )
+        response.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
+        return response
+
+    @app.post("/logout", include_in_schema=False, dependencies=[Depends(csrf)])
+    def logout(request: Request, session: DB) -> Response:
+        end_session(session, request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def home(who: Annotated[Principal, Depends(signed_in)]) -> Response:
+        target = {
+            UserRole.REVIEWER: "/review",
+            UserRole.MANAGER: "/status",
+            UserRole.PERSON: "/me",
+            UserRole.ADMIN: "/review",
+        }[UserRole(who.user.role)]
+        return RedirectResponse(target, status_code=303)
+
+    # ---- reviewers -----------------------------------------------------------------------
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_queue(
+        request: Request,
+        session: DB,
+        who: Annotated[Principal, require("findings")],
+        week: str | None = None,
+        rule: str | None = None,
+        severity: str | None = None,
+        person: str | None = None,
+        status: str | None = "open",
+    ) -> Response:
+        items = queries.list_findings(
+            session,
+            week=week or None,
+            rule=rule or None,
+            severity=severity or None,
+            person=person or None,
+            status=status or None,
+        )
+        return page(
+            request,
+            "review.html",
+            who,
+            items=items,
+            filters={
+                "week": week or "",
+                "rule": rule or "",
+                "severity": severity or "",
+                "person": person or "",
+                "status": status or "",
+            },
+            state=queries.collection_state(session),
+        )
+
+    def _finding(session: Session, finding_id: int) -> Finding:
+        finding = session.get(Finding, finding_id)
+        if finding is None:
+            raise HTTPException(404, "no such finding")
+        return finding
+
+    @app.get("/findings/{finding_id}", response_class=HTMLResponse, include_in_schema=False)
+    def finding_page(
+        request: Request,
+        finding_id: int,
+        session: DB,
+        who: Annotated[Principal, require("findings")],
+    ) -> Response:
+        detail = queries.finding_detail(session, _finding(session, finding_id))
+        return page(request, "finding.html", who, f=detail)
+
+    @app.post(
+        "/findings/{finding_id}/review", include_in_schema=False, dependencies=[Depends(csrf)]
+    )
+    def review_form(
+        finding_id: int,
+        session: DB,
+        who: Annotated[Principal, require("findings")],
+        status: Annotated[str, Form()],
+        note: Annotated[str, Form()] = "",
+        back: Annotated[str, Form()] = "/review",
+    ) -> Response:
+        set_review(session, finding_id, status, who.user.name, note or None)
+        audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note or None)
+        session.commit()
+        return RedirectResponse(_safe_next(back), status_code=303)
+
+    @app.get("/status", response_class=HTMLResponse, include_in_schema=False)
+    def status_page(
+        request: Request, session: DB, who: Annotated[Principal, require("dashboard")]
+    ) -> Response:
+        return page(request, "status.html", who, state=queries.collection_state(session))
+
+    # ---- a person's own page -----------------------------------------------------------
+
+    @app.get("/me", response_class=HTMLResponse, include_in_schema=False)
+    def me(request: Request, session: DB, who: Annotated[Principal, require("own")]) -> Response:
+        person_id = who.user.person_id or -1
+        return page(
+            request,
+            "me.html",
+            who,
+            items=queries.list_findings(session, person_id=person_id),
+            nudges=queries.own_nudges(session, person_id),
+        )
+
+    def _own_finding(session: Session, who: Principal, finding_id: int) -> Finding:
+        finding = session.get(Finding, finding_id)
+        if finding is None or finding.person_id != who.user.person_id:
+            raise Forbidden()
+        return finding
+
+    @app.post(
+        "/me/findings/{finding_id}/disagree", include_in_schema=False, dependencies=[Depends(csrf)]
+    )
+    def disagree_form(
+        finding_id: int,
+        session: DB,
+        who: Annotated[Principal, require("own")],
+        text: Annotated[str, Form()],
+    ) -> Response:
+        _own_finding(session, who, finding_id)
+        add_note(session, finding_id, who.user.name, text)
+        audit(session, who.user.name, "disagree", f"finding {finding_id}")
+        session.commit()
+        return RedirectResponse("/me", status_code=303)
+
+    # ---- admins ----------------------------------------------------------------------------
+
+    @app.get("/admin/people", response_class=HTMLResponse, include_in_schema=False)
+    def admin_people(
+        request: Request, session: DB, who: Annotated[Principal, require("admin")]
+    ) -> Response:
+        people = session.exec(select(Person).order_by(Person.name)).all()
+        accounts = session.exec(select(Account).order_by(Account.platform)).all()
+        by_person: dict[int, list[Account]] = {}
+        for account in accounts:
+            by_person.setdefault(account.person_id, []).append(account)
+        users = session.exec(select(User).order_by(User.name)).all()
+        return page(request, "admin.html", who, people=people, accounts=by_person, users=users)
+
+    @app.post("/admin/people", include_in_schema=False, dependencies=[Depends(csrf)])
+    def admin_add_person(
+        session: DB,
+        who: Annotated[Principal, require("admin")],
+        name: Annotated[str, Form()],
+        email: Annotated[str, Form()] = "",
+        team: Annotated[str, Form()] = "",
+        role: Annotated[str, Form()] = "spokesperson",
+    ) -> Response:
+        upsert_person(session, PersonInput(name, email or None, team or None, role))
+        audit(session, who.user.name, "person:add", name)
+        session.commit()
+        return RedirectResponse("/admin/people", status_code=303)
+
+    @app.post("/admin/accounts", include_in_schema=False, dependencies=[Depends(csrf)])
+    def admin_add_account(
+        session: DB,
+        who: Annotated[Principal, require("admin")],
+        person: Annotated[str, Form()],
+        platform: Annotated[str, Form()],
+        handle: Annotated[str, Form()],
+    ) -> Response:
+        from socialaudit.registry import find_person
+
+        owner = find_person(session, person)
+        add_account(session, owner, platform, handle)
+        audit(session, who.user.name, "account:add", f"{platform}:{handle}", owner.name)
+        session.commit()
+        return RedirectResponse("/admin/people", status_code=303)
+
+    @app.post("/admin/users", include_in_schema=False, dependencies=[Depends(csrf)])
+    def admin_add_user(
+        session: DB,
+        who: Annotated[Principal, require("admin")],
+        name: Annotated[str, Form()],
+        role: Annotated[str, Form()],
+        password: Annotated[str, Form()],
+        person: Annotated[str, Form()] = "",
+    ) -> Response:
+        add_user(session, name, role, password, person or None)
+        audit(session, who.user.name, "user:add", name, role)
+        session.commit()
+        return RedirectResponse("/admin/people", status_code=303)
+
+    @app.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_log(
+        request: Request, session: DB, who: Annotated[Principal, require("admin")]
+    ) -> Response:
+        rows = session.exec(select(AuditLog).order_by(col(AuditLog.at).desc()).limit(500)).all()
+        return page(request, "audit.html", who, rows=rows)
+
+    # ---- JSON API ----------------------------------------------------------------------
+
+    @app.get("/api/findings", tags=["findings"])
+    def api_findings(
+        session: DB,
+        who: Annotated[Principal, require("findings")],
+        week: str | None = None,
+        rule: str | None = None,
+        severity: str | None = None,
+        person: str | None = None,
+        status: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> list[dict[str, Any]]:
+        return queries.list_findings(
+            session,
+            week=week,
+            rule=rule,
+            severity=severity,
+            person=person,
+            status=status,
+            limit=limit,
+        )
+
+    @app.get("/api/findings/{finding_id}", tags=["findings"])
+    def api_finding(
+        finding_id: int, session: DB, who: Annotated[Principal, require("findings")]
+    ) -> dict[str, Any]:
+        return queries.finding_detail(session, _finding(session, finding_id))
+
+    @app.post("/api/findings/{finding_id}/review", tags=["findings"], dependencies=[Depends(csrf)])
+    def api_review(
+        finding_id: int, body: ReviewIn, session: DB, who: Annotated[Principal, require("findings")]
+    ) -> dict[str, Any]:
+        _finding(session, finding_id)
+        finding = set_review(session, finding_id, body.status, who.user.name, body.note)
+        audit(session, who.user.name, f"review:{body.status}", f"finding {finding_id}", body.note)
+        session.commit()
+        return {
+            "id": finding.id,
+            "status": finding.review_status,
+            "reviewed_by": finding.reviewed_by,
+        }
+
+    @app.get("/api/me/findings", tags=["own"])
+    def api_own(session: DB, who: Annotated[Principal, require("own")]) -> list[dict[str, Any]]:
+        return queries.list_findings(session, person_id=who.user.person_id or -1)
+
+    @app.post("/api/me/findings/{finding_id}/disagree", tags=["own"], dependencies=[Depends(csrf)])
+    def api_disagree(
+        finding_id: int, body: NoteIn, session: DB, who: Annotated[Principal, require("own")]
+    ) -> dict[str, Any]:
+        _own_finding(session, who, finding_id)
+        note = add_note(session, finding_id, who.user.name, body.text)
+        audit(session, who.user.name, "disagree", f"finding {finding_id}")
+        session.commit()
+        return {"finding": finding_id, "note": note.text}
+
+    @app.get("/api/status", tags=["service"])
+    def api_status(
+        session: DB, who: Annotated[Principal, require("dashboard")]
+    ) -> list[dict[str, Any]]:
+        return queries.collection_state(session)
+
+    @app.get("/api/people", tags=["admin"])
+    def api_people(
+        session: DB, who: Annotated[Principal, require("admin")]
+    ) -> list[dict[str, Any]]:
+        people = session.exec(select(Person).order_by(Person.name)).all()
+        return [
+            {"name": p.name, "email": p.email, "team": p.team, "role": p.role, "active": p.active}
+            for p in people
+        ]
+
+    return app

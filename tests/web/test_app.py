@@ -1,0 +1,278 @@
+"""The web app through real HTTP requests to the ASGI app: roles, sessions, CSRF, escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from socialaudit.config import load_settings
+from socialaudit.models import AuditLog, Finding, FindingNote, Person, WebSession
+from socialaudit.users import add_user
+from socialaudit.web.app import create_app
+from socialaudit.web.security import SESSION_COOKIE
+from tests.factories import make_person_with_posts
+
+PASSWORD = "correct horse battery"
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    with Session(engine) as session:
+        _, _, posts = make_person_with_posts(session, "Ana Lima", posts=2)
+        make_person_with_posts(session, "Ben Okafor", posts=1)
+        posts[0].text = f"Look {XSS} \u202egnp.exe"
+        session.add(posts[0])
+        finding = session.exec(select(Finding).where(Finding.post_id == posts[0].id)).one()
+        finding.evidence = [{"field": "text", "start": 5, "end": 5 + len(XSS), "text": XSS}]
+        finding.message = f"Message with {XSS}"
+        session.add(finding)
+        for name, role in (("rita", "reviewer"), ("max", "manager"), ("ada", "admin")):
+            add_user(session, name, role, PASSWORD)
+        add_user(session, "ana", "person", PASSWORD, person="Ana Lima")
+        session.commit()
+    return engine
+
+
+@pytest.fixture(autouse=True)
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters: the tests exercise the flow, not the work factor."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(
+        "socialaudit.users._HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+def client_for(engine: Engine, **web: object) -> TestClient:
+    settings = load_settings(environ={})
+    for key, value in web.items():
+        setattr(settings.web, key, value)
+    return TestClient(create_app(settings, engine), follow_redirects=False)
+
+
+@pytest.fixture
+def client(seeded: Engine) -> Iterator[TestClient]:
+    with client_for(seeded) as c:
+        yield c
+
+
+def login_token(client: TestClient) -> str:
+    page = client.get("/login")
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
+    token = login_token(client)
+    response = client.post(
+        "/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"}
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(client.get("/").headers["location"])
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert match
+    return match.group(1)
+
+
+def test_unauthenticated_requests_are_sent_to_sign_in(client: TestClient) -> None:
+    response = client.get("/review")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/review"
+    assert client.get("/api/findings").status_code == 401
+
+
+def test_reviewer_marks_false_positive_and_it_leaves_the_queue(
+    client: TestClient, seeded: Engine
+) -> None:
+    csrf = sign_in(client, "rita")
+    queue = client.get("/review")
+    assert queue.status_code == 200
+    assert "Ana Lima" in queue.text and "Ben Okafor" in queue.text
+    with Session(seeded) as session:
+        target = session.exec(select(Finding).where(Finding.rule_code == "RSP501")).first()
+        assert target is not None
+    response = client.post(
+        f"/findings/{target.id}/review",
+        data={"status": "false-positive", "note": "quote of a troll", "csrf_token": csrf},
+    )
+    assert response.status_code == 303
+    queue = client.get("/review")
+    assert f'/findings/{target.id}"' not in queue.text
+    with Session(seeded) as session:
+        row = session.get(Finding, target.id)
+        assert row is not None and row.review_status == "false-positive"
+        assert row.reviewed_by == "rita" and row.review_note == "quote of a troll"
+        log = session.exec(select(AuditLog).where(AuditLog.action == "review:false-positive")).one()
+        assert log.actor == "rita" and log.target == f"finding {target.id}"
+
+
+def test_manager_sees_no_finding_and_no_name(client: TestClient, seeded: Engine) -> None:
+    sign_in(client, "max")
+    with Session(seeded) as session:
+        finding_id = session.exec(select(Finding.id)).first()
+    assert client.get(f"/findings/{finding_id}").status_code == 403
+    assert client.get("/review").status_code == 403
+    assert client.get("/api/findings").status_code == 403
+    assert client.get(f"/api/findings/{finding_id}").status_code == 403
+    assert client.get("/admin/people").status_code == 403
+    status = client.get("/status")
+    assert status.status_code == 200
+    assert "Ana Lima" not in status.text and "Ben Okafor" not in status.text
+
+
+def test_person_sees_only_their_own_and_can_disagree(client: TestClient, seeded: Engine) -> None:
+    csrf = sign_in(client, "ana")
+    page = client.get("/me")
+    assert page.status_code == 200
+    assert "post 1 by Ana Lima" not in page.text  # findings, not other people's posts
+    own = client.get("/api/me/findings").json()
+    assert own and {f["person"] for f in own} == {"Ana Lima"}
+    with Session(seeded) as session:
+        ben = session.exec(select(Person).where(Person.name == "Ben Okafor")).one()
+        bens = session.exec(select(Finding).where(Finding.person_id == ben.id)).first()
+    assert bens is not None
+    assert client.get("/review").status_code == 403
+    assert (
+        client.post(
+            f"/api/me/findings/{bens.id}/disagree",
+            json={"text": "not me"},
+            headers={"X-CSRF-Token": csrf},
+        ).status_code
+        == 403
+    )
+    mine = own[0]["id"]
+    response = client.post(
+        f"/me/findings/{mine}/disagree",
+        data={"text": "This was a quote, not my words", "csrf_token": csrf},
+    )
+    assert response.status_code == 303
+    with Session(seeded) as session:
+        note = session.exec(select(FindingNote)).one()
+        assert (note.finding_id, note.author) == (mine, "ana")
+    # Reviewers see it on the finding's page.
+    client.cookies.clear()
+    sign_in(client, "rita")
+    assert "This was a quote, not my words" in client.get(f"/findings/{mine}").text
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong-token"])
+def test_csrf_missing_or_wrong_is_refused(
+    client: TestClient, seeded: Engine, token: str | None
+) -> None:
+    sign_in(client, "rita")
+    with Session(seeded) as session:
+        finding_id = session.exec(select(Finding.id)).first()
+    data = {"status": "resolved"}
+    if token is not None:
+        data["csrf_token"] = token
+    assert client.post(f"/findings/{finding_id}/review", data=data).status_code == 403
+    headers = {} if token is None else {"X-CSRF-Token": token}
+    assert (
+        client.post(
+            f"/api/findings/{finding_id}/review", json={"status": "resolved"}, headers=headers
+        ).status_code
+        == 403
+    )
+    with Session(seeded) as session:
+        assert session.get(Finding, finding_id).review_status == "open"  # type: ignore[union-attr]
+
+
+def test_login_form_needs_its_csrf_cookie(client: TestClient) -> None:
+    response = client.post(
+        "/login", data={"name": "rita", "password": PASSWORD, "csrf_token": "forged"}
+    )
+    assert response.status_code == 403
+
+
+def test_session_is_renewed_at_sign_in_and_cookie_flags(client: TestClient, seeded: Engine) -> None:
+    client.cookies.set(SESSION_COOKIE, "attacker-chosen-token")
+    token = login_token(client)
+    response = client.post(
+        "/login", data={"name": "rita", "password": PASSWORD, "csrf_token": token}
+    )
+    cookie = response.headers["set-cookie"]
+    issued = re.search(rf"{SESSION_COOKIE}=([^;]+)", cookie).group(1)  # type: ignore[union-attr]
+    assert issued != "attacker-chosen-token"
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Secure" not in cookie  # plain http test client, secure_cookies = auto
+    with Session(seeded) as session:
+        stored = session.exec(select(WebSession.token_hash)).all()
+        assert issued not in stored  # only the hash is stored
+
+
+def test_secure_cookie_over_https(seeded: Engine) -> None:
+    with TestClient(
+        create_app(load_settings(environ={}), seeded),
+        base_url="https://audit",
+        follow_redirects=False,
+    ) as client:
+        token = login_token(client)
+        response = client.post(
+            "/login", data={"name": "rita", "password": PASSWORD, "csrf_token": token}
+        )
+        assert "Secure" in response.headers["set-cookie"]
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    csrf = sign_in(client, "rita")
+    assert client.post("/logout", data={"csrf_token": csrf}).status_code == 303
+    assert client.get("/review").status_code == 303
+
+
+def test_wrong_passwords_lock_the_account(client: TestClient) -> None:
+    for _ in range(5):
+        token = login_token(client)
+        bad = client.post(
+            "/login", data={"name": "rita", "password": "wrong password!", "csrf_token": token}
+        )
+        assert bad.status_code == 401
+    token = login_token(client)
+    locked = client.post("/login", data={"name": "rita", "password": PASSWORD, "csrf_token": token})
+    assert locked.status_code == 401  # right password, but locked for lockout_minutes
+
+
+def test_xss_payloads_are_inert(client: TestClient, seeded: Engine) -> None:
+    sign_in(client, "rita")
+    with Session(seeded) as session:
+        finding = session.exec(select(Finding).where(Finding.message.contains("script"))).one()
+    for url in ("/review", f"/findings/{finding.id}"):
+        html = client.get(url).text
+        assert "<script>alert(1)</script>" not in html
+        assert "<img src=x onerror" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    response = client.get("/review")
+    assert "script-src" not in response.headers["content-security-policy"]
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+def test_proxy_header_only_from_trusted_proxies(seeded: Engine) -> None:
+    with client_for(
+        seeded, trusted_user_header="X-Remote-User", trusted_proxies=["testclient"]
+    ) as trusted:
+        assert trusted.get("/review", headers={"X-Remote-User": "rita"}).status_code == 200
+        assert trusted.get("/review", headers={"X-Remote-User": "nobody"}).status_code == 303
+    with client_for(seeded, trusted_user_header="X-Remote-User") as untrusted:
+        assert untrusted.get("/review", headers={"X-Remote-User": "rita"}).status_code == 303
+
+
+def test_admin_adds_a_person_and_it_is_audited(client: TestClient, seeded: Engine) -> None:
+    csrf = sign_in(client, "ada")
+    response = client.post(
+        "/admin/people",
+        data={
+            "name": "Chloé Martin",
+            "email": "",
+            "team": "Press",
+            "role": "staff",
+            "csrf_token": csrf,
+        },
+    )
+    assert response.status_code == 303
+    assert "Chloé Martin" in client.get("/admin/people").text
+    audit_page = client.get("/admin/audit").text
+    assert "person:add" in audit_page and "Chloé Martin" in audit_page
