@@ -151,9 +151,12 @@ class SmtpServer:
                     and auth_data.login.decode() == user
                     and auth_data.password.decode() == password
                 )
-                return AuthResult(success=ok, handled=False)
+                return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
             kwargs.update(authenticator=authenticate, auth_required=True)
+            if security == "tls":
+                # aiosmtpd only counts STARTTLS as TLS for AUTH; implicit TLS is encrypted too.
+                kwargs.update(auth_require_tls=False)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)
 
     @property
