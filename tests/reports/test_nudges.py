@@ -78,7 +78,8 @@ def test_a_week_of_nudges(engine: Engine, tmp_path: Path) -> None:
     assert "If in doubt, don't post." in text and "If in doubt, don&#39;t post." in html
     assert "don't be put off" in text
     # What went well that week.
-    assert "You answered 2 replies" in text and "You corrected 1 post in the open" in text
+    assert "You posted 2 replies" in text and "You corrected 1 post in the open" in text
+    assert "You took down 1 post that needed it" in text
     # Not nudged: review, info, false-positive, another week, a post she took down herself.
     for absent in ("REVIEW-ONLY", "INFO-ONLY", "FALSE-POSITIVE", "OTHER-WEEK", "TAKEN-DOWN"):
         assert absent not in text and absent not in html
