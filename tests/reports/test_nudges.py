@@ -269,3 +269,42 @@ def test_bad_requests_are_clear(engine: Engine, tmp_path: Path) -> None:
     off = settings_for(tmp_path, nudges={"enabled": False})
     assert send_nudges(engine, off, WEEK, now=NOW).disabled
     assert nudges(engine) == []
+
+
+def test_a_concurrent_run_waits_then_skips_instead_of_sending_twice(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Another run holds Ana's (person, week) claim, uncommitted, while this run starts."""
+    import threading
+    import time
+
+    seeded = seed_week(engine)
+    other = engine.connect()
+    claim = other.begin()
+    other.execute(
+        Nudge.__table__.insert().values(  # type: ignore[attr-defined]
+            person_id=seeded.ids["Ana Lima"],
+            week=str(WEEK),
+            sent_at=NOW,
+            message_id="<other-run@example>",
+            finding_ids=[],
+        )
+    )
+    results: list = []
+    with SmtpServer() as server:
+        settings = settings_for(tmp_path, smtp={"port": server.port})
+        run = threading.Thread(
+            target=lambda: results.append(send_nudges(engine, settings, WEEK, now=NOW))
+        )
+        run.start()
+        time.sleep(1.5)
+        assert run.is_alive(), "the run should wait on the claimed (person, week)"
+        assert server.received == []
+        claim.commit()  # the other run's message was accepted
+        other.close()
+        run.join(timeout=30)
+    [summary] = results
+    ana = next(o for o in summary.outcomes if o.person == "Ana Lima")
+    assert (ana.status, ana.detail) == ("already-sent", "by another run")
+    assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(NUDGED - {"ana@example.org"})
+    assert len(nudges(engine)) == 3
