@@ -193,13 +193,24 @@ class SmtpConfig(Section):
     password_file: Path | None = None
     sender: str = "Social media audit <socialaudit@localhost>"
     timeout_seconds: float = Field(default=30.0, gt=0)
+    # A CA bundle to trust instead of the system's, for relays with a private CA.
+    ca_file: Path | None = None
 
 
 class NudgesConfig(Section):
     enabled: bool = True
     min_severity: Literal["high", "medium", "review", "info"] = "medium"
     max_per_week: int = Field(default=1, ge=0)
+    max_items: int = Field(default=5, ge=1, le=50)
     outbox: Path = Path("data/outbox")
+    list_unsubscribe: str | None = None
+
+    @field_validator("list_unsubscribe")
+    @classmethod
+    def _unsubscribe_uri(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(mailto:|https://)\S+$", value):
+            raise ValueError("expected a mailto: or https:// address")
+        return value
 
 
 class ReportsConfig(Section):

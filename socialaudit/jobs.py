@@ -36,8 +36,25 @@ def _purge(app: AppContext) -> str:
     return f"deleted {result.total} rows"
 
 
+def _nudges(app: AppContext) -> str:
+    from reports.nudges import send_nudges
+    from socialaudit.weeks import Week
+
+    week = Week.last_complete(app.settings.organisation.timezone)
+    summary = send_nudges(app.engine, app.settings, week)
+    counts = ", ".join(
+        f"{summary.count(s)} {s}"
+        for s in ("sent", "already-sent", "failed", "deferred")
+        if summary.count(s)
+    )
+    if summary.error:
+        raise RuntimeError(f"nudges for {week} stopped: {summary.error} ({counts})")
+    return f"nudges for {week}: {counts or 'nothing due'}"
+
+
 # Job kind -> function(app, *args) -> one-line summary.
 JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
+    "nudges": _nudges,
     "purge": _purge,
 }
 

@@ -93,7 +93,8 @@ class PostgresLeaderLock:
 class FileLeaderLock:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = FileLock(str(path))
+        # Not thread-local: the heartbeat thread must see the lock the main thread took.
+        self._lock = FileLock(str(path), thread_local=False)
 
     def try_acquire(self) -> bool:
         if self._lock.is_locked:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -85,8 +85,8 @@ def plan(settings: Settings) -> list[PlannedJob]:
     return planned
 
 
-def build_scheduler(settings: Settings, engine: Engine) -> BlockingScheduler:
-    scheduler = BlockingScheduler(
+def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=2)},
         job_defaults={
@@ -107,7 +107,7 @@ def _log_event(event: JobExecutionEvent) -> None:
         log.error("job %s raised %s", event.job_id, type(event.exception).__name__)
 
 
-def install_plan(scheduler: BlockingScheduler, planned: list[PlannedJob]) -> None:
+def install_plan(scheduler: BackgroundScheduler, planned: list[PlannedJob]) -> None:
     wanted = {job.id for job in planned}
     for job in planned:
         scheduler.add_job(
@@ -148,14 +148,13 @@ class Service:
         self.poll_seconds = poll_seconds
         self.heartbeat_seconds = heartbeat_seconds
         self.stopping = threading.Event()
-        self.scheduler: BlockingScheduler | None = None
+        self.scheduler: BackgroundScheduler | None = None
 
     def request_stop(self, *_: object) -> None:
+        """Signal handler: stop leading; running jobs finish their current account."""
         log.info("stop requested: finishing the current account of any running job")
         self.stopping.set()
         jobs.STOP.set()
-        if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.request_stop)
@@ -178,20 +177,18 @@ class Service:
         log.info("leading: starting the scheduler")
         jobs.set_current_app(self.app)
         self.scheduler = build_scheduler(self.app.settings, engine)
-        install_plan(self.scheduler, plan(self.app.settings))
-        heartbeat = threading.Thread(target=self._watch, args=(lock,), daemon=True)
-        heartbeat.start()
         try:
+            install_plan(self.scheduler, plan(self.app.settings))
             self.scheduler.start()
+            # The main thread keeps the leadership heartbeat; a stop requested at any moment
+            # (even before the scheduler started) ends this loop.
+            while not self.stopping.wait(self.heartbeat_seconds):
+                if not lock.held():
+                    log.error("leadership lost: stopping the scheduler")
+                    break
         finally:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=True)
             jobs.set_current_app(None)
             lock.release()
             log.info("scheduler stopped")
-
-    def _watch(self, lock: Any) -> None:
-        """Stop leading at once if the lock is lost (e.g. the database connection dropped)."""
-        while not self.stopping.wait(self.heartbeat_seconds):
-            if not lock.held():
-                log.error("leadership lost: stopping the scheduler")
-                self.request_stop()
-                return

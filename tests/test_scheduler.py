@@ -74,7 +74,8 @@ def _wait_for(log: Path, text: str, timeout: float = 120.0) -> None:
         if text in log.read_text():
             return
         time.sleep(0.1)
-    raise AssertionError(f"{text!r} not in {log.name} after {timeout}s:\n{log.read_text()}")
+    others = "".join(f"\n--- {p.name}\n{p.read_text()}" for p in log.parent.glob("*.log"))
+    raise AssertionError(f"{text!r} not in {log.name} after {timeout}s:{others}")
 
 
 def test_one_leader_and_a_hot_standby_that_takes_over(db_url: str, tmp_path: Path) -> None:
