@@ -122,3 +122,44 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+CHROMIUM = os.environ.get("SOCIALAUDIT_TEST_CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium as installed, never a downloaded browser; background networking off
+# because this machine's network is closed.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A headless Chromium driven by Playwright; skips on a laptop without it, fails in CI."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        reason = f"{CHROMIUM} not found; install Debian's chromium"
+        if IN_CI:
+            pytest.fail(f"headless Chromium is required in CI: {reason}", pytrace=False)
+        pytest.skip(f"headless Chromium not available ({reason})")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh SQLite database at head, for tests whose subject is not the database."""
+    path = tmp_path / "single.db"
+    shutil.copy(sqlite_template, path)
+    eng = make_engine(f"sqlite:///{path}")
+    yield eng
+    eng.dispose()

@@ -246,6 +246,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         response.delete_cookie(SESSION_COOKIE)
         return response
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/", include_in_schema=False)
     def home(who: Annotated[Principal, Depends(signed_in)]) -> Response:
         target = {

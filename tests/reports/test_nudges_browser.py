@@ -1,14 +1,12 @@
 """A rendered nudge, opened in real headless Chromium: it reads right and runs no script.
 
-Screenshots land in `test-artifacts/` (git-ignored). Debian's chromium is used as installed
-(no browser download); without it the test skips, except with CI=true where it fails.
+Screenshots land in `test-artifacts/` (git-ignored); the `chromium` fixture (tests/conftest.py)
+skips without Debian's chromium, except with CI=true where it fails.
 """
 
 from __future__ import annotations
 
 import email
-import os
-import shutil
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -17,40 +15,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from reports.nudges import send_nudges
+from tests.conftest import ARTIFACTS
 from tests.reports.nudge_data import NOW, WEEK, seed_week, settings_for
-
-CHROMIUM = os.environ.get("SOCIALAUDIT_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def _unavailable(reason: str) -> None:
-    if IN_CI:
-        pytest.fail(f"headless Chromium is required in CI: {reason}", pytrace=False)
-    pytest.skip(f"headless Chromium not available ({reason})")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        _unavailable(f"{CHROMIUM} not found; install Debian's chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _unavailable(f"playwright is not installed ({exc})")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def html_of(path: Path) -> str:
@@ -63,14 +29,14 @@ def html_of(path: Path) -> str:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_nudge_in_chromium(browser, engine: Engine, tmp_path: Path) -> None:
+def test_nudge_in_chromium(chromium, engine: Engine, tmp_path: Path) -> None:
     seed_week(engine)
     settings = settings_for(tmp_path)
     summary = send_nudges(engine, settings, WEEK, dry_run=True, now=NOW)
     written = {o.person: Path(o.detail) for o in summary.outcomes if o.status == "written"}
     ARTIFACTS.mkdir(exist_ok=True)
 
-    page = browser.new_page(viewport={"width": 700, "height": 900})
+    page = chromium.new_page(viewport={"width": 700, "height": 900})
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.set_content(html_of(written["Ana Lima"]), wait_until="load")

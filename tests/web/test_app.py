@@ -12,41 +12,15 @@ from sqlmodel import Session, select
 
 from socialaudit.config import load_settings
 from socialaudit.models import AuditLog, Finding, FindingNote, Person, WebSession
-from socialaudit.users import add_user
 from socialaudit.web.app import create_app
 from socialaudit.web.security import SESSION_COOKIE
-from tests.factories import make_person_with_posts
-
-PASSWORD = "correct horse battery"
-XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+from tests.web.seed import PASSWORD, XSS, seed_web
 
 
 @pytest.fixture
 def seeded(engine: Engine) -> Engine:
-    with Session(engine) as session:
-        _, _, posts = make_person_with_posts(session, "Ana Lima", posts=2)
-        make_person_with_posts(session, "Ben Okafor", posts=1)
-        posts[0].text = f"Look {XSS} \u202egnp.exe"
-        session.add(posts[0])
-        finding = session.exec(select(Finding).where(Finding.post_id == posts[0].id)).one()
-        finding.evidence = [{"field": "text", "start": 5, "end": 5 + len(XSS), "text": XSS}]
-        finding.message = f"Message with {XSS}"
-        session.add(finding)
-        for name, role in (("rita", "reviewer"), ("max", "manager"), ("ada", "admin")):
-            add_user(session, name, role, PASSWORD)
-        add_user(session, "ana", "person", PASSWORD, person="Ana Lima")
-        session.commit()
+    seed_web(engine)
     return engine
-
-
-@pytest.fixture(autouse=True)
-def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters: the tests exercise the flow, not the work factor."""
-    from argon2 import PasswordHasher
-
-    monkeypatch.setattr(
-        "socialaudit.users._HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
 
 
 def client_for(engine: Engine, **web: object) -> TestClient:
@@ -242,9 +216,9 @@ def test_xss_payloads_are_inert(client: TestClient, seeded: Engine) -> None:
         finding = session.exec(select(Finding).where(Finding.message.contains("script"))).one()
     for url in ("/review", f"/findings/{finding.id}"):
         html = client.get(url).text
-        assert "<script>alert(1)</script>" not in html
+        assert XSS not in html and "<script>" not in html
         assert "<img src=x onerror" not in html
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+        assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
     response = client.get("/review")
     assert "script-src" not in response.headers["content-security-policy"]
     assert "default-src 'none'" in response.headers["content-security-policy"]
