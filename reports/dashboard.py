@@ -8,7 +8,8 @@ No name, handle or post text reaches the page.
 
 Figures per week: compliance rate (the share of people with no high or medium finding),
 findings per clause family, disclaimer coverage (the share of seen accounts whose profile
-has the views disclaimer, see `reports.profiles`), and deletions versus corrections (see
+has the views disclaimer, see `reports.profiles`; withheld while fewer accounts than the
+minimum group have been seen), and deletions versus corrections (see
 `reports.lifecycle`). Charts are matplotlib SVG inline; the page has no script.
 """
 
@@ -147,8 +148,10 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
         status = status[status["seen"].astype(bool)]
         status = status.assign(group=status["person_id"].map(mapping))
         has = status["disclaimer"].astype(bool)
-        row = has.groupby(status["group"]).mean().to_dict() if not status.empty else {}
-        row[TOTAL] = has.mean() if not status.empty else float("nan")
+        by_group = has.groupby(status["group"]).agg(["mean", "size"])
+        # A share over fewer accounts than the minimum group would single people out.
+        row = by_group.loc[by_group["size"] >= min_size, "mean"].to_dict()
+        row[TOTAL] = has.mean() if len(has) >= min_size else float("nan")
         coverage_rows.append(row)
     coverage = pd.DataFrame(coverage_rows, index=labels).reindex(columns=columns)
 

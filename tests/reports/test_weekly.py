@@ -91,7 +91,8 @@ def test_report_contents_and_order(engine: Engine) -> None:
     assert SCRIPT not in html and IMG not in html
     assert "&lt;script&gt;document.title=" in html
     assert "[U+202E]" in html and "\u202e" not in html
-    assert "javascript:" not in html
+    assert 'href="javascript' not in html
+    assert "link withheld (not a web address): <bdi>javascript:alert(1)</bdi>" in html
     assert "<mark>Vote for Example Party</mark>" in html
     assert "Remove the endorsement" in html  # suggested action
     assert "You may not advocate" in html  # policy clause quoted
