@@ -105,12 +105,34 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
             conn,
             sa.select(Person.id.label("person_id"), Person.team).where(Person.active),
         )
-        found = read(
+        # Counted in SQL, one pass each: per week and team, the findings and the people
+        # with a high or medium one (a person is in one team, so these add up per group);
+        # per week and rule family, the findings.
+        counted = sa.and_(
+            Finding.week.in_(labels),
+            Finding.review_status != ReviewStatus.FALSE_POSITIVE,
+            Person.active,
+        )
+        serious = sa.case((Finding.severity.in_(["high", "medium"]), Finding.person_id))
+        per_team = read(
             conn,
-            sa.select(Finding.person_id, Finding.week, Finding.severity, Finding.rule_code).where(
-                Finding.week.in_(labels),
-                Finding.review_status != ReviewStatus.FALSE_POSITIVE,
-            ),
+            sa.select(
+                Finding.week,
+                Person.team,
+                sa.func.count(Finding.id).label("n"),
+                sa.func.count(sa.distinct(serious)).label("flagged"),
+            )
+            .join(Person, Person.id == Finding.person_id)
+            .where(counted)
+            .group_by(Finding.week, Person.team),
+        )
+        prefix = sa.func.substr(Finding.rule_code, 1, 3)
+        per_family = read(
+            conn,
+            sa.select(Finding.week, prefix.label("prefix"), sa.func.count().label("n"))
+            .join(Person, Person.id == Finding.person_id)
+            .where(counted)
+            .group_by(Finding.week, prefix),
         )
         frames = profiles.load(conn, end)
         events = lifecycle.lifecycle_events(conn, start, end)
@@ -119,41 +141,39 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     total_people = len(people)
 
     # Compliance: people with a high or medium finding, per group and week.
-    found = found[found["person_id"].isin(people["person_id"])]
-    found["group"] = found["person_id"].map(mapping)
-    serious = found[found["severity"].isin(["high", "medium"])].drop_duplicates(
-        ["person_id", "week"]
-    )
-    flagged = serious.groupby(["week", "group"]).size().unstack(fill_value=0)
+    team_group = dict(zip(people["team"].fillna(""), people["person_id"].map(mapping), strict=True))
+    per_team["group"] = per_team["team"].fillna("").map(team_group)
+    flagged = per_team.groupby(["week", "group"])["flagged"].sum().unstack(fill_value=0)
     flagged = flagged.reindex(index=labels, columns=list(groups), fill_value=0)
-    flagged[TOTAL] = serious.groupby("week").size().reindex(labels, fill_value=0)
+    flagged[TOTAL] = per_team.groupby("week")["flagged"].sum().reindex(labels, fill_value=0)
     sizes = pd.Series({**groups, TOTAL: total_people}, dtype="float64")
     compliance = (1 - flagged.div(sizes.replace(0, float("nan")), axis=1)).reindex(columns=columns)
 
     # Findings per clause family (organisation-wide counts only).
-    found["family"] = found["rule_code"].str[:3].map(FAMILIES).fillna("other")
-    family_order = sorted(set(FAMILIES.values()) | set(found["family"]))
+    per_family["family"] = per_family["prefix"].map(FAMILIES).fillna("other")
+    family_order = sorted(set(FAMILIES.values()) | set(per_family["family"]))
     families = (
-        found.groupby(["week", "family"])
-        .size()
+        per_family.groupby(["week", "family"])["n"]
+        .sum()
         .unstack(fill_value=0)
         .reindex(index=labels, columns=family_order, fill_value=0)
+        .astype("int64")
     )
-    families = families.loc[:, families.sum() > 0] if not families.empty else families
+    families = families.loc[:, families.sum() > 0]
+    per_group = per_team.groupby("group")["n"].sum()
 
     # Disclaimer coverage at each week's end, among accounts whose profile has been seen.
-    coverage_rows = []
-    for week in span:
-        status = profiles.status_at(frames, week.bounds(tz)[1])
-        status = status[status["seen"].astype(bool)]
-        status = status.assign(group=status["person_id"].map(mapping))
-        has = status["disclaimer"].astype(bool)
-        by_group = has.groupby(status["group"]).agg(["mean", "size"])
-        # A share over fewer accounts than the minimum group would single people out.
-        row = by_group.loc[by_group["size"] >= min_size, "mean"].to_dict()
-        row[TOTAL] = has.mean() if len(has) >= min_size else float("nan")
-        coverage_rows.append(row)
-    coverage = pd.DataFrame(coverage_rows, index=labels).reindex(columns=columns)
+    ends = {week.bounds(tz)[1]: str(week) for week in span}
+    grid = profiles.disclaimer_grid(frames, list(ends))
+    grid["week"] = grid["moment"].map({pd.Timestamp(k): v for k, v in ends.items()})
+    grid["group"] = grid["person_id"].map(mapping)
+    shares = grid.groupby(["week", "group"])["disclaimer"].agg(["mean", "size"])
+    # A share over fewer accounts than the minimum group would single people out.
+    shares = shares[shares["size"] >= min_size]["mean"].unstack()
+    totals = grid.groupby("week")["disclaimer"].agg(["mean", "size"])
+    coverage = shares.reindex(index=labels, columns=list(groups)).astype("float64")
+    coverage[TOTAL] = totals["mean"].where(totals["size"] >= min_size).reindex(labels)
+    coverage = coverage.reindex(columns=columns)
 
     # Deletions versus corrections (organisation-wide).
     events = events[events["person_id"].isin(people["person_id"])]
@@ -173,7 +193,7 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
             "compliance_mean": [compliance[g].mean() for g in columns],
             "coverage_last": [coverage[g].iloc[-1] for g in columns],
             "findings": [
-                int(found[found["group"] == g].shape[0]) if g != TOTAL else int(found.shape[0])
+                int(per_group.get(g, 0)) if g != TOTAL else int(per_team["n"].sum())
                 for g in columns
             ],
         }
@@ -209,7 +229,7 @@ def _draw(board: Dashboard) -> None:
         percent=True,
     )
     if not board.families.empty and board.families.to_numpy().sum() > 0:
-        board.charts["families"] = charts.stacked_bars(
+        board.charts["families"] = charts.stacked_area(
             board.weeks,
             {str(c): board.families[c].tolist() for c in board.families.columns},
             "Findings per clause family",
@@ -222,7 +242,7 @@ def _draw(board: Dashboard) -> None:
         ylabel="%",
         percent=True,
     )
-    board.charts["lifecycle"] = charts.grouped_bars(
+    board.charts["lifecycle"] = charts.lines(
         board.weeks,
         {
             "deleted": board.lifecycle["deleted"].tolist(),

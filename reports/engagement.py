@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import ahocorasick
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
@@ -29,6 +30,7 @@ ANSWER_WINDOW = timedelta(hours=48)
 COPY_SCORE = 90  # rapidfuzz ratio (0-100) at or above which a post counts as a copy
 COPY_MIN_CHARS = 20  # shorter posts ("Thank you!") match anything and prove nothing
 OFFICIAL_LOOKBACK = timedelta(days=30)  # how old an official post may be to be copied
+SHINGLE = 4  # words in a run that a copy must share with the official text
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"https?://\S+")
 
@@ -51,103 +53,94 @@ class Engagement:
 
 def normalise(text: str) -> str:
     """Case, spacing, links and compatibility forms removed: what "word for word" compares."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = _URL.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
+    if "http" in text:
+        text = _URL.sub(" ", text)
+    return " ".join(text.split())
 
 
 def _handle_key(handle: str) -> str:
     return handle.strip().lstrip("@").casefold()
 
 
+PER_PERSON = ["person_id", "posts", "replies", "questions", "answered_in_48h", "copies"]
+
+
 def engagement(
     conn: Connection, start: datetime, end: datetime, official_handles: list[str]
 ) -> Engagement:
-    posts = read(
+    """Counts are made in SQL; only the texts needed for the copy check are read."""
+    in_week = sa.and_(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST)
+    counts = read(
+        conn,
+        sa.select(
+            Account.person_id,
+            sa.func.count(Post.id).label("posts"),
+            sa.func.sum(sa.case((Post.kind == PostKind.REPLY, 1), else_=0)).label("replies"),
+        )
+        .join(Account, Account.id == Post.account_id)
+        .where(in_week)
+        .group_by(Account.person_id),
+    )
+    answers = read(
         conn,
         sa.select(
             Post.id,
             Account.person_id,
-            Post.platform,
-            Post.kind,
-            Post.text,
             Post.created_at,
-            Post.reply_to_id,
+            ReferencedPost.created_at.label("asked_at"),
+            ReferencedPost.text.label("asked_text"),
         )
         .join(Account, Account.id == Post.account_id)
-        .where(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST),
-        dates=["created_at"],
+        .join(
+            ReferencedPost,
+            sa.and_(
+                ReferencedPost.platform == Post.platform,
+                ReferencedPost.platform_id == Post.reply_to_id,
+            ),
+        )
+        .where(in_week, Post.kind == PostKind.REPLY, ReferencedPost.text.like("%?%")),
+        dates=["created_at", "asked_at"],
     )
-    posts["reply"] = posts["kind"] == PostKind.REPLY
-    posts["question"] = False
-    posts["answered_in_48h"] = False
-    posts["copy"] = False
-
-    replies = posts[posts["reply"] & posts["reply_to_id"].notna()]
-    if not replies.empty:
-        asked = read(
-            conn,
-            sa.select(
-                ReferencedPost.platform,
-                ReferencedPost.platform_id.label("reply_to_id"),
-                ReferencedPost.text.label("asked_text"),
-                ReferencedPost.created_at.label("asked_at"),
-            ).where(ReferencedPost.text.like("%?%")),
-            dates=["asked_at"],
-        )
-        asked = asked[asked["asked_text"].str.rstrip().str.endswith("?")]
-        joined = replies[["id", "platform", "reply_to_id", "created_at"]].merge(
-            asked, on=["platform", "reply_to_id"], how="inner"
-        )
-        if not joined.empty:
-            quick = (joined["created_at"] - joined["asked_at"]) <= ANSWER_WINDOW
-            posts.loc[posts["id"].isin(joined["id"]), "question"] = True
-            posts.loc[
-                posts["id"].isin(joined.loc[quick.fillna(False), "id"]), "answered_in_48h"
-            ] = True
-
-    posts.loc[posts["id"].isin(_copies(conn, posts, start, end, official_handles)), "copy"] = True
-
-    per_person = (
-        posts.groupby("person_id")
-        .agg(
-            posts=("id", "size"),
-            replies=("reply", "sum"),
-            questions=("question", "sum"),
-            answered_in_48h=("answered_in_48h", "sum"),
-            copies=("copy", "sum"),
-        )
-        .reset_index()
-        .astype("int64")
-        if not posts.empty
-        else pd.DataFrame(
-            columns=["person_id", "posts", "replies", "questions", "answered_in_48h", "copies"]
-        ).astype("int64")
+    answers = answers[answers["asked_text"].str.rstrip().str.endswith("?")]
+    answers = answers.assign(
+        quick=((answers["created_at"] - answers["asked_at"]) <= ANSWER_WINDOW).fillna(False)
     )
+    copies = _copies(conn, in_week, start, end, official_handles)
+
+    per_person = counts.set_index("person_id")
+    per_person["questions"] = answers.groupby("person_id").size()
+    per_person["answered_in_48h"] = answers.groupby("person_id")["quick"].sum()
+    per_person["copies"] = copies.groupby("person_id").size()
+    per_person = per_person.fillna(0).reset_index().reindex(columns=PER_PERSON).astype("int64")
     return Engagement(
-        posts=len(posts),
-        replies=int(posts["reply"].sum()),
-        questions=int(posts["question"].sum()),
-        answered_in_48h=int(posts["answered_in_48h"].sum()),
-        copies=int(posts["copy"].sum()),
+        posts=int(per_person["posts"].sum()),
+        replies=int(per_person["replies"].sum()),
+        questions=int(per_person["questions"].sum()),
+        answered_in_48h=int(per_person["answered_in_48h"].sum()),
+        copies=int(per_person["copies"].sum()),
         per_person=per_person,
     )
 
 
 def _copies(
     conn: Connection,
-    posts: pd.DataFrame,
+    in_week: sa.ColumnElement[bool],
     start: datetime,
     end: datetime,
     official_handles: list[str],
-) -> list[int]:
-    """Ids of posts whose text is (nearly) an official account's post, word for word."""
+) -> pd.DataFrame:
+    """Posts (id, person_id) whose text is (nearly) an official account's post, word for word."""
+    none = pd.DataFrame({"id": pd.Series(dtype="int64"), "person_id": pd.Series(dtype="int64")})
     keys = {_handle_key(h) for h in official_handles if h.strip()}
-    if posts.empty or not keys:
-        return []
+    if not keys:
+        return none
     official = read(
         conn,
-        sa.select(ReferencedPost.author_handle, ReferencedPost.text).where(
+        sa.select(ReferencedPost.text).where(
             sa.func.lower(sa.func.ltrim(ReferencedPost.author_handle, "@")).in_(sorted(keys)),
             sa.or_(
                 ReferencedPost.created_at.is_(None),
@@ -160,20 +153,46 @@ def _copies(
     )
     choices = sorted({t for t in official["text"].map(normalise) if len(t) >= COPY_MIN_CHARS})
     if not choices:
-        return []
-    texts = posts["text"].map(normalise)
-    candidates = posts.loc[texts.str.len() >= COPY_MIN_CHARS, "id"].tolist()
-    queries = texts[texts.str.len() >= COPY_MIN_CHARS].tolist()
-    copied: list[int] = []
-    chunk = 5000
-    for offset in range(0, len(queries), chunk):
-        scores = process.cdist(
-            queries[offset : offset + chunk],
-            choices,
-            scorer=fuzz.ratio,
-            score_cutoff=COPY_SCORE,
-            dtype=np.uint8,
-        )
-        hits = np.flatnonzero(scores.max(axis=1) >= COPY_SCORE)
-        copied.extend(candidates[offset + i] for i in hits)
-    return copied
+        return none
+    posts = read(
+        conn,
+        sa.select(Post.id, Account.person_id, Post.text)
+        .join(Account, Account.id == Post.account_id)
+        .where(in_week),
+    )
+    # Cheap prefilter before the fuzzy comparison: a near word-for-word copy shares at least
+    # one run of SHINGLE words with the official text (a ratio of 90 leaves most runs intact).
+    # One Aho-Corasick pass over all posts finds those that share a run.
+    automaton = ahocorasick.Automaton()
+    for choice in choices:
+        for shingle in _shingles(choice):
+            automaton.add_word(f" {shingle} ", 0)
+    automaton.make_automaton()
+    texts = [normalise(t) for t in posts["text"].tolist()]
+    keep = [i for i, t in enumerate(texts) if len(t) >= COPY_MIN_CHARS]
+    if not keep:
+        return none
+    kept = [texts[i] for i in keep]
+    joined = "\n".join(f" {t} " for t in kept)
+    ends = np.cumsum(np.fromiter((len(t) + 3 for t in kept), dtype=np.int64, count=len(kept)))
+    hit_ends = np.fromiter((end for end, _ in automaton.iter(joined)), dtype=np.int64)
+    rows = np.unique(np.searchsorted(ends, hit_ends, side="right"))
+    if rows.size == 0:
+        return none
+    scores = process.cdist(
+        [kept[i] for i in rows],
+        choices,
+        scorer=fuzz.ratio,
+        score_cutoff=COPY_SCORE,
+        dtype=np.uint8,
+        workers=-1,
+    )
+    hits = [keep[rows[i]] for i in np.flatnonzero(scores.max(axis=1) >= COPY_SCORE)]
+    return posts.iloc[hits][["id", "person_id"]].reset_index(drop=True)
+
+
+def _shingles(text: str) -> set[str]:
+    words = text.split()
+    if len(words) <= SHINGLE:
+        return {" ".join(words)}
+    return {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}

@@ -19,7 +19,8 @@ def read(conn: Connection, stmt: Select[Any], dates: Sequence[str] = ()) -> pd.D
     """Run `stmt` and return its rows as a DataFrame with the statement's column names."""
     result = conn.execute(stmt)
     columns = list(result.keys())
-    frame = pd.DataFrame.from_records(list(result), columns=columns)
+    # Plain tuples, fetched at once: pandas probing SQLAlchemy Row objects is slow.
+    frame = pd.DataFrame.from_records([tuple(row) for row in result.fetchall()], columns=columns)
     for column in dates:
         frame[column] = pd.to_datetime(frame[column], utc=True)
     return frame
@@ -32,3 +33,11 @@ def count_by(frame: pd.DataFrame, keys: list[str], name: str = "count") -> pd.Da
             {name: "int64"}
         )
     return frame.groupby(keys, dropna=False).size().reset_index(name=name)
+
+
+def plain(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of Python values, pandas' missing values (NaN, NaT, NA) as None."""
+    if frame.empty:
+        return []
+    objects = frame.astype(object)
+    return objects.where(frame.notna(), None).to_dict("records")

@@ -29,13 +29,13 @@ EVENTS = ("deleted", "deleted-after-flag", "unavailable", "edited", "deleted-wit
 def lifecycle_events(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
     """Events in [start, end): columns person_id, post_id, at (UTC), event (see EVENTS)."""
     flagged = (
-        sa.select(Finding.post_id)
+        sa.exists()
         .where(
-            Finding.post_id.is_not(None),
+            Finding.post_id == Post.id,
             Finding.severity == Severity.HIGH,
             Finding.review_status != ReviewStatus.FALSE_POSITIVE,
         )
-        .scalar_subquery()
+        .correlate(Post)
     )
     gone = read(
         conn,
@@ -44,7 +44,7 @@ def lifecycle_events(conn: Connection, start: datetime, end: datetime) -> pd.Dat
             Post.id.label("post_id"),
             Post.deleted_at.label("at"),
             Post.deletion_cause,
-            Post.id.in_(flagged).label("flagged"),
+            flagged.label("flagged"),
         )
         .join(Account, Account.id == Post.account_id)
         .where(Post.deleted_at >= start, Post.deleted_at < end),

@@ -112,3 +112,46 @@ def status_at(frames: ProfileFrames, moment: datetime, week: str | None = None) 
     accounts["affiliation"] = affiliation.astype(object).where(seen, None)
     accounts["lost"] = ids.isin(lost_ids)
     return accounts
+
+
+def disclaimer_grid(frames: ProfileFrames, moments: list[datetime]) -> pd.DataFrame:
+    """For many moments at once (the dashboard's week ends): moment, account_id, person_id,
+    disclaimer (bool), for every account whose profile had been seen by then.
+
+    The same rule as `status_at`, vectorised: the latest snapshot before each moment comes
+    from one `merge_asof` instead of one pass per week.
+    """
+    columns = ["moment", "account_id", "person_id", "disclaimer"]
+    unit = "datetime64[ns, UTC]"
+    ends = pd.DataFrame({"moment": pd.Series(moments, dtype=object)})
+    ends["moment"] = pd.to_datetime(ends["moment"], utc=True).astype(unit)
+    grid = frames.accounts[["account_id", "person_id", "registered_at"]].merge(ends, how="cross")
+    grid = grid[grid["registered_at"].astype(unit) < grid["moment"]]
+    snaps = frames.snapshots.rename(
+        columns={"snapshot_id": "latest_snapshot", "seen_at": "latest_seen"}
+    )
+    snaps = snaps.assign(latest_seen=snaps["latest_seen"].astype(unit)).sort_values(
+        ["latest_seen", "latest_snapshot"]
+    )
+    if grid.empty or snaps.empty:
+        return pd.DataFrame(columns=columns)
+    grid = pd.merge_asof(
+        grid.sort_values("moment"),
+        snaps,
+        left_on="moment",
+        right_on="latest_seen",
+        by="account_id",
+        allow_exact_matches=False,
+        direction="backward",
+    )
+    grid = grid[grid["latest_snapshot"].notna()].reset_index(drop=True)
+    lacking = frames.findings[frames.findings["rule_code"].isin(["TRN101", "TRN103"])]
+    bad_snapshots = set(lacking["snapshot_id"].dropna().astype("int64").tolist())
+    bad = grid["latest_snapshot"].astype("int64").isin(bad_snapshots)
+    unsnapped = lacking[lacking["snapshot_id"].isna()][["account_id", "created_at"]]
+    if not unsnapped.empty:
+        pairs = grid[["account_id", "latest_seen"]].reset_index().merge(unsnapped, on="account_id")
+        current = pairs["created_at"].astype(unit) >= pairs["latest_seen"]
+        bad |= grid.index.isin(pairs.loc[current, "index"])
+    grid["disclaimer"] = ~bad
+    return grid[columns]

@@ -32,7 +32,7 @@ from checks.policy import MOTTO
 from checks.registry import get_rule
 from reports import charts, lifecycle, profiles
 from reports.engagement import Engagement, engagement
-from reports.frames import read
+from reports.frames import plain, read
 from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -127,6 +127,7 @@ class WeeklyReport:
     unavailable: pd.DataFrame
     runs: pd.DataFrame
     charts: dict[str, Markup] = field(default_factory=dict)
+    records: list[dict[str, Any]] | None = None  # finding_records, computed once
 
     @property
     def empty(self) -> bool:
@@ -478,9 +479,8 @@ def highlight(text: str, evidence: Any) -> tuple[list[tuple[str, bool]], list[st
 
 
 def _local(value: Any, tz: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
-        return ""
-    if pd.isna(value):
+    """An instant as local date and time in the organisation's zone ("" when missing)."""
+    if value is None or pd.isna(value):
         return ""
     return pd.Timestamp(value).tz_convert(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
@@ -502,10 +502,12 @@ def _clean(value: Any) -> Any:
 
 def finding_records(report: WeeklyReport) -> list[dict[str, Any]]:
     """The findings as plain records, in report order: what CSV and JSON hold."""
-    records = []
-    for row in report.findings.to_dict("records"):
-        records.append({key: _clean(row.get(key)) for key in FINDING_FIELDS})
-    return records
+    if report.records is None:
+        frame = report.findings.reindex(columns=FINDING_FIELDS).copy()
+        for column in ("post_created_at", "post_deleted_at", "reviewed_at", "created_at"):
+            frame[column] = frame[column].map(lambda t: t.isoformat(), na_action="ignore")
+        report.records = plain(frame)
+    return report.records
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -545,19 +547,27 @@ def render_json(report: WeeklyReport) -> str:
 
 def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:
     tz = report.timezone
+    frame = report.findings.copy()
+    for column in ("post_created_at", "post_deleted_at", "reviewed_at"):
+        if frame.empty:
+            frame[column] = ""
+            continue
+        frame[column] = (
+            pd.to_datetime(frame[column], utc=True)
+            .dt.tz_convert(tz)
+            .dt.strftime("%Y-%m-%d %H:%M")
+            .fillna("")
+        )
     views = []
-    for row in report.findings.to_dict("records"):
+    for row in plain(frame):
         if row["subject_type"] == "profile":
-            subject = _clean(row["bio"]) or ""
-            link = _clean(row["profile_url"])
+            subject, link = row["bio"] or "", row["profile_url"]
         else:
-            subject = _clean(row["post_text"]) or ""
-            link = _clean(row["post_url"])
+            subject, link = row["post_text"] or "", row["post_url"]
         segments, notes = highlight(subject, row["evidence"])
-        deleted = _clean(row["post_deleted_at"])
         views.append(
             {
-                "id": int(row["id"]),
+                "id": row["id"],
                 "rule_code": row["rule_code"],
                 "rule_name": row["rule_name"],
                 "severity": row["severity"],
@@ -565,32 +575,32 @@ def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:
                 "family": row["family"],
                 "subject_type": row["subject_type"],
                 "person": row["person"],
-                "team": _clean(row["team"]) or "",
-                "platform": _clean(row["platform"]) or "",
-                "handle": _clean(row["handle"]) or "",
+                "team": row["team"] or "",
+                "platform": row["platform"] or "",
+                "handle": row["handle"] or "",
                 "link": link,
-                "posted": _local(row["post_created_at"], tz),
-                "deleted": _local(row["post_deleted_at"], tz) if deleted else "",
-                "deletion_cause": _clean(row["deletion_cause"]) or "",
-                "edited": bool(_clean(row["post_edited"])),
+                "posted": row["post_created_at"] or "",
+                "deleted": row["post_deleted_at"] or "",
+                "deletion_cause": row["deletion_cause"] or "",
+                "edited": bool(row["post_edited"]),
                 "segments": segments,
                 "has_text": bool(subject),
                 "notes": notes,
-                "message": _clean(row["message"]) or "",
+                "message": row["message"] or "",
                 "clause": row["clause"],
                 "clause_text": row["clause_text"],
                 "action": row["suggested_action"],
                 "review_status": row["review_status"],
-                "reviewed_by": _clean(row["reviewed_by"]) or "",
-                "reviewed_at": _local(row["reviewed_at"], tz),
-                "review_note": _clean(row["review_note"]) or "",
+                "reviewed_by": row["reviewed_by"] or "",
+                "reviewed_at": row["reviewed_at"] or "",
+                "review_note": row["review_note"] or "",
             }
         )
     return views
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return plain(frame)
 
 
 def render_html(report: WeeklyReport) -> str:
