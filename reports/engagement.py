@@ -62,6 +62,21 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+_SEP = "\x00"
+_URL_IN_BATCH = re.compile(r"https?://[^\s\x00]+")
+_SPACE_IN_BATCH = re.compile(r"[^\S\x00]+")
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """`normalise` for many texts in a few passes over one joined string (same result)."""
+    if not texts:
+        return []
+    joined = _SEP.join(t.replace(_SEP, " ") if t else "" for t in texts)
+    joined = unicodedata.normalize("NFKC", joined).casefold()
+    joined = _SPACE_IN_BATCH.sub(" ", _URL_IN_BATCH.sub(" ", joined))
+    return [part.strip() for part in joined.split(_SEP)]
+
+
 def _handle_key(handle: str) -> str:
     return handle.strip().lstrip("@").casefold()
 
@@ -168,7 +183,7 @@ def _copies(
         for shingle in _shingles(choice):
             automaton.add_word(f" {shingle} ", 0)
     automaton.make_automaton()
-    texts = [normalise(t) for t in posts["text"].tolist()]
+    texts = normalise_many(posts["text"].tolist())
     keep = [i for i, t in enumerate(texts) if len(t) >= COPY_MIN_CHARS]
     if not keep:
         return none

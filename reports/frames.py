@@ -26,15 +26,6 @@ def read(conn: Connection, stmt: Select[Any], dates: Sequence[str] = ()) -> pd.D
     return frame
 
 
-def count_by(frame: pd.DataFrame, keys: list[str], name: str = "count") -> pd.DataFrame:
-    """Row counts per key, as a flat frame (an empty input gives an empty, typed output)."""
-    if frame.empty:
-        return pd.DataFrame({**{k: pd.Series(dtype=object) for k in keys}, name: []}).astype(
-            {name: "int64"}
-        )
-    return frame.groupby(keys, dropna=False).size().reset_index(name=name)
-
-
 def plain(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts of Python values, pandas' missing values (NaN, NaT, NA) as None."""
     if frame.empty:
