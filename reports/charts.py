@@ -122,7 +122,7 @@ def stacked_area(
 
 def _fixed_layout(fig: plt.Figure) -> None:
     """Margins for rotated week labels; cheaper than tight_layout on many-week charts."""
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.88, bottom=0.27)
+    fig.subplots_adjust(left=0.09, right=0.95, top=0.88, bottom=0.27)
 
 
 def _week_ticks(ax: plt.Axes, x: Sequence[str]) -> None:

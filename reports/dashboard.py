@@ -235,13 +235,14 @@ def _draw(board: Dashboard) -> None:
             "Findings per clause family",
             ylabel="findings",
         )
-    board.charts["coverage"] = charts.lines(
-        board.weeks,
-        _percent_series(board.coverage),
-        "Disclaimer coverage (% of accounts whose bio has it)",
-        ylabel="%",
-        percent=True,
-    )
+    if board.coverage.notna().to_numpy().any():
+        board.charts["coverage"] = charts.lines(
+            board.weeks,
+            _percent_series(board.coverage),
+            "Disclaimer coverage (% of accounts whose bio has it)",
+            ylabel="%",
+            percent=True,
+        )
     board.charts["lifecycle"] = charts.lines(
         board.weeks,
         {

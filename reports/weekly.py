@@ -524,10 +524,11 @@ def _csv_cell(value: Any) -> Any:
 
 def render_csv(report: WeeklyReport) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=FINDING_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for record in finding_records(report):
-        writer.writerow({k: _csv_cell(v) for k, v in record.items()})
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FINDING_FIELDS)
+    writer.writerows(
+        [_csv_cell(record[k]) for k in FINDING_FIELDS] for record in finding_records(report)
+    )
     return buffer.getvalue()
 
 
@@ -542,7 +543,8 @@ def render_json(report: WeeklyReport) -> str:
         },
         "findings": finding_records(report),
     }
-    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # Compact, so the standard library's C encoder does the work (indenting is pure Python).
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
 
 def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:

@@ -71,7 +71,9 @@ def test_dashboard_figures(engine: Engine) -> None:
         "Deletions versus corrections",
     ):
         assert f"<h2>{heading}</h2>" in html
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 3  # coverage over one seen profile is withheld
+    assert "Withheld: fewer than 5 profiles have been seen" in html
+    assert small.charts.keys() == {"compliance", "families", "coverage", "lifecycle"}
     # Aggregates only: no name, handle, small team or post text reaches the page.
     for private in ("Ana", "Person 1", "person2", "Press", "Vote for", "budget", "detainees"):
         assert private not in html, private
