@@ -87,46 +87,47 @@ PER_PERSON = ["person_id", "posts", "replies", "questions", "answered_in_48h", "
 def engagement(
     conn: Connection, start: datetime, end: datetime, official_handles: list[str]
 ) -> Engagement:
-    """Counts are made in SQL; only the texts needed for the copy check are read."""
-    in_week = sa.and_(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST)
-    counts = read(
-        conn,
-        sa.select(
-            Account.person_id,
-            sa.func.count(Post.id).label("posts"),
-            sa.func.sum(sa.case((Post.kind == PostKind.REPLY, 1), else_=0)).label("replies"),
-        )
-        .join(Account, Account.id == Post.account_id)
-        .where(in_week)
-        .group_by(Account.person_id),
-    )
-    answers = read(
+    """One pass over the week's own posts; the questions and official posts are small."""
+    posts = read(
         conn,
         sa.select(
             Post.id,
             Account.person_id,
+            Post.platform,
+            Post.kind,
+            Post.reply_to_id,
             Post.created_at,
-            ReferencedPost.created_at.label("asked_at"),
-            ReferencedPost.text.label("asked_text"),
+            Post.text,
         )
         .join(Account, Account.id == Post.account_id)
-        .join(
-            ReferencedPost,
-            sa.and_(
-                ReferencedPost.platform == Post.platform,
-                ReferencedPost.platform_id == Post.reply_to_id,
-            ),
-        )
-        .where(in_week, Post.kind == PostKind.REPLY, ReferencedPost.text.like("%?%")),
-        dates=["created_at", "asked_at"],
+        .where(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST),
+        dates=["created_at"],
     )
-    answers = answers[answers["asked_text"].str.rstrip().str.endswith("?")]
+    posts["reply"] = posts["kind"] == PostKind.REPLY
+    asked = read(
+        conn,
+        sa.select(
+            ReferencedPost.platform,
+            ReferencedPost.platform_id.label("reply_to_id"),
+            ReferencedPost.created_at.label("asked_at"),
+            ReferencedPost.text.label("asked_text"),
+        ).where(
+            ReferencedPost.text.like("%?%"),
+            sa.or_(ReferencedPost.created_at.is_(None), ReferencedPost.created_at < end),
+        ),
+        dates=["asked_at"],
+    )
+    asked = asked[asked["asked_text"].str.rstrip().str.endswith("?")]
+    answers = posts.loc[
+        posts["reply"], ["id", "person_id", "platform", "reply_to_id", "created_at"]
+    ]
+    answers = answers.merge(asked, on=["platform", "reply_to_id"], how="inner")
     answers = answers.assign(
         quick=((answers["created_at"] - answers["asked_at"]) <= ANSWER_WINDOW).fillna(False)
     )
-    copies = _copies(conn, in_week, start, end, official_handles)
+    copies = _copies(conn, posts, start, end, official_handles)
 
-    per_person = counts.set_index("person_id")
+    per_person = posts.groupby("person_id").agg(posts=("id", "size"), replies=("reply", "sum"))
     per_person["questions"] = answers.groupby("person_id").size()
     per_person["answered_in_48h"] = answers.groupby("person_id")["quick"].sum()
     per_person["copies"] = copies.groupby("person_id").size()
@@ -143,7 +144,7 @@ def engagement(
 
 def _copies(
     conn: Connection,
-    in_week: sa.ColumnElement[bool],
+    posts: pd.DataFrame,
     start: datetime,
     end: datetime,
     official_handles: list[str],
@@ -169,12 +170,8 @@ def _copies(
     choices = sorted({t for t in official["text"].map(normalise) if len(t) >= COPY_MIN_CHARS})
     if not choices:
         return none
-    posts = read(
-        conn,
-        sa.select(Post.id, Account.person_id, Post.text)
-        .join(Account, Account.id == Post.account_id)
-        .where(in_week),
-    )
+    if posts.empty:
+        return none
     # Cheap prefilter before the fuzzy comparison: a near word-for-word copy shares at least
     # one run of SHINGLE words with the official text (a ratio of 90 leaves most runs intact).
     # One Aho-Corasick pass over all posts finds those that share a run.
