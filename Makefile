@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv test lint format check-migrations clean
+.PHONY: venv test lint format check-migrations clean bench-reports
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,6 +40,11 @@ check-migrations: venv
 	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head && \
 	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
 	status=$$?; rm -rf $$tmp; exit $$status
+
+# Weekly report and 52-week dashboard on 1,000 people / 100,000 posts / 5,000 findings a week,
+# on SQLite and a scratch PostgreSQL database (SOCIALAUDIT_BENCH_POSTGRES_URL or the test server).
+bench-reports: venv
+	$(BIN)/python -m bench.reports --backend both --runs 5 $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

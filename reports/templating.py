@@ -7,12 +7,16 @@ empty string in a report someone relies on.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
+# Bidirectional controls and invisible format characters: an RTL override in a post would
+# reorder the report's own text around it, so they are shown as their code point instead.
+_INVISIBLE = re.compile("[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def safe_url(value: str | None) -> str:
@@ -21,6 +25,13 @@ def safe_url(value: str | None) -> str:
         return "#"
     scheme = urlsplit(value.strip()).scheme.lower()
     return value.strip() if scheme in SAFE_URL_SCHEMES else "#"
+
+
+def visible(value: object) -> str:
+    """Untrusted text with bidi controls and invisible characters made visible (U+202E)."""
+    return _INVISIBLE.sub(
+        lambda m: f"[U+{ord(m.group()):04X}]", "" if value is None else str(value)
+    )
 
 
 @cache
@@ -34,4 +45,5 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["safe_url"] = safe_url
+    env.filters["visible"] = visible
     return env

@@ -52,9 +52,26 @@ def _nudges(app: AppContext) -> str:
     return f"nudges for {week}: {counts or 'nothing due'}"
 
 
+def _report(app: AppContext) -> str:
+    from reports import weekly
+    from socialaudit.weeks import Week
+
+    week = Week.last_complete(app.settings.organisation.timezone)
+    paths = weekly.write(app.engine, app.settings, week)
+    return f"report for {week}: {paths[0]}"
+
+
+def _dashboard(app: AppContext) -> str:
+    from reports import dashboard
+
+    return f"dashboard: {dashboard.write(app.engine, app.settings, weeks=12)}"
+
+
 # Job kind -> function(app, *args) -> one-line summary.
 JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
+    "dashboard": _dashboard,
     "nudges": _nudges,
+    "report": _report,
     "purge": _purge,
 }
 

@@ -17,12 +17,13 @@ from pydantic import BaseModel
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from reports import dashboard, weekly
+from reports.review import add_note, parse_decision, review_finding
 from reports.templating import environment
 from socialaudit.config import Settings
 from socialaudit.errors import SocialAuditError
 from socialaudit.models import Account, AuditLog, Finding, Person, User, UserRole
 from socialaudit.registry import PersonInput, add_account, upsert_person
-from socialaudit.review import add_note, set_review
 from socialaudit.users import add_user, audit, authenticate
 from socialaudit.web import queries
 from socialaudit.web.security import (
@@ -39,6 +40,7 @@ from socialaudit.web.security import (
     secure_cookie,
     start_session,
 )
+from socialaudit.weeks import Week
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -254,7 +256,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def home(who: Annotated[Principal, Depends(signed_in)]) -> Response:
         target = {
             UserRole.REVIEWER: "/review",
-            UserRole.MANAGER: "/status",
+            UserRole.MANAGER: "/dashboard",
             UserRole.PERSON: "/me",
             UserRole.ADMIN: "/review",
         }[UserRole(who.user.role)]
@@ -323,10 +325,27 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         note: Annotated[str, Form()] = "",
         back: Annotated[str, Form()] = "/review",
     ) -> Response:
-        set_review(session, finding_id, status, who.user.name, note or None)
+        review_finding(session, finding_id, parse_decision(status), who.user.name, note or None)
         audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note or None)
         session.commit()
         return RedirectResponse(_safe_next(back), status_code=303)
+
+    @app.get("/reports", include_in_schema=False)
+    def latest_report(who: Annotated[Principal, require("findings")]) -> Response:
+        week = Week.last_complete(settings.organisation.timezone)
+        return RedirectResponse(f"/reports/{week}", status_code=303)
+
+    @app.get("/reports/{week}", response_class=HTMLResponse, include_in_schema=False)
+    def weekly_report(week: str, who: Annotated[Principal, require("findings")]) -> Response:
+        """The same page as the weekly HTML file, built for any week on demand."""
+        return HTMLResponse(weekly.render_html(weekly.build(engine, settings, Week.parse(week))))
+
+    @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
+    def dashboard_page(
+        who: Annotated[Principal, require("dashboard")],
+        weeks: Annotated[int, Query(ge=1, le=104)] = 12,
+    ) -> Response:
+        return HTMLResponse(dashboard.render_html(dashboard.build(engine, settings, weeks)))
 
     @app.get("/status", response_class=HTMLResponse, include_in_schema=False)
     def status_page(
@@ -467,7 +486,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         finding_id: int, body: ReviewIn, session: DB, who: Annotated[Principal, require("findings")]
     ) -> dict[str, Any]:
         _finding(session, finding_id)
-        finding = set_review(session, finding_id, body.status, who.user.name, body.note)
+        finding, _ = review_finding(
+            session, finding_id, parse_decision(body.status), who.user.name, body.note
+        )
         audit(session, who.user.name, f"review:{body.status}", f"finding {finding_id}", body.note)
         session.commit()
         return {

@@ -47,7 +47,8 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD) -> str:
         "/login", data={"name": name, "password": password, "csrf_token": token, "next": "/"}
     )
     assert response.status_code == 303, response.text
-    page = client.get(client.get("/").headers["location"])
+    landing = client.get("/").headers["location"]
+    page = client.get("/status" if landing == "/dashboard" else landing)
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert match
     return match.group(1)
@@ -250,3 +251,21 @@ def test_admin_adds_a_person_and_it_is_audited(client: TestClient, seeded: Engin
     assert "Chloé Martin" in client.get("/admin/people").text
     audit_page = client.get("/admin/audit").text
     assert "person:add" in audit_page and "Chloé Martin" in audit_page
+
+
+def test_reports_and_dashboard_pages_follow_roles(client: TestClient) -> None:
+    sign_in(client, "rita")
+    report = client.get("/reports/2026-W47")
+    assert report.status_code == 200 and "Ana Lima" in report.text
+    assert client.get("/reports").headers["location"].startswith("/reports/")
+    assert client.get("/reports/2026-47").status_code == 400
+    client.cookies.clear()
+    sign_in(client, "max")
+    board = client.get("/dashboard")
+    assert board.status_code == 200
+    assert "Ana Lima" not in board.text and "Ben Okafor" not in board.text
+    assert client.get("/reports/2026-W47").status_code == 403
+    client.cookies.clear()
+    sign_in(client, "ana")
+    assert client.get("/dashboard").status_code == 403
+    assert client.get("/reports/2026-W47").status_code == 403

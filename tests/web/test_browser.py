@@ -100,7 +100,7 @@ def test_reviewer_marks_a_false_positive(page: Any, live: tuple[str, Engine]) ->
 def test_manager_cannot_open_a_finding_or_see_a_name(page: Any, live: tuple[str, Engine]) -> None:
     _, engine = live
     sign_in(page, "max")
-    assert page.url.endswith("/status")
+    assert page.url.endswith("/dashboard")
     assert "Ana Lima" not in page.content()
     with Session(engine) as session:
         finding_id = session.exec(select(Finding.id)).first()

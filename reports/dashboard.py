@@ -1,0 +1,319 @@
+"""The management dashboard: trends over weeks, aggregates only.
+
+Management sees groups, never people (DESIGN.md, principle 7): each person counts in their
+team (or "no team"); a team with fewer than `[reports] min_group_size` people is merged into
+"other"; if "other" is itself still too small it is shown only inside the organisation's
+total, and if the whole organisation is too small nothing but the counts of weeks is shown.
+No name, handle or post text reaches the page.
+
+Figures per week: compliance rate (the share of people with no high or medium finding),
+findings per clause family, disclaimer coverage (the share of seen accounts whose profile
+has the views disclaimer, see `reports.profiles`; withheld while fewer accounts than the
+minimum group have been seen), and deletions versus corrections (see
+`reports.lifecycle`). Charts are matplotlib SVG inline; the page has no script.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.engine import Engine
+
+from checks.policy import MOTTO
+from checks.registry import FAMILIES
+from reports import charts, lifecycle, profiles
+from reports.frames import read
+from reports.output import write_atomic
+from reports.templating import environment
+from socialaudit.config import Settings
+from socialaudit.errors import UsageError
+from socialaudit.models import Finding, Person, ReviewStatus
+from socialaudit.weeks import Week
+
+OTHER = "other"
+NO_TEAM = "no team"
+TOTAL = "whole organisation"
+MAX_WEEKS = 260
+
+
+@dataclass
+class Dashboard:
+    organisation: str
+    weeks: list[str]
+    min_group_size: int
+    people: int
+    groups: dict[str, int]  # group -> people, only groups large enough to show
+    hidden_people: int  # people counted only in the total (a too-small "other")
+    compliance: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
+    families: pd.DataFrame  # index week, columns families, counts
+    coverage: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
+    lifecycle: pd.DataFrame  # index week, columns deleted, deleted-after-flag, edited, ...
+    summary: pd.DataFrame  # one row per group
+    charts: dict[str, Markup] = field(default_factory=dict)
+
+    @property
+    def withheld(self) -> bool:
+        return self.people < self.min_group_size
+
+    @property
+    def stem(self) -> str:
+        return f"dashboard-{self.weeks[-1]}"
+
+
+def group_people(people: pd.DataFrame, min_size: int) -> tuple[pd.Series, dict[str, int], int]:
+    """Map person_id -> group label; small teams merge into "other", a small "other" hides."""
+    teams = people["team"].fillna("").str.strip().replace("", NO_TEAM)
+    sizes = teams.value_counts()
+    small = set(sizes[sizes < min_size].index)
+    groups = teams.where(~teams.isin(small), OTHER)
+    counts = groups.value_counts()
+    hidden = 0
+    if OTHER in counts and counts[OTHER] < min_size:
+        hidden = int(counts[OTHER])
+        groups = groups.where(groups != OTHER, None)
+        counts = counts.drop(OTHER)
+    mapping = pd.Series(groups.values, index=people["person_id"].values)
+    shown = {
+        str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (kv[0] == OTHER, kv[0]))
+    }
+    return mapping, shown, hidden
+
+
+def _week_labels(moments: pd.Series, tz: str) -> pd.Series:
+    if moments.empty:
+        return pd.Series([], dtype=object)
+    iso = moments.dt.tz_convert(tz).dt.isocalendar()
+    return iso["year"].astype(str) + "-W" + iso["week"].astype(int).map("{:02d}".format)
+
+
+def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = None) -> Dashboard:
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise UsageError(f"--weeks: expected 1 to {MAX_WEEKS} weeks, got {weeks}")
+    tz = settings.organisation.timezone
+    last = until or Week.last_complete(tz)
+    span = [last.previous(n) for n in range(weeks - 1, -1, -1)]
+    labels = [str(w) for w in span]
+    start, end = span[0].bounds(tz)[0], last.bounds(tz)[1]
+    min_size = settings.reports.min_group_size
+    with engine.connect() as conn:
+        people = read(
+            conn,
+            sa.select(Person.id.label("person_id"), Person.team).where(Person.active),
+        )
+        # Counted in SQL, one pass each: per week and team, the findings and the people
+        # with a high or medium one (a person is in one team, so these add up per group);
+        # per week and rule family, the findings.
+        counted = sa.and_(
+            Finding.week.in_(labels),
+            Finding.review_status != ReviewStatus.FALSE_POSITIVE,
+            Person.active,
+        )
+        serious = sa.case((Finding.severity.in_(["high", "medium"]), Finding.person_id))
+        per_team = read(
+            conn,
+            sa.select(
+                Finding.week,
+                Person.team,
+                sa.func.count(Finding.id).label("n"),
+                sa.func.count(sa.distinct(serious)).label("flagged"),
+            )
+            .join(Person, Person.id == Finding.person_id)
+            .where(counted)
+            .group_by(Finding.week, Person.team),
+        )
+        prefix = sa.func.substr(Finding.rule_code, 1, 3)
+        per_family = read(
+            conn,
+            sa.select(Finding.week, prefix.label("prefix"), sa.func.count().label("n"))
+            .join(Person, Person.id == Finding.person_id)
+            .where(counted)
+            .group_by(Finding.week, prefix),
+        )
+        frames = profiles.load(conn, end)
+        events = lifecycle.lifecycle_events(conn, start, end)
+    mapping, groups, hidden = group_people(people, min_size)
+    columns = [*groups, TOTAL]
+    total_people = len(people)
+
+    # Compliance: people with a high or medium finding, per group and week.
+    team_group = dict(zip(people["team"].fillna(""), people["person_id"].map(mapping), strict=True))
+    per_team["group"] = per_team["team"].fillna("").map(team_group)
+    flagged = per_team.groupby(["week", "group"])["flagged"].sum().unstack(fill_value=0)
+    flagged = flagged.reindex(index=labels, columns=list(groups), fill_value=0)
+    flagged[TOTAL] = per_team.groupby("week")["flagged"].sum().reindex(labels, fill_value=0)
+    sizes = pd.Series({**groups, TOTAL: total_people}, dtype="float64")
+    compliance = (1 - flagged.div(sizes.replace(0, float("nan")), axis=1)).reindex(columns=columns)
+
+    # Findings per clause family (organisation-wide counts only).
+    per_family["family"] = per_family["prefix"].map(FAMILIES).fillna("other")
+    family_order = sorted(set(FAMILIES.values()) | set(per_family["family"]))
+    families = (
+        per_family.groupby(["week", "family"])["n"]
+        .sum()
+        .unstack(fill_value=0)
+        .reindex(index=labels, columns=family_order, fill_value=0)
+        .astype("int64")
+    )
+    families = families.loc[:, families.sum() > 0]
+    per_group = per_team.groupby("group")["n"].sum()
+
+    # Disclaimer coverage at each week's end, among accounts whose profile has been seen.
+    ends = {week.bounds(tz)[1]: str(week) for week in span}
+    grid = profiles.disclaimer_grid(frames, list(ends))
+    grid["week"] = grid["moment"].map({pd.Timestamp(k): v for k, v in ends.items()})
+    grid["group"] = grid["person_id"].map(mapping)
+    shares = grid.groupby(["week", "group"])["disclaimer"].agg(["mean", "size"])
+    # A share over fewer accounts than the minimum group would single people out.
+    shares = shares[shares["size"] >= min_size]["mean"].unstack()
+    totals = grid.groupby("week")["disclaimer"].agg(["mean", "size"])
+    coverage = shares.reindex(index=labels, columns=list(groups)).astype("float64")
+    coverage[TOTAL] = totals["mean"].where(totals["size"] >= min_size).reindex(labels)
+    coverage = coverage.reindex(columns=columns)
+
+    # Deletions versus corrections (organisation-wide).
+    events = events[events["person_id"].isin(people["person_id"])]
+    events = events.assign(week=_week_labels(pd.to_datetime(events["at"], utc=True), tz))
+    kinds = list(lifecycle.EVENTS)
+    life = (
+        events.groupby(["week", "event"]).size().unstack(fill_value=0)
+        if not events.empty
+        else pd.DataFrame()
+    ).reindex(index=labels, columns=kinds, fill_value=0)
+
+    summary = pd.DataFrame(
+        {
+            "group": columns,
+            "people": [groups.get(g, total_people) for g in columns],
+            "compliance_last": [compliance[g].iloc[-1] for g in columns],
+            "compliance_mean": [compliance[g].mean() for g in columns],
+            "coverage_last": [coverage[g].iloc[-1] for g in columns],
+            "findings": [
+                int(per_group.get(g, 0)) if g != TOTAL else int(per_team["n"].sum())
+                for g in columns
+            ],
+        }
+    )
+    board = Dashboard(
+        organisation=settings.organisation.name,
+        weeks=labels,
+        min_group_size=min_size,
+        people=total_people,
+        groups=groups,
+        hidden_people=hidden,
+        compliance=compliance,
+        families=families,
+        coverage=coverage,
+        lifecycle=life,
+        summary=summary,
+    )
+    if not board.withheld:
+        _draw(board)
+    return board
+
+
+def _percent_series(frame: pd.DataFrame) -> dict[str, list[float]]:
+    return {str(c): (frame[c] * 100).round(1).tolist() for c in frame.columns}
+
+
+def _draw(board: Dashboard) -> None:
+    board.charts["compliance"] = charts.lines(
+        board.weeks,
+        _percent_series(board.compliance),
+        "Compliance rate per week (% of people with no high or medium finding)",
+        ylabel="%",
+        percent=True,
+    )
+    if not board.families.empty and board.families.to_numpy().sum() > 0:
+        board.charts["families"] = charts.stacked_area(
+            board.weeks,
+            {str(c): board.families[c].tolist() for c in board.families.columns},
+            "Findings per clause family",
+            ylabel="findings",
+        )
+    if board.coverage.notna().to_numpy().any():
+        board.charts["coverage"] = charts.lines(
+            board.weeks,
+            _percent_series(board.coverage),
+            "Disclaimer coverage (% of accounts whose bio has it)",
+            ylabel="%",
+            percent=True,
+        )
+    board.charts["lifecycle"] = charts.lines(
+        board.weeks,
+        {
+            "deleted": board.lifecycle["deleted"].tolist(),
+            "deleted after a flag": board.lifecycle["deleted-after-flag"].tolist(),
+            "edited (corrected)": board.lifecycle["edited"].tolist(),
+        },
+        "Deletions versus corrections",
+        ylabel="posts",
+    )
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+
+
+def render_html(board: Dashboard) -> str:
+    def table(frame: pd.DataFrame, percent: bool) -> dict[str, Any]:
+        return {
+            "columns": [str(c) for c in frame.columns],
+            "rows": [
+                (week, [_pct(v) if percent else str(int(v)) for v in frame.loc[week].tolist()])
+                for week in frame.index
+            ],
+        }
+
+    return (
+        environment()
+        .get_template("dashboard.html.j2")
+        .render(
+            board=board,
+            organisation=board.organisation,
+            first_week=board.weeks[0],
+            last_week=board.weeks[-1],
+            weeks=len(board.weeks),
+            compliance=table(board.compliance, True),
+            coverage=table(board.coverage, True),
+            families=table(board.families, False),
+            life=table(
+                board.lifecycle.rename(
+                    columns={
+                        "deleted-after-flag": "deleted after a flag",
+                        "deleted-without-correction": "deleted without correction",
+                    }
+                ),
+                False,
+            ),
+            summary=[
+                {
+                    "group": r["group"],
+                    "people": int(r["people"]),
+                    "compliance_last": _pct(r["compliance_last"]),
+                    "compliance_mean": _pct(r["compliance_mean"]),
+                    "coverage_last": _pct(r["coverage_last"]),
+                    "findings": int(r["findings"]),
+                }
+                for r in board.summary.to_dict("records")
+            ],
+            charts=board.charts,
+            motto=MOTTO,
+        )
+    )
+
+
+def write(
+    engine: Engine,
+    settings: Settings,
+    weeks: int,
+    until: Week | None = None,
+    output_dir: Path | None = None,
+) -> Path:
+    board = build(engine, settings, weeks, until)
+    directory = output_dir or settings.reports.output_dir
+    return write_atomic(directory / f"{board.stem}.html", render_html(board))

@@ -1,0 +1,103 @@
+"""The management dashboard: trends per group, small groups merged, no names, no text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from reports import dashboard
+from socialaudit.cli import app
+from socialaudit.config import load_settings
+from socialaudit.db import session_scope
+from socialaudit.weeks import Week
+from tests.reports.seed import seed_week
+
+W47 = Week.parse("2026-W47")
+
+
+def settings(min_group_size: int = 5):
+    return load_settings(environ={"SOCIALAUDIT_REPORTS_MIN_GROUP_SIZE": str(min_group_size)})
+
+
+def test_small_groups_merge_into_other() -> None:
+    people = pd.DataFrame(
+        {
+            "person_id": range(12),
+            "team": ["A"] * 5 + ["B"] * 3 + ["C"] * 2 + [None, " "],
+        }
+    )
+    mapping, shown, hidden = dashboard.group_people(people, 5)
+    assert shown == {"A": 5, "other": 7} and hidden == 0
+    assert mapping[0] == "A" and mapping[5] == "other" and mapping[11] == "other"
+    mapping, shown, hidden = dashboard.group_people(people.iloc[:8], 5)
+    assert shown == {"A": 5} and hidden == 3 and pd.isna(mapping[6])
+
+
+def test_dashboard_figures(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    board = dashboard.build(engine, settings(), 4, until=W47)
+    assert board.weeks == ["2026-W44", "2026-W45", "2026-W46", "2026-W47"]
+    assert board.groups == {"Campaigns": 5} and board.hidden_people == 1
+    # One person of six (in Campaigns) had a high finding in W47.
+    assert board.compliance.loc["2026-W47", "whole organisation"] == pytest.approx(5 / 6)
+    assert board.compliance.loc["2026-W47", "Campaigns"] == pytest.approx(4 / 5)
+    assert board.compliance.loc["2026-W46", "Campaigns"] == 1
+    assert board.families.loc["2026-W47"].to_dict() == {
+        "confidentiality": 1,
+        "embargo": 1,
+        "partisanship": 1,
+        "transparency": 1,
+    }
+    # Only one profile has been seen: a share over one account would single its owner out.
+    assert board.coverage["whole organisation"].isna().all()
+    small = dashboard.build(engine, settings(min_group_size=1), 4, until=W47)
+    assert small.groups == {"Campaigns": 5, "Press": 1}
+    assert small.coverage.loc["2026-W46", "whole organisation"] == 1
+    assert small.coverage.loc["2026-W47", "Campaigns"] == 0
+    life = board.lifecycle.loc["2026-W47"]
+    assert (life["deleted"], life["edited"], life["unavailable"]) == (1, 1, 1)
+
+    html = dashboard.render_html(board)
+    for heading in (
+        "By team or section",
+        "Compliance rate per week",
+        "Findings per clause family",
+        "Disclaimer coverage",
+        "Deletions versus corrections",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    assert html.count("<svg") == 3  # coverage over one seen profile is withheld
+    assert "Withheld: fewer than 5 profiles have been seen" in html
+    assert small.charts.keys() == {"compliance", "families", "coverage", "lifecycle"}
+    # Aggregates only: no name, handle, small team or post text reaches the page.
+    for private in ("Ana", "Person 1", "person2", "Press", "Vote for", "budget", "detainees"):
+        assert private not in html, private
+
+
+def test_too_few_people_withholds_everything(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    board = dashboard.build(engine, settings(min_group_size=10), 4, until=W47)
+    html = dashboard.render_html(board)
+    assert 'id="withheld"' in html and "<svg" not in html and "Campaigns" not in html
+
+
+def test_dashboard_command_is_repeatable(
+    runner: CliRunner, cli_env: dict, engine: Engine, tmp_path: Path
+) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    args = ["dashboard", "--weeks", "12", "--until", "2026-W47", "-o", "out"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    page = tmp_path / "out" / "dashboard-2026-W47.html"
+    before = page.read_bytes()
+    assert runner.invoke(app, args).exit_code == 0
+    assert page.read_bytes() == before
+    bad = runner.invoke(app, ["dashboard", "--weeks", "0"])
+    assert bad.exit_code == 2 and "--weeks: expected 1 to 260 weeks, got 0" in bad.output

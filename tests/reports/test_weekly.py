@@ -1,0 +1,167 @@
+"""The weekly report from the store: sections, order, escaping, CSV/JSON, reruns, empty weeks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from reports import weekly
+from reports.weekly import highlight
+from socialaudit.cli import app
+from socialaudit.config import load_settings
+from socialaudit.db import session_scope
+from socialaudit.weeks import Week
+from tests.reports.seed import IMG, SCRIPT, seed_week
+
+W47 = Week.parse("2026-W47")
+
+
+def settings():
+    return load_settings(environ={})
+
+
+def test_highlight_offsets_quotes_and_notes() -> None:
+    segments, notes = highlight(
+        "Vote for X now, internal only.",
+        [{"start": 0, "end": 10}, {"match": "INTERNAL ONLY"}, {"keyword": "x", "score": 3}],
+    )
+    assert segments == [
+        ("Vote for X", True),
+        (" now, ", False),
+        ("internal only", True),
+        (".", False),
+    ]
+    assert notes == ["keyword: x; score: 3"]
+    # Offsets that do not match their quoted text fall back to searching for the quote.
+    segments, _ = highlight("abc def", [{"start": 0, "end": 3, "text": "def"}])
+    assert segments == [("abc ", False), ("def", True)]
+
+
+def test_report_contents_and_order(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ids = seed_week(session)
+    report = weekly.build(engine, settings(), W47)
+    # Most serious first: the two high findings, then medium, then review.
+    assert report.findings["severity"].tolist() == ["high", "high", "medium", "review"]
+    figures = {f.label: f for f in report.figures}
+    assert figures["Findings"].value == 4 and figures["Findings"].previous == 0
+    assert figures["High severity"].value == 2
+    assert figures["Posts collected"].value == 6
+    assert figures["Posts deleted by their author"].value == 1
+    assert figures["People audited"].value == 6
+    assert figures["Compliance rate"].text == "83%"  # one of six people flagged
+    by_rule = report.by_rule.set_index("rule_code")
+    assert by_rule.loc["NPT201", "high"] == 1 and by_rule.loc["PND402", "review"] == 1
+    # Profile compliance: Ana's latest profile lost the disclaimer; the others comply.
+    ana = report.profiles[report.profiles["person_id"] == ids["person"]].iloc[0]
+    assert bool(ana["lost"]) and ana["disclaimer"] is False and ana["affiliation"] is True
+    assert report.profiles.iloc[0]["person_id"] == ids["person"]  # worst first
+    # Lifecycle: Ana deleted one post; the protected account's post is not a deletion.
+    life = report.lifecycle.set_index("person")
+    assert life.loc[f"Ana {SCRIPT} Lima", "deleted"] == 1
+    assert life.loc["Person 3", "deleted"] == 0 and life.loc["Person 3", "unavailable"] == 1
+    assert life.loc["Person 1", "edited"] == 1
+    eng = report.engagement
+    assert (eng.posts, eng.replies, eng.questions, eng.answered_in_48h, eng.copies) == (
+        6,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert report.unavailable["status"].tolist() == ["protected"]
+    assert report.runs.iloc[0]["rate_limited"] == 2
+
+    html = weekly.render_html(report)
+    for heading in (
+        "Headline figures",
+        "Findings by rule and severity",
+        "Profile compliance",
+        "Deletions and corrections",
+        "Engagement",
+        "Data quality",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    # Untrusted text is escaped, bidi overrides are shown, javascript: links are dropped.
+    assert SCRIPT not in html and IMG not in html
+    assert "&lt;script&gt;document.title=" in html
+    assert "[U+202E]" in html and "\u202e" not in html
+    assert 'href="javascript' not in html
+    assert "link withheld (not a web address): <bdi>javascript:alert(1)</bdi>" in html
+    assert "<mark>Vote for Example Party</mark>" in html
+    assert "Remove the endorsement" in html  # suggested action
+    assert "You may not advocate" in html  # policy clause quoted
+    assert "<svg" in html and "<script" not in html.replace("&lt;script", "")
+
+
+def test_csv_and_json_hold_the_same_findings(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    paths = weekly.write(engine, settings(), W47, tmp_path)
+    assert [p.name for p in paths] == [
+        "report-2026-W47.html",
+        "report-2026-W47.csv",
+        "report-2026-W47.json",
+    ]
+    rows = list(csv.DictReader(io.StringIO(paths[1].read_text(encoding="utf-8"))))
+    document = json.loads(paths[2].read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == [str(f["id"]) for f in document["findings"]]
+    assert len(rows) == 4 and document["week"] == "2026-W47"
+    first = document["findings"][0]
+    assert first["rule_code"] in {"NPT201", "TRN103"} and first["severity"] == "high"
+    endorsement = next(f for f in document["findings"] if f["rule_code"] == "NPT201")
+    assert SCRIPT in endorsement["post_text"]  # data files keep the archived text verbatim
+    assert endorsement["evidence"] == [{"end": 22, "start": 0, "text": "Vote for Example Party"}]
+    assert endorsement["suggested_action"].startswith("Remove the endorsement")
+
+
+def test_csv_cells_never_start_a_formula(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    report = weekly.build(engine, settings(), W47)
+    report.findings.loc[0, "post_text"] = "=HYPERLINK('http://evil.example','x')"
+    rows = list(csv.DictReader(io.StringIO(weekly.render_csv(report))))
+    assert rows[0]["post_text"].startswith("'=HYPERLINK")
+
+
+def test_same_week_twice_is_byte_identical(engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    first = [p.read_bytes() for p in weekly.write(engine, settings(), W47, tmp_path / "a")]
+    second = [p.read_bytes() for p in weekly.write(engine, settings(), W47, tmp_path / "b")]
+    assert first == second
+    assert b'id="finding-' in first[0] and first[1].count(b"\n") == 5
+
+
+def test_empty_week_says_so(engine: Engine, tmp_path: Path) -> None:
+    html_path, csv_path, json_path = weekly.write(
+        engine, settings(), Week.parse("2026-W10"), tmp_path
+    )
+    html = html_path.read_text(encoding="utf-8")
+    assert 'id="empty-week"' in html and "nothing to report this week" in html
+    assert "No findings this week." in html
+    assert "No collection round ran this week" in html
+    assert csv_path.read_text(encoding="utf-8").count("\n") == 1  # the header only
+    assert json.loads(json_path.read_text(encoding="utf-8"))["findings"] == []
+
+
+def test_report_command(runner: CliRunner, cli_env: dict, engine: Engine, tmp_path: Path) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    result = runner.invoke(app, ["report", "--week", "2026-W47"])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "data" / "reports"
+    assert "report-2026-W47.html" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report-2026-W47.csv",
+        "report-2026-W47.html",
+        "report-2026-W47.json",
+    ]
+    bad = runner.invoke(app, ["report", "--week", "2026-47"])
+    assert bad.exit_code == 2
+    assert "week: expected an ISO week such as 2026-W47, got '2026-47'" in bad.output
