@@ -122,3 +122,20 @@ def cli_env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dic
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def sandbox_world():
+    """A freshly seeded sandbox world (sandbox/seed.py), clock at its start."""
+    from sandbox.seed import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def sandbox(sandbox_world):
+    """The sandbox HTTP server on a free loopback port, serving `sandbox_world`."""
+    from sandbox.server import Sandbox
+
+    with Sandbox(sandbox_world) as box:
+        yield box

@@ -83,12 +83,13 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, db, people
+    from socialaudit.cli import accounts, db, people, sandbox
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
     app.add_typer(db.app, name="db")
     app.command("forget")(people.forget)
+    app.add_typer(sandbox.app, name="sandbox")
 
 
 _register()

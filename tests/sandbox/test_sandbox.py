@@ -1,0 +1,220 @@
+"""The sandbox speaks the platforms' shapes, plays its script, injects faults and counts."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+from atproto import Client, models
+from atproto_client.models.utils import get_or_create
+from mastodon import Mastodon
+
+from sandbox.seed import build_world, people_csv
+from sandbox.server import Sandbox
+from socialaudit.cli import app
+
+
+def strict(data: dict, model: type) -> object:
+    """Parse as the SDK does, plus its optional checks of DIDs, CIDs, handles, URIs, dates."""
+    return get_or_create(data, model, strict=True, strict_string_format=True)
+
+
+def _bluesky_responses(box: Sandbox) -> int:
+    """Fetch and strictly parse every Bluesky endpoint for every Bluesky account."""
+    parsed = 0
+    base = f"{box.url}/xrpc"
+    world = box.world
+    dids = [a.id for a in world.accounts.values() if a.platform == "bluesky"]
+    for did in dids:
+        response = requests.get(f"{base}/app.bsky.actor.getProfile", params={"actor": did})
+        if response.status_code == 400:
+            assert response.json()["error"] in {"AccountDeactivated", "AccountTakedown"}
+            continue
+        strict(response.json(), models.AppBskyActorDefs.ProfileViewDetailed)
+        cursor = None
+        uris = []
+        while True:
+            params = {"actor": did, "limit": 4, "filter": "posts_with_replies"}
+            if cursor:
+                params["cursor"] = cursor
+            body = requests.get(f"{base}/app.bsky.feed.getAuthorFeed", params=params).json()
+            feed = strict(body, models.AppBskyFeedGetAuthorFeed.Response)
+            uris += [item.post.uri for item in feed.feed]
+            parsed += len(feed.feed)
+            cursor = feed.cursor
+            if not cursor:
+                break
+        for start in range(0, len(uris), 25):
+            body = requests.get(
+                f"{base}/app.bsky.feed.getPosts", params={"uris": uris[start : start + 25]}
+            ).json()
+            strict(body, models.AppBskyFeedGetPosts.Response)
+        body = requests.get(
+            f"{base}/com.atproto.repo.listRecords",
+            params={"repo": did, "collection": "app.bsky.feed.post", "limit": 100},
+        ).json()
+        records = strict(body, models.ComAtprotoRepoListRecords.Response)
+        for record in records.records:
+            strict(record.value, models.AppBskyFeedPost.Record)
+    body = requests.get(f"{base}/app.bsky.actor.getProfiles", params={"actors": dids[:25]}).json()
+    strict(body, models.AppBskyActorGetProfiles.Response)
+    return parsed
+
+
+def test_the_sdk_parses_every_bluesky_response_strictly_throughout_the_script(sandbox) -> None:
+    assert _bluesky_responses(sandbox) > 30
+    for _ in range(4):  # edits, deletions, handle change, deactivation, reactivation
+        sandbox.world.advance(days=3)
+        assert _bluesky_responses(sandbox) > 30
+
+
+def test_bluesky_facets_use_utf8_byte_offsets(sandbox) -> None:
+    client = Client(base_url=sandbox.url)
+    hugo = sandbox.world.accounts["bluesky:hugo"]
+    feed = client.get_author_feed(hugo.id, limit=100).feed
+    post = next(item.post for item in feed if "Neuer Bericht" in item.post.record.text)
+    raw = post.record.text.encode()
+    spans = {
+        raw[f.index.byte_start : f.index.byte_end].decode(): f.features[0].py_type
+        for f in post.record.facets
+    }
+    assert spans == {
+        "@kemi-a.sandbox.test": "app.bsky.richtext.facet#mention",
+        "#Asyl": "app.bsky.richtext.facet#tag",
+    }
+    assert post.embed.external.uri.endswith("/documents/asylum/")
+
+
+def test_the_world_has_the_people_and_accounts_the_brief_asks_for() -> None:
+    world = build_world()
+    registered = [a for a in world.accounts.values() if a.person]
+    assert len(world.people) >= 12
+    assert len(registered) >= 20
+    assert {a.platform for a in registered} == {"x", "bluesky", "mastodon"}
+
+
+def test_the_script_plays_lifecycle_events_as_the_clock_moves(sandbox) -> None:
+    world = sandbox.world
+    grace = world.accounts["bluesky:grace"]
+    before = requests.get(
+        f"{sandbox.url}/xrpc/app.bsky.actor.getProfile", params={"actor": grace.id}
+    ).json()
+    assert before["handle"] == "grace-kim.sandbox.test"
+    answer = requests.post(f"{sandbox.url}/_sandbox/advance", params={"days": 2, "hours": 1})
+    assert "Grace changes her Bluesky handle" in " ".join(answer.json()["events"])
+    after = requests.get(
+        f"{sandbox.url}/xrpc/app.bsky.actor.getProfile", params={"actor": grace.id}
+    ).json()
+    assert after["handle"] == "gracekim.sandbox.test"
+    assert after["did"] == before["did"]
+    with pytest.raises(ValueError):
+        world.advance(hours=-1)
+
+
+def test_faults_per_endpoint_with_each_platforms_rate_limit_headers(sandbox) -> None:
+    world, url = sandbox.world, sandbox.url
+    did = world.accounts["bluesky:ana"].id
+    world.inject("bluesky.getProfile", "429", times=1, seconds=30)
+    limited = requests.get(f"{url}/xrpc/app.bsky.actor.getProfile", params={"actor": did})
+    assert limited.status_code == 429
+    assert int(limited.headers["ratelimit-reset"]) >= int(time.time()) + 29
+    assert limited.headers["ratelimit-remaining"] == "0"
+    ok = requests.get(f"{url}/xrpc/app.bsky.actor.getProfile", params={"actor": did})
+    assert ok.status_code == 200
+
+    x_id = world.accounts["x:ana"].id
+    requests.post(f"{url}/_sandbox/faults", params={"endpoint": "x.user_by_id", "kind": "429"})
+    limited = requests.get(f"{url}/2/users/{x_id}")
+    assert limited.status_code == 429 and "x-rate-limit-reset" in limited.headers
+    world.inject("mastodon.account", "429")
+    m_id = world.accounts["mastodon:ana"].id
+    limited = requests.get(f"{url}/api/v1/accounts/{m_id}")
+    assert limited.status_code == 429 and "T" in limited.headers["X-RateLimit-Reset"]
+
+    world.inject("x.tweets", "500", times=2)
+    assert requests.get(f"{url}/2/tweets", params={"ids": "1"}).status_code == 500
+    assert requests.get(f"{url}/2/tweets", params={"ids": "1"}).status_code == 500
+    assert requests.get(f"{url}/2/tweets", params={"ids": "1"}).status_code == 200
+
+    world.inject("mastodon.account_lookup", "malformed")
+    broken = requests.get(f"{url}/api/v1/accounts/lookup", params={"acct": "ana"})
+    with pytest.raises(ValueError):
+        broken.json()
+
+    world.inject("bluesky.getProfiles", "slow", seconds=0.5)
+    with pytest.raises(requests.Timeout):
+        requests.get(f"{url}/xrpc/app.bsky.actor.getProfiles", params={"actors": did}, timeout=0.2)
+
+    counts = requests.get(f"{url}/_sandbox/state").json()["counts"]
+    assert counts["bluesky.getProfile"] == 2
+    assert counts["x.tweets"] == 3
+    assert world.calls("x.") == 4
+    with pytest.raises(ValueError):
+        world.inject("x.tweets", "teapot")
+
+
+def test_x_endpoints_follow_the_v2_shapes(sandbox) -> None:
+    world, url = sandbox.world, sandbox.url
+    ana = world.accounts["x:ana"]
+    for n in range(3):
+        world.add_post("x:ana", f"Extra post {n} #Rights https://www.amnesty.org/en/")
+    user = requests.get(
+        f"{url}/2/users/by/username/ana_lima_sbx",
+        params={"user.fields": "description,public_metrics,protected,url,entities,created_at"},
+    ).json()["data"]
+    assert user["id"] == ana.id and user["public_metrics"]["tweet_count"] > 0
+    assert set(requests.get(f"{url}/2/users/{ana.id}").json()["data"]) == {
+        "id",
+        "name",
+        "username",
+    }
+    page = requests.get(
+        f"{url}/2/users/{ana.id}/tweets",
+        params={"max_results": 5, "tweet.fields": "created_at,referenced_tweets"},
+    ).json()
+    assert page["meta"]["result_count"] == 5 and "next_token" in page["meta"]
+    newest = page["meta"]["newest_id"]
+    quiet = requests.get(f"{url}/2/users/{ana.id}/tweets", params={"since_id": newest}).json()
+    assert quiet == {"meta": {"result_count": 0}}
+    missing = requests.get(f"{url}/2/tweets", params={"ids": f"{newest},12345"}).json()
+    assert [t["id"] for t in missing["data"]] == [newest]
+    assert missing["errors"][0]["title"] == "Not Found Error"
+    assert missing["errors"][0]["detail"] == "Could not find tweet with ids: [12345]."
+    world.set_status("x:ana", "protected")
+    hidden = requests.get(f"{url}/2/tweets", params={"ids": newest}).json()
+    assert "data" not in hidden and hidden["errors"][0]["title"] == "Authorization Error"
+    world.set_status("x:ana", "suspended")
+    gone = requests.get(f"{url}/2/users/{ana.id}").json()
+    assert gone["errors"][0]["title"] == "Forbidden"
+
+
+def test_mastodon_py_reads_the_mastodon_endpoints(sandbox) -> None:
+    api = Mastodon(api_base_url=sandbox.url, request_timeout=5)
+    ana = api.account_lookup("ana@social.example")
+    assert ana.statuses_count > 0 and "Amnesty" in ana.note
+    first_page = api.account_statuses(ana.id, limit=2)
+    second_page = api.fetch_next(first_page)
+    assert len(first_page) == 2 and second_page
+    assert second_page[0].id < first_page[-1].id
+    sandbox.world.advance(hours=3)  # Luca's edit
+    luca = api.account_lookup("luca@social.example")
+    edited = next(s for s in api.account_statuses(luca.id) if s.edited_at)
+    history = api.status_history(edited.id)
+    assert len(history) == 2 and "Tuesday" in history[-1].content
+    found = api.statuses([edited.id, "1"])
+    assert [s.id for s in found] == [edited.id]
+
+
+def test_people_csv_imports_into_the_registry(runner, cli_env, tmp_path) -> None:
+    result = runner.invoke(app, ["sandbox", "people-csv"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "people.csv"
+    path.write_text(result.output)
+    assert people_csv(build_world()) == result.output
+    imported = runner.invoke(app, ["people", "import", str(path)])
+    assert imported.exit_code == 0, imported.output
+    listed = runner.invoke(app, ["accounts", "list"])
+    assert "24 accounts" in listed.output
+    again = runner.invoke(app, ["people", "import", str(path)])
+    assert again.exit_code == 0 and "24 accounts" in runner.invoke(app, ["accounts", "list"]).output
