@@ -83,13 +83,14 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, db, people, sandbox
+    from socialaudit.cli import accounts, collect, db, people, sandbox
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
     app.add_typer(db.app, name="db")
     app.command("forget")(people.forget)
     app.add_typer(sandbox.app, name="sandbox")
+    app.command("collect")(collect.command)
 
 
 _register()
