@@ -7,7 +7,7 @@ another process move the clock, inject faults and read the counters:
 
 - `GET  /_sandbox/state`                    clock, counters, pending events
 - `POST /_sandbox/advance?hours=H&days=D`   move the clock, play due events
-- `POST /_sandbox/faults?endpoint=E&kind=K&times=N&seconds=S`
+- `POST /_sandbox/faults?endpoint=E&kind=K&times=N&seconds=S&skip=M`
 - `POST /_sandbox/counts/reset`             zero the counters (returns the old ones)
 """
 
@@ -169,6 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
                     first(query, "kind") or "",
                     int(first(query, "times", "1") or 1),
                     float(first(query, "seconds", "2") or 2),
+                    int(first(query, "skip", "0") or 0),
                 )
                 return Response(200, {"ok": True})
             if path == "/_sandbox/counts/reset":

@@ -115,6 +115,7 @@ class Fault:
     kind: str  # one of FAULT_KINDS
     remaining: int = 1
     seconds: float = 2.0  # slow: delay; 429: seconds until the reset the headers announce
+    skip: int = 0  # requests to let through before the fault starts
 
 
 @dataclass
@@ -174,12 +175,14 @@ class World:
 
     # -- faults and counters ---------------------------------------------------------------
 
-    def inject(self, endpoint: str, kind: str, times: int = 1, seconds: float = 2.0) -> None:
-        """Make the next `times` requests to `endpoint` fail as `kind`."""
+    def inject(
+        self, endpoint: str, kind: str, times: int = 1, seconds: float = 2.0, skip: int = 0
+    ) -> None:
+        """Make `times` requests to `endpoint` fail as `kind`, after `skip` succeed."""
         if kind not in FAULT_KINDS:
             raise ValueError(f"fault kind must be one of {', '.join(FAULT_KINDS)}, got {kind!r}")
         with self.lock:
-            self.faults.setdefault(endpoint, []).append(Fault(kind, times, seconds))
+            self.faults.setdefault(endpoint, []).append(Fault(kind, times, seconds, skip))
 
     def take_fault(self, endpoint: str) -> Fault | None:
         with self.lock:
@@ -187,6 +190,9 @@ class World:
             while queue and queue[0].remaining <= 0:
                 queue.pop(0)
             if not queue:
+                return None
+            if queue[0].skip > 0:
+                queue[0].skip -= 1
                 return None
             queue[0].remaining -= 1
             return queue[0]

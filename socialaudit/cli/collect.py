@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -34,6 +35,18 @@ class _RichProgress(ProgressHooks):
         self.bar.update(self.tasks[platform], completed=run.accounts or 1, description=platform)
 
 
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now: expected an ISO date and time, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"--now: give a time zone offset, such as {value}Z")
+    return moment.astimezone(UTC)
+
+
 def command(
     ctx: typer.Context,
     platform: Annotated[
@@ -42,6 +55,14 @@ def command(
     ] = None,
     person: Annotated[
         str | None, typer.Option("--person", help="Only this registered person's accounts.")
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="The round's clock (ISO time with offset), for replays and the sandbox's "
+            "simulated clock. Default: the current time.",
+        ),
     ] = None,
 ) -> None:
     """Collect new posts, edits, deletions and profile changes of registered accounts."""
@@ -57,6 +78,7 @@ def command(
             )
     elif not enabled_platforms(settings):
         raise UsageError("no platform is enabled in the configuration")
+    clock = _parse_now(now)
     engine = app_ctx.engine
     person_id = None
     if person:
@@ -76,6 +98,7 @@ def command(
             settings,
             platform.value if platform else None,
             person_id,
+            now=clock,
             progress=_RichProgress(bar),
         )
     table = Table(title="collection round")
