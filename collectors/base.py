@@ -13,9 +13,10 @@ A collector is fetch -> transform -> save (STYLE 5), split so that each part is 
 
 Adding a platform (the README's "Adding a collector" says it step by step):
 
-1. Subclass `Collector`; set `platform`, `profile_batch`, `lookup_batch` and
-   `lookup_reposts`; build the client library's client in `__init__` from `self.config`
-   (the `[platforms.NAME]` table: base_url, timeout_seconds, ...) and `self.settings`.
+1. Subclass `Collector`; set `platform`, `profile_batch`, `lookup_batch`,
+   `lookup_reposts` and `reposts_counted`; build the client library's client in
+   `__init__` from `self.config` (the `[platforms.NAME]` table: base_url,
+   timeout_seconds, ...) and `self.settings`.
 2. Implement `classify` (which library exceptions to retry, and the rate-limit reset),
    `resolve`, `fetch_profiles`, `fetch_posts` and `lookup_posts` (contracts below).
    Raise `AccountUnavailable` for an account the platform says is protected, suspended,
@@ -194,6 +195,8 @@ class Collector(ABC):
     lookup_batch: ClassVar[int] = 1
     # False where a repost has no id the look-up accepts (Bluesky): its original is checked.
     lookup_reposts: ClassVar[bool] = True
+    # Whether the profile's post count includes reposts (X, Mastodon: yes; Bluesky: no).
+    reposts_counted: ClassVar[bool] = True
 
     def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings = settings

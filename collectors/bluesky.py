@@ -233,6 +233,7 @@ class BlueskyCollector(Collector):
     profile_batch = 25
     lookup_batch = 25
     lookup_reposts = False  # getPosts takes post URIs only; a repost is checked by its original
+    reposts_counted = False  # postsCount counts post records only
 
     def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
         super().__init__(settings, sleep=sleep)

@@ -166,6 +166,7 @@ class _AccountOutcome:
     new: int = 0
     updated: int = 0
     sweep: bool = False
+    paged: bool = False
     post_count: int | None = None
 
 
@@ -212,51 +213,64 @@ def _collect_account(
         )
         return outcome
     _set_status(account, AccountStatus.OK, None, now)
-    state = _state(account)
-    last = account.last_post_count
-    paged_at = state.get("paged_at")
+    last, count = account.last_post_count, profile.post_count
+    paged_at = _state(account).get("paged_at")
     every = timedelta(hours=settings.collection.page_every_hours)
-    due = (
-        last is None
-        or profile.post_count is None
-        or profile.post_count != last
-        or paged_at is None
-        or datetime.fromisoformat(paged_at) + every <= now
-    )
-    new_counted = 0
-    if due:
-        known = set(session.exec(select(Post.platform_id).where(Post.account_id == account.id)))
-        timeline = collector.fetch_posts(
-            replace(ref, handle=account.handle),
-            known=known.__contains__,
-            max_pages=settings.collection.max_pages,
-        )
-        for data in timeline.posts:
-            if data.author_id != account.platform_id:
-                log.warning("%s: skipped a post by someone else (%s)", ref.handle, data.platform_id)
-                continue
-            _, result = upsert_post(session, account, data, now)
-            if result == Upsert.NEW:
-                outcome.new += 1
-                new_counted += int(data.counted)
-            elif result == Upsert.UPDATED:
-                outcome.updated += 1
-        if timeline.since_id:
-            account.since_id = timeline.since_id
-        state["paged_at"] = now.isoformat()
-        account.cursor = json.dumps(state, sort_keys=True)
-    if last is not None and profile.post_count is not None:
-        expected = last + new_counted
-        outcome.sweep = profile.post_count < expected
-        # Until the sweep is saved, remember the count we expected, so that a round killed
-        # before the sweep leaves the shortfall for the next round to find.
-        account.last_post_count = expected if outcome.sweep else profile.post_count
-    else:
-        account.last_post_count = profile.post_count
-    outcome.post_count = profile.post_count
+    stale = paged_at is None or datetime.fromisoformat(paged_at) + every <= now
+    if last is not None and count is not None and count < last and not stale:
+        # Fewer posts than last time: sweep first; page only if the deletions found do not
+        # explain the drop (then there are new posts too). Until the sweep is saved the old
+        # count stays, so a round killed before it leaves the shortfall to be found again.
+        outcome.sweep = True
+    elif last is None or count is None or count != last or stale:
+        new_counted = _page(session, collector, ref, account, settings, now, outcome)
+        if last is not None and count is not None:
+            expected = last + new_counted
+            outcome.sweep = count < expected
+            outcome.paged = True
+            # As above: remember the count we expected until the sweep is saved.
+            account.last_post_count = expected if outcome.sweep else count
+        else:
+            account.last_post_count = count
+    outcome.post_count = count
     account.last_collected_at = now
     session.add(account)
     return outcome
+
+
+def _page(
+    session: Session,
+    collector: Collector,
+    ref: AccountRef,
+    account: Account,
+    settings: Settings,
+    now: datetime,
+    outcome: _AccountOutcome,
+) -> int:
+    """Page the account's timeline down to known posts; save; return new counted posts."""
+    known = set(session.exec(select(Post.platform_id).where(Post.account_id == account.id)))
+    timeline = collector.fetch_posts(
+        replace(ref, handle=account.handle, since_id=account.since_id),
+        known=known.__contains__,
+        max_pages=settings.collection.max_pages,
+    )
+    new_counted = 0
+    for data in timeline.posts:
+        if data.author_id != account.platform_id:
+            log.warning("%s: skipped a post by someone else (%s)", ref.handle, data.platform_id)
+            continue
+        _, result = upsert_post(session, account, data, now)
+        if result == Upsert.NEW:
+            outcome.new += 1
+            new_counted += int(data.counted)
+        elif result == Upsert.UPDATED:
+            outcome.updated += 1
+    if timeline.since_id:
+        account.since_id = timeline.since_id
+    state = _state(account)
+    state["paged_at"] = now.isoformat()
+    account.cursor = json.dumps(state, sort_keys=True)
+    return new_counted
 
 
 def _lookup_all(collector: Collector, ids: list[str], tally: _Tally) -> tuple[Lookup, set[str]]:
@@ -277,7 +291,7 @@ def _lookup_all(collector: Collector, ids: list[str], tally: _Tally) -> tuple[Lo
 def _sweep(
     engine: Engine,
     collector: Collector,
-    due: list[tuple[AccountRef, int | None]],
+    due: list[tuple[AccountRef, int | None, bool]],
     settings: Settings,
     now: datetime,
     tally: _Tally,
@@ -290,7 +304,7 @@ def _sweep(
         posts = session.exec(
             select(Post)
             .where(
-                Post.account_id.in_([ref.id for ref, _ in due]),  # type: ignore[attr-defined]
+                Post.account_id.in_([ref.id for ref, _, _ in due]),  # type: ignore[attr-defined]
                 Post.created_at >= since,
                 (Post.deleted_at.is_(None))  # type: ignore[union-attr]
                 | (Post.deletion_cause == DeletionCause.UNKNOWN_ERROR),
@@ -312,12 +326,12 @@ def _sweep(
     by_account: dict[int, list[Post]] = {}
     for post in posts:
         by_account.setdefault(post.account_id, []).append(post)
-    for ref, post_count in due:
+    for ref, post_count, paged in due:
         try:
             with session_scope(engine) as session:
                 account = session.get(Account, ref.id)
                 assert account is not None
-                complete = True
+                complete, found = True, 0
                 for stale in by_account.get(ref.id, []):
                     post = session.get(Post, stale.id)
                     assert post is not None
@@ -325,10 +339,21 @@ def _sweep(
                     if any(i in failed for i in ids):
                         complete = False
                         continue
-                    tally.deleted += _apply(session, account, post, collector, answer, now, tally)
-                if complete:
-                    account.last_post_count = post_count
-                    session.add(account)
+                    cause = _apply(session, account, post, collector, answer, now, tally)
+                    tally.deleted += int(cause == DeletionCause.DELETED)
+                    counted = post.kind != PostKind.REPOST or collector.reposts_counted
+                    found += int(cause is not None and counted)
+                if not complete:
+                    continue
+                explained = (account.last_post_count or 0) - found
+                if not paged and post_count is not None and explained < post_count:
+                    # The drop hides new posts as well: page for them now.
+                    outcome = _AccountOutcome()
+                    _page(session, collector, ref, account, settings, now, outcome)
+                    tally.new += outcome.new
+                    tally.updated += outcome.updated
+                account.last_post_count = post_count
+                session.add(account)
         except Exception as exc:  # one account's trouble never stops the round
             tally.error(ref, "deletion sweep", exc)
 
@@ -341,32 +366,27 @@ def _apply(
     answer: Lookup,
     now: datetime,
     tally: _Tally,
-) -> int:
-    """Apply the look-up's answer to one watched post; return 1 if it is newly deleted."""
+) -> DeletionCause | None:
+    """Apply the look-up's answer to one watched post; return the cause newly recorded."""
     if post.kind == PostKind.REPOST and post.repost_of_id:
-        original_gone = answer.missing.get(post.repost_of_id) == DeletionCause.DELETED
         if collector.lookup_reposts and post.platform_id in answer.found:
             _, result = upsert_post(session, account, answer.found[post.platform_id], now)
             tally.updated += int(result == Upsert.UPDATED)
-            return 0
-        if original_gone:
-            mark_missing(session, post, DeletionCause.ORIGINAL_DELETED, now)
-            return 0
+            return None
+        if answer.missing.get(post.repost_of_id) == DeletionCause.DELETED:
+            return _missing(session, post, DeletionCause.ORIGINAL_DELETED, now)
         if collector.lookup_reposts and post.platform_id in answer.missing:
-            cause = answer.missing[post.platform_id]
-            return int(mark_missing(session, post, cause, now) and cause == DeletionCause.DELETED)
-        return 0  # the original is there; a repost undone is not visible to the look-up
+            return _missing(session, post, answer.missing[post.platform_id], now)
+        return None  # the original is there; a repost undone is not visible to the look-up
     if post.platform_id in answer.found:
         _, result = upsert_post(session, account, answer.found[post.platform_id], now)
         tally.updated += int(result == Upsert.UPDATED)
-        return 0
+        return None
     cause = answer.missing.get(post.platform_id)
     if cause is None:
-        return 0
-    newly = mark_missing(session, post, cause, now)
-    if newly:
-        log.info("%s: post %s %s", account.handle, post.platform_id, cause)
-    if cause == DeletionCause.DELETED:
+        return None
+    newly = _missing(session, post, cause, now)
+    if newly == DeletionCause.DELETED:
         # Reposts of it, by anyone registered, lost their original (not their own deletion).
         for repost in session.exec(
             select(Post).where(
@@ -376,7 +396,16 @@ def _apply(
             )
         ):
             mark_missing(session, repost, DeletionCause.ORIGINAL_DELETED, now)
-    return int(newly and cause == DeletionCause.DELETED)
+    return newly
+
+
+def _missing(
+    session: Session, post: Post, cause: DeletionCause, now: datetime
+) -> DeletionCause | None:
+    if not mark_missing(session, post, cause, now):
+        return None
+    log.info("post %s: %s", post.platform_id, cause)
+    return cause
 
 
 def _resolve_pending(
@@ -469,7 +498,7 @@ def collect_platform(
             except ApiError as exc:
                 for ref in batch:
                     tally.error(ref, "profile", exc)
-        due: list[tuple[AccountRef, int | None]] = []
+        due: list[tuple[AccountRef, int | None, bool]] = []
         by_id = {r.id: r for r in resolved}
         for ref in (by_id.get(r.id, r) for r in refs):
             try:
@@ -481,7 +510,7 @@ def collect_platform(
                 tally.new += outcome.new
                 tally.updated += outcome.updated
                 if outcome.sweep:
-                    due.append((ref, outcome.post_count))
+                    due.append((ref, outcome.post_count, outcome.paged))
             except AccountUnavailable as problem:  # refused between profile and timeline
                 with session_scope(engine) as session:
                     account = session.get(Account, ref.id)

@@ -407,3 +407,31 @@ def test_a_round_killed_mid_sweep_still_finds_the_deletion_next_time(
     assert result.status == "ok" and result.deleted_posts == 1
     assert post_by_text(engine, "forced evictions").deletion_cause == DeletionCause.DELETED
     assert rows(engine, PostVersion) == rows(engine, Post) + 1  # Elena's rewrite, once
+
+
+def test_a_falling_count_sweeps_first_and_pages_only_when_the_drop_hides_new_posts(
+    engine, settings, sandbox
+) -> None:
+    world = sandbox.world
+    run(engine, settings, world)
+    ana, elena = (world.timeline(world.accounts[k]) for k in ("bluesky:ana", "bluesky:elena"))
+    world.delete_post(ana[-1])
+    world.delete_post(elena[-1])
+    world.reset_counts()
+    result = run(engine, settings, world)
+    assert result.deleted_posts == 2 and result.new_posts == 0
+    assert dict(world.counts) == {"bluesky.getProfiles": 1, "bluesky.getPosts": 1}
+
+    world.delete_post(ana[-2])
+    world.delete_post(ana[-3])
+    world.add_post("bluesky:ana", "Posted between two deletions.")
+    world.reset_counts()
+    result = run(engine, settings, world)
+    assert result.deleted_posts == 2 and result.new_posts == 1
+    assert dict(world.counts) == {
+        "bluesky.getProfiles": 1,
+        "bluesky.getPosts": 1,
+        "bluesky.getAuthorFeed": 1,
+    }
+    quiet = run(engine, settings, world)
+    assert (quiet.api_calls, quiet.new_posts, quiet.deleted_posts) == (1, 0, 0)
