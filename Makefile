@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv test lint format check-migrations clean
+.PHONY: venv test lint format check-migrations bench-collect clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,6 +40,10 @@ check-migrations: venv
 	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic upgrade head && \
 	SOCIALAUDIT_DATABASE_URL=sqlite:///$$tmp/check.db $(BIN)/alembic check; \
 	status=$$?; rm -rf $$tmp; exit $$status
+
+# API calls per collection round against the sandbox (README "Collectors: measured").
+bench-collect: venv
+	$(BIN)/python -m bench.collect
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

@@ -226,6 +226,22 @@ class Collector(ABC):
         Raises `AccountUnavailable` when the platform says the account cannot be read.
         """
 
+    def resolve_many(
+        self, accounts: Sequence[AccountRef]
+    ) -> dict[int, Profile | AccountUnavailable]:
+        """`resolve` for up to `profile_batch` accounts, keyed by AccountRef.id.
+
+        The default asks one at a time; platforms with a batch look-up by handle override it.
+        An `ApiError` fails the whole batch (the runner records it per account).
+        """
+        found: dict[int, Profile | AccountUnavailable] = {}
+        for account in accounts:
+            try:
+                found[account.id] = self.resolve(account)
+            except AccountUnavailable as problem:
+                found[account.id] = problem
+        return found
+
     @abstractmethod
     def fetch_profiles(
         self, accounts: Sequence[AccountRef]

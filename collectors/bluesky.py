@@ -291,23 +291,32 @@ class BlueskyCollector(Collector):
     def resolve(self, account: AccountRef) -> Profile:
         return self._profile(account.handle)
 
-    def fetch_profiles(
-        self, accounts: Sequence[AccountRef]
-    ) -> dict[str, Profile | AccountUnavailable]:
-        dids = [a.platform_id for a in accounts if a.platform_id]
-        answer = self.seam.call("getProfiles", self.client.get_profiles, dids)
+    def _profiles(self, actors: list[str]) -> dict[str, Profile | AccountUnavailable]:
+        """getProfiles for up to 25 actors (DIDs or handles), keyed by the actor as asked."""
+        answer = self.seam.call("getProfiles", self.client.get_profiles, actors)
         found: dict[str, Profile | AccountUnavailable] = {}
         for view in answer.profiles:
             profile = transform_profile(get_model_as_dict(view))
-            found[profile.platform_id] = profile
-        for did in dids:
-            if did in found:
+            found[profile.platform_id] = found[profile.handle] = profile
+        for actor in actors:
+            if actor in found:
                 continue
             try:  # left out of the batch: ask alone to learn why
-                found[did] = self._profile(did)
+                found[actor] = self._profile(actor)
             except AccountUnavailable as problem:
-                found[did] = problem
-        return found
+                found[actor] = problem
+        return {actor: found[actor] for actor in actors}
+
+    def resolve_many(
+        self, accounts: Sequence[AccountRef]
+    ) -> dict[int, Profile | AccountUnavailable]:
+        found = self._profiles([a.handle for a in accounts])
+        return {a.id: found[a.handle] for a in accounts}
+
+    def fetch_profiles(
+        self, accounts: Sequence[AccountRef]
+    ) -> dict[str, Profile | AccountUnavailable]:
+        return self._profiles([a.platform_id for a in accounts if a.platform_id])
 
     def fetch_posts(
         self, account: AccountRef, *, known: Callable[[str], bool], max_pages: int

@@ -415,47 +415,49 @@ def _resolve_pending(
     now: datetime,
     tally: _Tally,
 ) -> tuple[list[AccountRef], dict[str, Profile | AccountUnavailable]]:
-    resolved, profiles = [], {}
-    for ref in refs:
-        if ref.platform_id:
-            resolved.append(ref)
-            continue
+    """Give accounts registered by handle their stable platform id (batched)."""
+    resolved = [r for r in refs if r.platform_id]
+    profiles: dict[str, Profile | AccountUnavailable] = {}
+    pending = [r for r in refs if not r.platform_id]
+    for batch in chunks(pending, collector.profile_batch):
         try:
-            profile = collector.resolve(ref)
-        except AccountUnavailable as problem:
+            answers = collector.resolve_many(batch)
+        except ApiError as exc:
+            for ref in batch:
+                tally.error(ref, "resolve", exc)
+            continue
+        for ref in batch:
+            answer = answers.get(ref.id)
+            if answer is None:
+                tally.error(ref, "resolve", LookupError("the platform did not answer for it"))
+                continue
             with session_scope(engine) as session:
                 account = session.get(Account, ref.id)
                 assert account is not None
-                _unavailable(session, account, problem, now)
-            continue
-        except ApiError as exc:
-            tally.error(ref, "resolve", exc)
-            continue
-        with session_scope(engine) as session:
-            clash = session.exec(
-                select(Account).where(
-                    Account.platform == ref.platform,
-                    Account.platform_id == profile.platform_id,
-                    Account.id != ref.id,
-                )
-            ).first()
-            if clash is not None:
-                tally.error(
-                    ref,
-                    "resolve",
-                    ValueError(
-                        f"{ref.handle} is the same account as registered {clash.handle} "
-                        f"({profile.platform_id}); remove one of them"
-                    ),
-                )
-                continue
-            account = session.get(Account, ref.id)
-            assert account is not None
-            account.platform_id = profile.platform_id
-            session.add(account)
-        ref = replace(ref, platform_id=profile.platform_id)
-        resolved.append(ref)
-        profiles[profile.platform_id] = profile
+                if isinstance(answer, AccountUnavailable):
+                    _unavailable(session, account, answer, now)
+                    continue
+                clash = session.exec(
+                    select(Account).where(
+                        Account.platform == ref.platform,
+                        Account.platform_id == answer.platform_id,
+                        Account.id != ref.id,
+                    )
+                ).first()
+                if clash is not None:
+                    tally.error(
+                        ref,
+                        "resolve",
+                        ValueError(
+                            f"{ref.handle} is the same account as registered {clash.handle} "
+                            f"({answer.platform_id}); remove one of them"
+                        ),
+                    )
+                    continue
+                account.platform_id = answer.platform_id
+                session.add(account)
+            resolved.append(replace(ref, platform_id=answer.platform_id))
+            profiles[answer.platform_id] = answer
     return resolved, profiles
 
 

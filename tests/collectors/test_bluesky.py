@@ -73,8 +73,9 @@ def test_first_collection_stores_every_post_profile_and_context(engine, settings
     assert result.new_posts == visible_posts(world) == rows(engine, Post)
     assert rows(engine, PostVersion) == rows(engine, Post)
     assert rows(engine, ProfileSnapshot) == 8
-    # The budget the seam counted is what the server saw.
-    assert result.api_calls == world.calls("bluesky.")
+    # The budget the seam counted is what the server saw: one batched resolve, one page each.
+    assert result.api_calls == world.calls("bluesky.") == 9
+    assert dict(world.counts) == {"bluesky.getProfiles": 1, "bluesky.getAuthorFeed": 8}
 
     with Session(engine) as session:
         accounts = session.exec(select(Account).where(Account.platform == "bluesky")).all()
@@ -279,15 +280,16 @@ def test_rate_limits_server_errors_time_outs_and_bad_json_are_retried(
 ) -> None:
     world = sandbox.world
     # Three failures in a row at most: settings allow three retries.
-    world.inject("bluesky.getProfile", "429", times=1, seconds=1)
-    world.inject("bluesky.getProfile", "slow", times=1, seconds=2.5)  # past the 2 s time-out
+    world.inject("bluesky.getProfiles", "429", times=1, seconds=1)
+    world.inject("bluesky.getProfiles", "slow", times=1, seconds=2.5)  # past the 2 s time-out
     world.inject("bluesky.getAuthorFeed", "500", times=2)
     world.inject("bluesky.getAuthorFeed", "malformed", times=1)
     result = run(engine, settings, world)
     assert result.status == "ok", result.errors
     assert result.rate_limited == 1
     assert rows(engine, Post) == visible_posts(world)
-    assert result.api_calls == world.calls("bluesky.") == 8 + 8 + 5  # resolves, feeds, retries
+    # One batched resolve, eight feeds, five retries.
+    assert result.api_calls == world.calls("bluesky.") == 1 + 8 + 5
     world.advance(hours=29)
     world.inject("bluesky.getPosts", "429", times=1, seconds=1)
     swept = run(engine, settings, world)
