@@ -1,7 +1,7 @@
 """API calls per collection round against the sandbox, against the minimum batch sizes allow.
 
-A first collection, then three rounds on a world of 100 registered Bluesky accounts with 10 watched posts each
-(1,000 posts), after a first full collection:
+A world of 100 registered Bluesky accounts with 10 watched posts each (1,000 posts): a
+first collection (the minimum: resolve handles 25 a call, one feed page each), then:
 
 - no change: the minimum is reading every profile, ceil(100 / 25) getProfiles calls;
 - 10 new posts (one each in 10 accounts): profiles plus one feed page per account with news;
