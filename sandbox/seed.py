@@ -405,6 +405,21 @@ def build_world(start: datetime = DEFAULT_START) -> World:
             reply_to=taunt,
             ago=(8 - i) * H - 10 * M,
         )
+    # RSP503 negative: the same number of replies to a colleague asking friendly questions.
+    previous = None
+    for i in range(4):
+        question = post(
+            acc["Luca Rossi"]["mastodon"],
+            f"Quick question {i + 1} about the launch?",
+            reply_to=previous,
+            ago=(8 - i) * H,
+        )
+        previous = post(
+            acc["Hugo Weber"]["mastodon"],
+            f"Good question, answer {i + 1} is yes.",
+            reply_to=question,
+            ago=(8 - i) * H - 20 * M,
+        )
     # LAW601 possible-defamation / negative: a state, not a private person.
     post(
         acc["Elena García"]["x"],
@@ -604,6 +619,82 @@ def _script(world: World, acc: dict[str, dict[str, str]]) -> None:
                                 n=day + n, official=OFFICIAL
                             ),
                         )
+
+
+# What the checks should make of the world, rule by rule: (code, fires, account key, where).
+# `where` is "profile" or a fragment of the post's text; posts made by the script exist
+# once the clock has passed their time (see `rule_examples`).
+EXPECTED: list[tuple[str, bool, str, str]] = [
+    ("TRN101", True, "bluesky:jonas", "profile"),
+    ("TRN101", False, "bluesky:ana", "profile"),
+    ("TRN102", True, "x:elena", "profile"),
+    ("TRN102", False, "x:ana", "profile"),
+    ("TRN103", True, "bluesky:ben", "profile"),
+    ("TRN103", False, "bluesky:grace", "profile"),
+    ("NPT201", True, "x:ana", "Vote for Jordan Vale"),
+    ("NPT201", False, "bluesky:ana", "Vote for the resolution"),
+    ("NPT202", True, "x:ben", "repost:Our manifesto launches today"),
+    ("NPT202", True, "bluesky:jonas", "repost:Progress Alliance: our plan"),
+    ("NPT202", False, "bluesky:dev", "repost:forced evictions"),
+    ("CNF301", True, "mastodon:dev", "Internal memo, do not forward"),
+    ("CNF301", False, "x:chloe", "leaked 'confidential' police report"),
+    ("CNF302", True, "x:grace", "amnesty.sharepoint.com"),
+    ("CNF302", False, "x:grace", "Our campaign plan for 2027 is public"),
+    ("CNF303", True, "bluesky:grace", "£2.4m deficit"),
+    ("CNF303", False, "bluesky:grace", "Donations to Amnesty rose 8%"),
+    ("CNF304", True, "x:isla", "sick leave again"),
+    ("CNF304", False, "x:isla", "Congratulations @chloe_m_sbx"),
+    ("CNF305", True, "x:farid", "+44 7700 900123"),
+    ("CNF305", False, "x:farid", "press@amnesty.org"),
+    ("EMB401", True, "x:jonas", "Sneak peek: the State of Rights Report 2027"),
+    ("EMB401", False, "x:jonas", "Out now: the State of Rights Report 2027"),
+    ("PND402", True, "mastodon:hugo", "Digital ID cards"),
+    ("PND402", False, "mastodon:hugo", "Identity and dignity"),
+    ("RSP501", True, "bluesky:kemi", "You are an idiot and a liar"),
+    ("RSP501", False, "bluesky:kemi", "This attack on press freedom"),
+    ("RSP502", True, "x:luca", "That's not true and you know it."),
+    ("RSP502", False, "x:luca", "Yes, the data is here"),
+    ("RSP503", True, "mastodon:kemi", "I have answered this already, point 4."),
+    ("RSP503", False, "mastodon:hugo", "Good question, answer 4 is yes."),
+    ("LAW601", True, "x:elena", "John Smithers"),
+    ("LAW601", False, "x:elena", "The government tortured him"),
+    ("LAW602", True, "mastodon:farid", "is clearly guilty"),
+    ("LAW602", False, "mastodon:farid", "We are observing the Harbour Street trial"),
+    ("CPY701", True, "bluesky:dev", "Seen today at the border camp."),
+    ("CPY701", False, "bluesky:dev", "Detentions by year"),
+    ("MST801", True, "x:ben", "The minister lied to parliament"),
+    ("MST801", False, "x:chloe", "The report says 3,000 people were detained."),
+]
+
+
+def rule_examples(world: World) -> list[tuple[str, bool, str, SandboxPost | None]]:
+    """`EXPECTED` with each post found in the world (None for a profile example).
+
+    Raises LookupError for an example whose post does not exist (yet).
+    """
+    found = []
+    for code, fires, key, where in EXPECTED:
+        if where == "profile":
+            if key not in world.accounts:
+                raise LookupError(f"{code}: no account {key}")
+            found.append((code, fires, key, None))
+            continue
+        repost = where.startswith("repost:")
+        fragment = where.removeprefix("repost:")
+        matches = []
+        for candidate in world.posts.values():
+            if candidate.account != key or bool(candidate.repost_of) != repost:
+                continue
+            shown = candidate
+            if repost:
+                shown = world.post(candidate.platform, candidate.repost_of or "")  # type: ignore[assignment]
+            texts = [shown.text, *(text for _, text in shown.history)] if shown else []
+            if any(fragment in text for text in texts):
+                matches.append(candidate)
+        if len(matches) != 1:
+            raise LookupError(f"{code}: {len(matches)} posts of {key} match {where!r}")
+        found.append((code, fires, key, matches[0]))
+    return found
 
 
 def people_csv(world: World) -> str:

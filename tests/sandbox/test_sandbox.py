@@ -218,3 +218,23 @@ def test_people_csv_imports_into_the_registry(runner, cli_env, tmp_path) -> None
     assert "24 accounts" in listed.output
     again = runner.invoke(app, ["people", "import", str(path)])
     assert again.exit_code == 0 and "24 accounts" in runner.invoke(app, ["accounts", "list"]).output
+
+
+def test_every_rule_has_a_post_that_fires_and_a_hard_negative() -> None:
+    from checks.registry import all_rules
+    from sandbox.seed import rule_examples
+
+    world = build_world()
+    world.advance(days=21)  # every scripted post exists
+    examples = rule_examples(world)
+    codes = {rule.code for rule in all_rules()}
+    assert {code for code, fires, _, _ in examples if fires} == codes
+    assert {code for code, fires, _, _ in examples if not fires} == codes
+    by_code = {(code, fires): post for code, fires, _, post in examples}
+    # The lifecycle behind the mistake rule: one deleted for good, one deleted then corrected.
+    assert by_code[("MST801", True)].deleted_at is not None
+    assert by_code[("MST801", False)].deleted_at is not None
+    assert any(
+        p.text.startswith("Correction: the report says 300")
+        for p in world.timeline(world.accounts["x:chloe"])
+    )
