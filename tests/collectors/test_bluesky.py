@@ -437,3 +437,23 @@ def test_a_falling_count_sweeps_first_and_pages_only_when_the_drop_hides_new_pos
     }
     quiet = run(engine, settings, world)
     assert (quiet.api_calls, quiet.new_posts, quiet.deleted_posts) == (1, 0, 0)
+
+
+def test_optional_app_password_login(
+    engine, sandbox, db_url, tmp_path, monkeypatch, caplog
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    secret = "sbx1-app2-pass3-word"
+    logged_in = load_settings(
+        environ=sandbox_environ(
+            sandbox.url,
+            db_url,
+            SOCIALAUDIT_PLATFORMS_BLUESKY_LOGIN="auditor.sandbox.example",
+            SOCIALAUDIT_BLUESKY_APP_PASSWORD=secret,
+        )
+    )
+    result = run(engine, logged_in, sandbox.world)
+    assert result.status == "ok"
+    assert sandbox.world.counts["bluesky.createSession"] == 1
+    assert result.api_calls == 1 + 1 + 8  # the session, one resolve batch, eight feeds
+    assert secret not in caplog.text

@@ -238,3 +238,50 @@ def test_every_rule_has_a_post_that_fires_and_a_hard_negative() -> None:
         p.text.startswith("Correction: the report says 300")
         for p in world.timeline(world.accounts["x:chloe"])
     )
+
+
+def test_tweepy_reads_the_x_endpoints_through_a_transport_adapter(sandbox) -> None:
+    import tweepy
+    from requests.adapters import HTTPAdapter
+
+    class ToSandbox(HTTPAdapter):
+        def send(self, request, **kwargs):
+            request.url = request.url.replace("https://api.twitter.com", sandbox.url, 1)
+            return super().send(request, **kwargs)
+
+    client = tweepy.Client(bearer_token="sandbox-bearer", return_type=dict)
+    client.session.mount("https://api.twitter.com", ToSandbox())
+    user = client.get_user(
+        username="elena_g_sbx", user_fields=["description", "public_metrics", "protected"]
+    )["data"]
+    assert user["public_metrics"]["tweet_count"] == 5
+    fields = ["created_at", "entities", "referenced_tweets", "in_reply_to_user_id", "lang"]
+    pages = list(
+        tweepy.Paginator(client.get_users_tweets, user["id"], max_results=5, tweet_fields=fields)
+    )
+    tweets = [t for page in pages for t in page.get("data", [])]
+    assert len(tweets) == 5 and tweets[0]["created_at"].endswith("Z")
+    luca = client.get_user(username="luca_r_sbx")["data"]
+    timeline = client.get_users_tweets(
+        luca["id"],
+        max_results=100,
+        tweet_fields=fields,
+        expansions=["referenced_tweets.id", "referenced_tweets.id.author_id"],
+    )
+    reply = next(t for t in timeline["data"] if t["text"].startswith("That's not true"))
+    assert reply["referenced_tweets"][0]["type"] == "replied_to"
+    hostile = {t["id"]: t for t in timeline["includes"]["tweets"]}[
+        reply["referenced_tweets"][0]["id"]
+    ]
+    assert "disgrace" in hostile["text"]
+    assert {u["username"] for u in timeline["includes"]["users"]} >= {"loud_critic_sbx"}
+    looked_up = client.get_tweets(ids=[reply["id"], "1234"])
+    assert [t["id"] for t in looked_up["data"]] == [reply["id"]]
+    assert looked_up["errors"][0]["title"] == "Not Found Error"
+    sandbox.world.inject("x.user_by_username", "429", seconds=5)
+    try:
+        client.get_user(username="elena_g_sbx")
+    except tweepy.TooManyRequests as limited:
+        assert int(limited.response.headers["x-rate-limit-reset"]) > time.time()
+    else:
+        raise AssertionError("the injected 429 did not reach tweepy")
