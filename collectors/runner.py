@@ -41,6 +41,7 @@ from collectors.base import (
 from collectors.retry import ApiError
 from collectors.store import (
     Upsert,
+    existing_posts,
     hide_account_posts,
     mark_missing,
     restore_account_posts,
@@ -255,11 +256,12 @@ def _page(
         max_pages=settings.collection.max_pages,
     )
     new_counted = 0
+    stored = existing_posts(session, account.platform, [p.platform_id for p in timeline.posts])
     for data in timeline.posts:
         if data.author_id != account.platform_id:
             log.warning("%s: skipped a post by someone else (%s)", ref.handle, data.platform_id)
             continue
-        _, result = upsert_post(session, account, data, now)
+        _, result = upsert_post(session, account, data, now, stored.get(data.platform_id))
         if result == Upsert.NEW:
             outcome.new += 1
             new_counted += int(data.counted)

@@ -80,6 +80,9 @@ def save_referenced(
     session: Session, platform: str, refs: Iterable[Referenced], now: datetime
 ) -> None:
     """Upsert others' posts kept as context; the newest text wins."""
+    refs = list(refs)
+    if not refs:
+        return
     for ref in refs:
         row = session.exec(
             select(ReferencedPost).where(
@@ -113,17 +116,42 @@ def _add_version(session: Session, post: Post, key: str, text: str, at: datetime
     return True
 
 
+_LOOK = object()  # upsert_post: look the post up (the caller did not)
+
+
+def existing_posts(session: Session, platform: str, ids: list[str]) -> dict[str, Post]:
+    """The stored posts among `ids`, in a few queries (for upserting a page at once)."""
+    found: dict[str, Post] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for post in session.exec(
+            select(Post).where(Post.platform == platform, Post.platform_id.in_(chunk))  # type: ignore[attr-defined]
+        ):
+            found[post.platform_id] = post
+    return found
+
+
 def upsert_post(
-    session: Session, account: Account, data: NormalisedPost, now: datetime
+    session: Session,
+    account: Account,
+    data: NormalisedPost,
+    now: datetime,
+    existing: Post | object | None = _LOOK,
 ) -> tuple[Post, Upsert]:
     """Insert or update one post; keep every text it had as a PostVersion.
 
     A post whose text or version key changed gets `checked_at = None` so the checks run on
-    it again; a post seen again after it was marked deleted or hidden is restored.
+    it again; a post seen again after it was marked deleted or hidden is restored. Pass
+    `existing` (the stored row or None) when it was already looked up with `existing_posts`.
     """
-    post = session.exec(
-        select(Post).where(Post.platform == account.platform, Post.platform_id == data.platform_id)
-    ).first()
+    if existing is _LOOK:
+        post = session.exec(
+            select(Post).where(
+                Post.platform == account.platform, Post.platform_id == data.platform_id
+            )
+        ).first()
+    else:
+        post = existing  # type: ignore[assignment]
     values = data.post_values()
     key = data.version_key or data.platform_id
     if post is None:
@@ -136,9 +164,21 @@ def upsert_post(
         )
         session.add(post)
         session.flush()
-        for version in data.versions:
-            _add_version(session, post, version.key, version.text, version.created_at)
-        _add_version(session, post, key, data.text, None if data.versions else data.created_at)
+        history = [(v.key, v.text, v.created_at) for v in data.versions]
+        history.append((key, data.text, None if data.versions else data.created_at))
+        seen: set[str] = set()
+        for version_key, text, at in history:
+            if version_key not in seen:
+                seen.add(version_key)
+                session.add(
+                    PostVersion(
+                        post_id=post.id,
+                        version_key=version_key,
+                        position=len(seen) - 1,
+                        text=text,
+                        created_at=at,
+                    )
+                )
         post.edited = data.edited or len(data.versions) > 0
         save_referenced(session, account.platform, data.referenced, now)
         return post, Upsert.NEW
@@ -160,8 +200,9 @@ def upsert_post(
         post.edited = True
         post.checked_at = None
         outcome = Upsert.UPDATED
-    post.last_seen_at = now
-    session.add(post)
+    if outcome != Upsert.UNCHANGED or post.last_seen_at < now:
+        post.last_seen_at = now
+        session.add(post)
     save_referenced(session, account.platform, data.referenced, now)
     return post, outcome
 
