@@ -50,7 +50,7 @@ def save_profile(session: Session, account: Account, profile: Profile, now: date
     """
     if profile.handle and profile.handle != account.handle:
         log.info("%s account %s is now %s", account.platform, account.handle, profile.handle)
-        record_handle_change(session, account, profile.handle)
+        record_handle_change(session, account, profile.handle, seen_at=now)
     digest = profile.content_hash()
     latest = session.exec(
         select(ProfileSnapshot.content_hash)

@@ -265,6 +265,7 @@ def test_handle_change_and_a_bio_that_loses_its_disclaimer(engine, settings, san
         ).all()
     assert grace.handle == "gracekim.sandbox.test"
     assert grace.platform_id == world.accounts["bluesky:grace"].id
+    assert change.seen_at == world.now
     assert (change.old_handle, change.new_handle) == (
         "grace-kim.sandbox.test",
         "gracekim.sandbox.test",
@@ -307,6 +308,15 @@ def test_collect_for_one_person_only(engine, settings, sandbox) -> None:
     with Session(engine) as session:
         owners = set(session.exec(select(Post.account_id)).all())
     assert owners == {account(engine, "kemi-a.sandbox.test").id}
+
+    # A person removed from the registry, or an account removed, is no longer collected.
+    with session_scope(engine) as session:
+        find_person(session, "Kemi Adeyemi").active = False
+        session.exec(
+            select(Account).where(Account.handle == "ana-lima.sandbox.test")
+        ).one().active = False
+    runs = collect(engine, settings, "bluesky", now=sandbox.world.now)
+    assert runs[0].accounts == 6
 
 
 def test_the_runs_are_recorded_and_a_stale_running_round_is_closed(
@@ -457,3 +467,41 @@ def test_optional_app_password_login(
     assert sandbox.world.counts["bluesky.createSession"] == 1
     assert result.api_calls == 1 + 1 + 8  # the session, one resolve batch, eight feeds
     assert secret not in caplog.text
+
+
+def test_the_three_week_script_plays_out_over_daily_rounds(engine, settings, sandbox) -> None:
+    world = sandbox.world
+    hugo_id = None
+    for day in range(22):
+        world.reset_counts()
+        result = run(engine, settings, world)
+        assert result.status == "ok", (day, result.errors)
+        assert result.api_calls == world.calls("bluesky."), day
+        if day == 7:  # Hugo deactivated on day 6, back on day 8
+            hugo = account(engine, "hugo-weber.sandbox.test")
+            hugo_id = hugo.id
+            assert hugo.status == AccountStatus.DEACTIVATED
+        world.advance(days=1)
+    registered = {k for k, a in world.accounts.items() if a.platform == "bluesky" and a.person}
+    published = [
+        p for p in world.posts.values() if p.account in registered and p.created_at <= world.now
+    ]
+    assert rows(engine, Post) == len(published)
+    assert rows(engine, PostVersion) == len(published) + 1  # Elena's one rewrite
+    assert post_by_text(engine, "forced evictions").deletion_cause == DeletionCause.DELETED
+    with Session(engine) as session:
+        causes = session.exec(select(Post.deletion_cause).where(Post.deleted_at.is_not(None))).all()
+        hidden_hugo = session.exec(
+            select(func.count())
+            .select_from(Post)
+            .where(Post.account_id == hugo_id, Post.deleted_at.is_not(None))
+        ).one()
+        assert len(session.exec(select(HandleChange)).all()) == 1
+    assert sorted(causes) == [DeletionCause.DELETED, DeletionCause.ORIGINAL_DELETED]
+    assert (
+        hidden_hugo == 0 and account(engine, "hugo-weber.sandbox.test").status == AccountStatus.OK
+    )
+    daily = run(engine, settings, world)  # a day on: every timeline is due for its paging
+    assert daily.api_calls == 1 + 8 and daily.new_posts == 0
+    quiet = run(engine, settings, world)
+    assert quiet.api_calls == 1 and quiet.new_posts == 0

@@ -285,3 +285,62 @@ def test_tweepy_reads_the_x_endpoints_through_a_transport_adapter(sandbox) -> No
         assert int(limited.response.headers["x-rate-limit-reset"]) > time.time()
     else:
         raise AssertionError("the injected 429 did not reach tweepy")
+
+
+def test_socialaudit_sandbox_serves_until_stopped() -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALAUDIT_")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from socialaudit.cli import main; main()",
+            "sandbox",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                state = requests.get(f"{url}/_sandbox/state", timeout=1).json()
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert state["now"] == "2026-11-02T09:00:00+00:00"
+        moved = requests.post(f"{url}/_sandbox/advance", params={"days": 1}).json()
+        assert moved["now"] == "2026-11-03T09:00:00+00:00" and moved["events"]
+        assert requests.get(f"{url}/2/users/by/username/ana_lima_sbx").json()["data"]["id"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    busy = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from socialaudit.cli import main; main()",
+            "sandbox",
+            "--port",
+            "0",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert busy.returncode == 2 and "--port: expected 1-65535, got 0" in busy.stderr
