@@ -37,8 +37,9 @@ from collectors.base import (
     Collector,
     Lookup,
     Profile,
+    Timeline,
 )
-from collectors.retry import ApiError
+from collectors.retry import ApiBudget, ApiError
 from collectors.store import (
     Upsert,
     existing_posts,
@@ -194,37 +195,40 @@ def _collect_account(
     settings: Settings,
     now: datetime,
 ) -> _AccountOutcome:
+    """One account's share of the round. Network first, then every write, then commit:
+    the transaction never waits on the platform."""
     account = session.get(Account, ref.id)
     assert account is not None
     outcome = _AccountOutcome()
     if isinstance(profile, AccountUnavailable):
         _unavailable(session, account, profile, now)
         return outcome
+    if profile.protected:
+        save_profile(session, account, profile, now)
+        problem = AccountUnavailable(AccountStatus.PROTECTED, "the account's posts are protected")
+        _unavailable(session, account, problem, now)
+        return outcome
+    last, count = account.last_post_count, profile.post_count
+    paged_at = _state(account).get("paged_at")
+    every = timedelta(hours=settings.collection.page_every_hours)
+    stale = paged_at is None or datetime.fromisoformat(paged_at) + every <= now
+    # Fewer posts than last time: sweep first; page only if the deletions found do not
+    # explain the drop (then there are new posts too). Until the sweep is saved the old
+    # count stays, so a round killed before it leaves the shortfall to be found again.
+    sweep_first = last is not None and count is not None and count < last and not stale
+    timeline = None
+    if not sweep_first and (last is None or count is None or count != last or stale):
+        timeline = _fetch_timeline(session, collector, ref, account, settings)
     if account.status != AccountStatus.OK:
         restored = restore_account_posts(session, account)
         if restored:
             log.info("%s answers again: %d posts visible again", account.handle, restored)
     save_profile(session, account, profile, now)
-    if profile.protected:
-        _unavailable(
-            session,
-            account,
-            AccountUnavailable(AccountStatus.PROTECTED, "the account's posts are protected"),
-            now,
-        )
-        return outcome
     _set_status(account, AccountStatus.OK, None, now)
-    last, count = account.last_post_count, profile.post_count
-    paged_at = _state(account).get("paged_at")
-    every = timedelta(hours=settings.collection.page_every_hours)
-    stale = paged_at is None or datetime.fromisoformat(paged_at) + every <= now
-    if last is not None and count is not None and count < last and not stale:
-        # Fewer posts than last time: sweep first; page only if the deletions found do not
-        # explain the drop (then there are new posts too). Until the sweep is saved the old
-        # count stays, so a round killed before it leaves the shortfall to be found again.
+    if sweep_first:
         outcome.sweep = True
-    elif last is None or count is None or count != last or stale:
-        new_counted = _page(session, collector, ref, account, settings, now, outcome)
+    elif timeline is not None:
+        new_counted = _save_timeline(session, account, timeline, now, outcome)
         if last is not None and count is not None:
             expected = last + new_counted
             outcome.sweep = count < expected
@@ -239,27 +243,35 @@ def _collect_account(
     return outcome
 
 
-def _page(
+def _fetch_timeline(
     session: Session,
     collector: Collector,
     ref: AccountRef,
     account: Account,
     settings: Settings,
-    now: datetime,
-    outcome: _AccountOutcome,
-) -> int:
-    """Page the account's timeline down to known posts; save; return new counted posts."""
+) -> Timeline:
+    """Page the account's timeline down to the posts already stored (reads only)."""
     known = set(session.exec(select(Post.platform_id).where(Post.account_id == account.id)))
-    timeline = collector.fetch_posts(
+    return collector.fetch_posts(
         replace(ref, handle=account.handle, since_id=account.since_id),
         known=known.__contains__,
         max_pages=settings.collection.max_pages,
     )
+
+
+def _save_timeline(
+    session: Session,
+    account: Account,
+    timeline: Timeline,
+    now: datetime,
+    outcome: _AccountOutcome,
+) -> int:
+    """Upsert a fetched timeline; move the resume points; return new counted posts."""
     new_counted = 0
     stored = existing_posts(session, account.platform, [p.platform_id for p in timeline.posts])
     for data in timeline.posts:
         if data.author_id != account.platform_id:
-            log.warning("%s: skipped a post by someone else (%s)", ref.handle, data.platform_id)
+            log.warning("%s: skipped a post by someone else (%s)", account.handle, data.platform_id)
             continue
         _, result = upsert_post(session, account, data, now, stored.get(data.platform_id))
         if result == Upsert.NEW:
@@ -351,7 +363,8 @@ def _sweep(
                 if not paged and post_count is not None and explained < post_count:
                     # The drop hides new posts as well: page for them now.
                     outcome = _AccountOutcome()
-                    _page(session, collector, ref, account, settings, now, outcome)
+                    timeline = _fetch_timeline(session, collector, ref, account, settings)
+                    _save_timeline(session, account, timeline, now, outcome)
                     tally.new += outcome.new
                     tally.updated += outcome.updated
                 account.last_post_count = post_count
@@ -473,10 +486,15 @@ def collect_platform(
     progress: Progress | None = None,
     collector: Collector | None = None,
 ) -> CollectionRun:
-    """One round on one platform; returns its CollectionRun (already saved)."""
+    """One round on one platform; returns its CollectionRun (already saved).
+
+    Errors are recorded in the run, never raised: an account's in its `errors` (status
+    `partial`), anything that stops the platform's round (a failed login, a bug) as status
+    `failed`. Only an interruption (KeyboardInterrupt, SystemExit) propagates; the run is
+    then left `running` and the next round marks it `interrupted`.
+    """
     now = now or datetime.now(UTC)
     progress = progress or Progress()
-    collector = collector or collector_for(platform, settings)
     tally = _Tally()
     with session_scope(engine) as session:
         for stale in session.exec(
@@ -494,6 +512,8 @@ def collect_platform(
     progress.start(platform, len(refs))
     status = "failed"
     try:
+        if collector is None:
+            collector = collector_for(platform, settings)
         resolved, profiles = _resolve_pending(engine, collector, refs, now, tally)
         todo = [r for r in resolved if r.platform_id not in profiles]
         for batch in chunks(todo, collector.profile_batch):
@@ -526,24 +546,26 @@ def collect_platform(
                 progress.advance(platform, ref.handle)
         _sweep(engine, collector, due, settings, now, tally)
         status = "ok" if not tally.errors else "partial"
-    finally:
-        budget = collector.budget
-        with session_scope(engine) as session:
-            saved = session.get(CollectionRun, run.id)
-            assert saved is not None
-            saved.finished_at = datetime.now(UTC)
-            saved.status = status
-            saved.api_calls = budget.calls
-            saved.rate_limited = budget.rate_limited
-            saved.new_posts = tally.new
-            saved.updated_posts = tally.updated
-            saved.deleted_posts = tally.deleted
-            saved.errors = tally.errors
-            session.add(saved)
+    except Exception as exc:
+        log.exception("%s: the round stopped", platform)
+        tally.error(None, "round", exc)
+    if collector is not None:
         collector.close()
-        run = saved
-    progress.finish(platform, run)
-    return run
+    budget = collector.budget if collector is not None else ApiBudget()
+    with session_scope(engine) as session:
+        saved = session.get(CollectionRun, run.id)
+        assert saved is not None
+        saved.finished_at = datetime.now(UTC)
+        saved.status = status
+        saved.api_calls = budget.calls
+        saved.rate_limited = budget.rate_limited
+        saved.new_posts = tally.new
+        saved.updated_posts = tally.updated
+        saved.deleted_posts = tally.deleted
+        saved.errors = tally.errors
+        session.add(saved)
+    progress.finish(platform, saved)
+    return saved
 
 
 def enabled_platforms(settings: Settings) -> list[str]:

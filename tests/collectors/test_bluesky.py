@@ -505,3 +505,24 @@ def test_the_three_week_script_plays_out_over_daily_rounds(engine, settings, san
     assert daily.api_calls == 1 + 8 and daily.new_posts == 0
     quiet = run(engine, settings, world)
     assert quiet.api_calls == 1 and quiet.new_posts == 0
+
+
+def test_a_failed_login_fails_the_platforms_round_with_a_recorded_error(
+    engine, sandbox, db_url, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    secret = "sbx9-app8-pass7-word"
+    failing = load_settings(
+        environ=sandbox_environ(
+            sandbox.url,
+            db_url,
+            SOCIALAUDIT_PLATFORMS_BLUESKY_LOGIN="auditor.sandbox.example",
+            SOCIALAUDIT_BLUESKY_APP_PASSWORD=secret,
+            SOCIALAUDIT_PLATFORMS_BLUESKY_MAX_RETRIES="0",
+        )
+    )
+    sandbox.world.inject("bluesky.createSession", "500")
+    result = run(engine, failing, sandbox.world)
+    assert result.status == "failed" and rows(engine, Post) == 0
+    assert result.errors[0]["stage"] == "round" and "createSession" in result.errors[0]["error"]
+    assert secret not in str(result.errors)
