@@ -197,6 +197,15 @@ def test_mastodon_py_reads_the_mastodon_endpoints(sandbox) -> None:
     second_page = api.fetch_next(first_page)
     assert len(first_page) == 2 and second_page
     assert second_page[0].id < first_page[-1].id
+    # Walking forward in time from an old status, as a collector resumes with min_id.
+    hugo = api.account_lookup("hugo@social.example")
+    everything = api.account_statuses(hugo.id, limit=40)
+    assert len(everything) == hugo.statuses_count == 9
+    oldest = everything[-1]
+    newer = api.account_statuses(hugo.id, min_id=oldest.id, limit=2)
+    assert [s.id for s in newer] == [everything[-3].id, everything[-2].id]
+    newest = api.fetch_previous(newer)
+    assert [s.id for s in newest] == [everything[-5].id, everything[-4].id]
     sandbox.world.advance(hours=3)  # Luca's edit
     luca = api.account_lookup("luca@social.example")
     edited = next(s for s in api.account_statuses(luca.id) if s.edited_at)
