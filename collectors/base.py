@@ -61,7 +61,14 @@ class AccountRef:
 
 @dataclass
 class Profile:
-    """A profile as the checks read it; `content_hash` decides whether a snapshot is new."""
+    """A profile as the checks read it; `content_hash` decides whether a snapshot is new.
+
+    `handle` is in the registry's form (`socialaudit.registry.normalise_handle`): an X
+    username without "@", a lower-case Bluesky handle, a Mastodon `user@instance` (the API's
+    `acct` leaves the instance out for local accounts: add it back). Any other spelling is
+    recorded as a handle change. `bio` and `fields` values are plain text (convert
+    Mastodon's HTML first).
+    """
 
     platform_id: str
     handle: str
