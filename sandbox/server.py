@@ -164,6 +164,11 @@ class _Handler(BaseHTTPRequestHandler):
                 )
                 return Response(200, {"now": world.now.isoformat(), "events": ran})
             if path == "/_sandbox/faults":
+                endpoint = first(query, "endpoint") or ""
+                if endpoint not in self.server.endpoints:
+                    raise ValueError(
+                        f"unknown endpoint {endpoint!r}; one of {', '.join(self.server.endpoints)}"
+                    )
                 world.inject(
                     first(query, "endpoint") or "",
                     first(query, "kind") or "",
@@ -204,6 +209,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         super().__init__((host, port), _Handler)
         self.world = world
         self.apis = _apis()
+        self.endpoints = [r.endpoint for api in self.apis for r in api.routes]
 
 
 class Sandbox:

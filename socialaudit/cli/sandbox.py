@@ -87,3 +87,46 @@ def config_command(
 ) -> None:
     """Print the TOML that points the collectors at the sandbox and matches its world."""
     typer.echo(demo_config(url, _start(start)), nl=False)
+
+
+UrlOption = Annotated[str, typer.Option("--url", help="Where the sandbox listens.")]
+
+
+def _admin(url: str, path: str, params: dict[str, object]) -> dict:
+    """POST to a running sandbox's admin API; one clear line when it is not there."""
+    import requests
+
+    try:
+        response = requests.post(f"{url.rstrip('/')}/_sandbox/{path}", params=params, timeout=30)
+    except requests.RequestException:
+        raise UsageError(f"--url: no sandbox answers at {url}") from None
+    body = response.json()
+    if response.status_code != 200:
+        raise UsageError(f"sandbox: {body.get('error', response.status_code)}")
+    return body
+
+
+@app.command("advance")
+def advance_command(
+    url: UrlOption = "http://127.0.0.1:8800",
+    days: Annotated[float, typer.Option("--days", min=0)] = 0,
+    hours: Annotated[float, typer.Option("--hours", min=0)] = 0,
+) -> None:
+    """Move a running sandbox's clock forward and print the events that played."""
+    body = _admin(url, "advance", {"days": days, "hours": hours})
+    for event in body["events"]:
+        typer.echo(event)
+    typer.echo(f"sandbox clock: {body['now']}")
+
+
+@app.command("fault")
+def fault_command(
+    endpoint: Annotated[str, typer.Argument(help="e.g. bluesky.getAuthorFeed, x.user_tweets")],
+    kind: Annotated[str, typer.Argument(help="429, 500, slow or malformed")],
+    url: UrlOption = "http://127.0.0.1:8800",
+    times: Annotated[int, typer.Option("--times", min=1)] = 1,
+    seconds: Annotated[float, typer.Option("--seconds", min=0)] = 2.0,
+) -> None:
+    """Make a running sandbox fail the next requests to one endpoint."""
+    _admin(url, "faults", {"endpoint": endpoint, "kind": kind, "times": times, "seconds": seconds})
+    typer.echo(f"the next {times} {endpoint} request(s) will fail with {kind}")

@@ -353,3 +353,22 @@ def test_socialaudit_sandbox_serves_until_stopped() -> None:
         timeout=60,
     )
     assert busy.returncode == 2 and "--port: expected 1-65535, got 0" in busy.stderr
+
+
+def test_the_cli_moves_a_running_sandbox_and_injects_faults(sandbox, runner) -> None:
+    moved = runner.invoke(app, ["sandbox", "advance", "--url", sandbox.url, "--hours", "2.5"])
+    assert moved.exit_code == 0, moved.output
+    assert "Luca edits a Mastodon post" in moved.output
+    assert "sandbox clock: 2026-11-02T11:30:00+00:00" in moved.output
+    faulted = runner.invoke(
+        app, ["sandbox", "fault", "x.tweets", "500", "--url", sandbox.url, "--times", "2"]
+    )
+    assert faulted.exit_code == 0 and len(sandbox.world.faults["x.tweets"]) == 1
+    unknown = runner.invoke(app, ["sandbox", "fault", "x.nothing", "500", "--url", sandbox.url])
+    assert unknown.exit_code == 2 and "unknown endpoint 'x.nothing'" in unknown.output
+    teapot = runner.invoke(app, ["sandbox", "fault", "x.tweets", "418", "--url", sandbox.url])
+    assert teapot.exit_code == 2 and "fault kind must be one of" in teapot.output
+    nobody = runner.invoke(
+        app, ["sandbox", "advance", "--url", "http://127.0.0.1:9", "--hours", "1"]
+    )
+    assert nobody.exit_code == 2 and "no sandbox answers at http://127.0.0.1:9" in nobody.output
