@@ -167,7 +167,9 @@ class Lookup:
 
     found: dict[str, NormalisedPost] = field(default_factory=dict)
     # id -> cause: DELETED when the platform says the post is gone; other causes when it
-    # says why it cannot show it (e.g. X "Authorization Error" -> ACCOUNT_PROTECTED).
+    # says why it cannot show it (e.g. X "Authorization Error" -> ACCOUNT_PROTECTED);
+    # UNKNOWN_ERROR for an error entry that proves nothing (looked up again next sweep).
+    # Leave an id out entirely when the platform said nothing about it.
     missing: dict[str, DeletionCause] = field(default_factory=dict)
 
 

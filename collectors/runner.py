@@ -117,6 +117,22 @@ class _Tally:
         self.errors.append(entry)
 
 
+def _mark_errors(engine: Engine, tally: _Tally, now: datetime) -> None:
+    """Accounts whose round failed get status `error` and the message (posts untouched:
+    an error proves nothing about them). The next good round sets them back to `ok`."""
+    failed = {e["account_id"]: e for e in tally.errors if "account_id" in e}
+    if not failed:
+        return
+    with session_scope(engine) as session:
+        for account_id, entry in failed.items():
+            account = session.get(Account, account_id)
+            if account is not None and account.status in (AccountStatus.OK, AccountStatus.PENDING):
+                _set_status(
+                    account, AccountStatus.ERROR, f"{entry['stage']}: {entry['error']}", now
+                )
+                session.add(account)
+
+
 def _state(account: Account) -> dict[str, Any]:
     """The collector's resume state kept in Account.cursor (JSON)."""
     if not account.cursor:
@@ -545,6 +561,7 @@ def collect_platform(
             finally:
                 progress.advance(platform, ref.handle)
         _sweep(engine, collector, due, settings, now, tally)
+        _mark_errors(engine, tally, now)
         status = "ok" if not tally.errors else "partial"
     except Exception as exc:
         log.exception("%s: the round stopped", platform)

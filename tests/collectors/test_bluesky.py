@@ -240,12 +240,15 @@ def test_an_unknown_handle_is_not_found_and_errors_never_stop_the_round(
     assert result.status == "partial"
     assert [e["stage"] for e in result.errors] == ["timeline"]
     assert "500" in result.errors[0]["error"]
+    failed = account(engine, "ana-lima.sandbox.test")
+    assert failed.status == AccountStatus.ERROR and "getAuthorFeed" in failed.status_detail
     assert result.new_posts == visible_posts(world) - len(
         world.timeline(world.accounts["bluesky:ana"])
     )
     # The failed account is simply collected next round; no error leaves a half-saved state.
     second = run(engine, settings, world)
     assert second.status == "ok" and rows(engine, Post) == visible_posts(world)
+    assert account(engine, "ana-lima.sandbox.test").status == AccountStatus.OK
 
 
 def test_handle_change_and_a_bio_that_loses_its_disclaimer(engine, settings, sandbox) -> None:
