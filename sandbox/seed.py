@@ -461,6 +461,15 @@ def build_world(start: datetime = DEFAULT_START) -> World:
         media=[{"type": "video", "alt": "Protesters marching with banners"}],
         ago=22 * H,
     )
+    # A long X post (over 280 characters: the API gives it whole in note_tweet.text).
+    post(
+        acc["Jonas Berg"]["x"],
+        "Back from the border crossing. Families told us about days without water, children "
+        "sleeping in the open and no access to lawyers. We are documenting every account and "
+        "will publish our findings with the evidence, so that the authorities can be held to "
+        "their obligations under international law. Thank you to everyone who spoke to us.",
+        ago=4 * D,
+    )
     # An external link card and a multilingual post with mentions and tags (facets).
     post(
         acc["Chloé Martin"]["x"],

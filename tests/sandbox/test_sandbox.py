@@ -372,3 +372,14 @@ def test_the_cli_moves_a_running_sandbox_and_injects_faults(sandbox, runner) -> 
         app, ["sandbox", "advance", "--url", "http://127.0.0.1:9", "--hours", "1"]
     )
     assert nobody.exit_code == 2 and "no sandbox answers at http://127.0.0.1:9" in nobody.output
+
+
+def test_a_long_x_post_comes_whole_in_note_tweet(sandbox) -> None:
+    jonas = sandbox.world.accounts["x:jonas"]
+    page = requests.get(
+        f"{sandbox.url}/2/users/{jonas.id}/tweets",
+        params={"max_results": 100, "tweet.fields": "note_tweet"},
+    ).json()
+    long_post = next(t for t in page["data"] if "note_tweet" in t)
+    assert len(long_post["note_tweet"]["text"]) > 280
+    assert long_post["text"].endswith("…") and len(long_post["text"]) <= 280
