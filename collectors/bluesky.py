@@ -81,10 +81,15 @@ def web_url(handle: str, uri: str) -> str:
 
 
 def transform_profile(view: dict[str, Any]) -> Profile:
-    """app.bsky.actor.defs#profileViewDetailed -> Profile."""
+    """app.bsky.actor.defs#profileViewDetailed -> Profile.
+
+    A handle that no longer verifies reads `handle.invalid`; it is not a new handle, so it
+    is given as empty (the store keeps the last good one).
+    """
+    handle = view["handle"]
     return Profile(
         platform_id=view["did"],
-        handle=view["handle"],
+        handle="" if handle == "handle.invalid" else handle,
         display_name=view.get("displayName") or None,
         bio=view.get("description") or None,
         url=view.get("website") or None,

@@ -63,7 +63,7 @@ def save_profile(session: Session, account: Account, profile: Profile, now: date
     session.add(
         ProfileSnapshot(
             account_id=account.id,
-            handle=profile.handle,
+            handle=profile.handle or account.handle,
             display_name=profile.display_name,
             bio=profile.bio,
             url=profile.url,

@@ -58,3 +58,11 @@ def test_profile() -> None:
     assert "Opiniões pessoais." in profile.bio and profile.post_count > 0
     moved = transform_profile(render.profile_detailed(world, account) | {"postsCount": 999})
     assert moved.content_hash() == profile.content_hash()  # the count is not content
+
+
+def test_an_invalid_handle_is_not_a_handle_change() -> None:
+    world = build_world()
+    view = render.profile_detailed(world, world.accounts["bluesky:ana"]) | {
+        "handle": "handle.invalid"
+    }
+    assert transform_profile(view).handle == ""

@@ -383,3 +383,17 @@ def test_a_long_x_post_comes_whole_in_note_tweet(sandbox) -> None:
     long_post = next(t for t in page["data"] if "note_tweet" in t)
     assert len(long_post["note_tweet"]["text"]) > 280
     assert long_post["text"].endswith("…") and len(long_post["text"]) <= 280
+
+
+def test_sandbox_config_is_a_valid_configuration(runner, tmp_path) -> None:
+    from socialaudit.config import load_settings
+
+    printed = runner.invoke(app, ["sandbox", "config", "--url", "http://127.0.0.1:8811"])
+    assert printed.exit_code == 0, printed.output
+    path = tmp_path / "socialaudit.toml"
+    path.write_text(printed.output)
+    settings = load_settings(path, environ={})
+    assert settings.platforms.bluesky.base_url == "http://127.0.0.1:8811"
+    assert settings.politics[0].candidates == ["Jordan Vale"]
+    assert settings.embargoes[0].lifts_at.isoformat() == "2026-11-11T09:00:00+00:00"
+    assert settings.pending_positions[0].keywords
