@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv test lint format check-migrations clean bench-reports
+.PHONY: venv test lint format check-migrations clean bench-reports bench-collect
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,6 +45,10 @@ check-migrations: venv
 # on SQLite and a scratch PostgreSQL database (SOCIALAUDIT_BENCH_POSTGRES_URL or the test server).
 bench-reports: venv
 	$(BIN)/python -m bench.reports --backend both --runs 5 $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
+
+# API calls per collection round against the sandbox (README "Collectors: measured").
+bench-collect: venv
+	$(BIN)/python -m bench.collect
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

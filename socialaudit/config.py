@@ -183,6 +183,7 @@ class PlatformsConfig(Section):
 class CollectionConfig(Section):
     watch_days: int = Field(default=14, ge=1, le=365)
     max_pages: int = Field(default=50, ge=1)
+    page_every_hours: float = Field(default=24.0, ge=0)
 
 
 class SmtpConfig(Section):

@@ -12,6 +12,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -190,13 +191,16 @@ def find_account(session: Session, platform: str, handle: str) -> Account:
     return account
 
 
-def record_handle_change(session: Session, account: Account, new_handle: str) -> bool:
+def record_handle_change(
+    session: Session, account: Account, new_handle: str, seen_at: datetime | None = None
+) -> bool:
     """Keep the old handle in the history when a platform reports a new one."""
     if account.handle == new_handle:
         return False
-    session.add(
-        HandleChange(account_id=account.id, old_handle=account.handle, new_handle=new_handle)
-    )
+    change = HandleChange(account_id=account.id, old_handle=account.handle, new_handle=new_handle)
+    if seen_at is not None:
+        change.seen_at = seen_at
+    session.add(change)
     account.handle = new_handle
     session.add(account)
     return True

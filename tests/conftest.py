@@ -163,3 +163,20 @@ def sqlite_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
     eng = make_engine(f"sqlite:///{path}")
     yield eng
     eng.dispose()
+
+
+@pytest.fixture
+def sandbox_world():
+    """A freshly seeded sandbox world (sandbox/seed.py), clock at its start."""
+    from sandbox.seed import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def sandbox(sandbox_world):
+    """The sandbox HTTP server on a free loopback port, serving `sandbox_world`."""
+    from sandbox.server import Sandbox
+
+    with Sandbox(sandbox_world) as box:
+        yield box

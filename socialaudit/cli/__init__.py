@@ -83,12 +83,25 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, db, nudges, people, purge, reports, service, web
+    from socialaudit.cli import (
+        accounts,
+        collect,
+        db,
+        nudges,
+        people,
+        purge,
+        reports,
+        sandbox,
+        service,
+        web,
+    )
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
     app.add_typer(db.app, name="db")
     app.command("forget")(people.forget)
+    app.add_typer(sandbox.app, name="sandbox")
+    app.command("collect")(collect.command)
     reports.register(app)
     app.command("nudge")(nudges.nudge)
     app.command("purge")(purge.purge)

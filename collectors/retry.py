@@ -1,0 +1,175 @@
+"""The client seam: every API call of every collector goes through `ApiSeam.call`.
+
+Retries, backoff, rate-limit waits and the count of API calls live here once (STYLE 6), so
+the X, Bluesky and Mastodon collectors differ only in how they read their library's
+exceptions: each passes a `classify` function that says whether an error is worth retrying
+and, for a rate limit, how long until the platform's window resets. The retry loop itself is
+tenacity's. Waits are logged, never printed; messages never carry a secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+from socialaudit.config import PlatformConfig
+from socialaudit.logs import redact
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RetryHint:
+    """How to retry an error: after `wait` seconds (a rate limit's reset) or with backoff."""
+
+    wait: float | None = None
+    rate_limited: bool = False
+
+
+Classifier = Callable[[BaseException], RetryHint | None]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_retries: int = 5
+    backoff_seconds: float = 2.0
+    max_backoff_seconds: float = 900.0
+
+    @classmethod
+    def from_config(cls, config: PlatformConfig) -> RetryPolicy:
+        return cls(config.max_retries, config.backoff_seconds, config.max_backoff_seconds)
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential: backoff, 2x, 4x ... capped at max_backoff_seconds."""
+        return min(self.backoff_seconds * 2 ** max(attempt - 1, 0), self.max_backoff_seconds)
+
+
+@dataclass
+class ApiBudget:
+    """What a round cost on one platform: requests sent (retries included), by endpoint."""
+
+    calls: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    waited_seconds: float = 0.0
+    by_endpoint: Counter[str] = field(default_factory=Counter)
+
+
+class ApiError(Exception):
+    """An API call that failed for good (after retries, or not worth retrying)."""
+
+    def __init__(self, endpoint: str, cause: BaseException) -> None:
+        self.endpoint = endpoint
+        self.cause = cause
+        detail = redact(str(cause) or type(cause).__name__).splitlines()
+        first = detail[0][:300] if detail else type(cause).__name__
+        super().__init__(f"{endpoint}: {type(cause).__name__}: {first}")
+
+
+def seconds_until(reset: float | datetime | None, *, now: float | None = None) -> float | None:
+    """Seconds from now until a reset given as epoch seconds or an aware datetime."""
+    if reset is None:
+        return None
+    now = time.time() if now is None else now
+    epoch = reset.timestamp() if isinstance(reset, datetime) else float(reset)
+    return max(epoch - now, 0.0)
+
+
+def reset_from_epoch_header(headers: Any, name: str) -> float | None:
+    """Seconds until the epoch-seconds reset in header `name` (X, Bluesky)."""
+    value = headers.get(name) if headers is not None else None
+    try:
+        return seconds_until(float(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def reset_from_iso_header(headers: Any, name: str) -> float | None:
+    """Seconds until the ISO-8601 reset in header `name` (Mastodon's X-RateLimit-Reset)."""
+    value = headers.get(name) if headers is not None else None
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return seconds_until(moment)
+
+
+class ApiSeam:
+    """Calls a client-library function with retries; counts every request in `budget`."""
+
+    def __init__(
+        self,
+        platform: str,
+        policy: RetryPolicy,
+        classify: Classifier,
+        *,
+        budget: ApiBudget | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.platform = platform
+        self.policy = policy
+        self.classify = classify
+        self.budget = budget if budget is not None else ApiBudget()
+        self.sleep = sleep
+
+    def _wait(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        hint = self.classify(error) if error is not None else None
+        if hint is not None and hint.wait is not None:
+            # A second past the announced reset: reset times are whole seconds.
+            wait = min(hint.wait + 1.0, self.policy.max_backoff_seconds)
+        else:
+            wait = self.policy.backoff(state.attempt_number)
+        self.budget.retries += 1
+        self.budget.waited_seconds += wait
+        log.info(
+            "%s: %s failed (%s); retry %d/%d in %.1fs",
+            self.platform,
+            state.fn.__name__ if state.fn else "call",
+            type(error).__name__,
+            state.attempt_number,
+            self.policy.max_retries,
+            wait,
+        )
+        return wait
+
+    def call(self, endpoint: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """`fn(*args, **kwargs)`, retried per the policy; raises ApiError when it gives up."""
+
+        def attempt() -> T:
+            self.budget.calls += 1
+            self.budget.by_endpoint[endpoint] += 1
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                hint = self.classify(exc)
+                if hint is not None and hint.rate_limited:
+                    self.budget.rate_limited += 1
+                raise
+
+        attempt.__name__ = endpoint
+        retrying = Retrying(
+            stop=stop_after_attempt(self.policy.max_retries + 1),
+            retry=retry_if_exception(lambda exc: self.classify(exc) is not None),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(attempt)
+        except ApiError:
+            raise
+        except Exception as exc:
+            raise ApiError(endpoint, exc) from exc

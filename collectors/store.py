@@ -1,0 +1,242 @@
+"""Saving what collectors return: idempotent upserts keyed by (platform, platform id).
+
+Every function takes a session and leaves committing to the runner, which commits one
+account (or one sweep batch) at a time, so a round killed half way loses only the account it
+was on and the next round redoes that account without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from collectors.base import NormalisedPost, Profile, Referenced
+from socialaudit.models import (
+    Account,
+    DeletionCause,
+    Post,
+    PostVersion,
+    ProfileSnapshot,
+    ReferencedPost,
+)
+from socialaudit.registry import record_handle_change
+
+log = logging.getLogger(__name__)
+
+# Causes that belong to the account, not the post: lifted when the account answers again.
+ACCOUNT_LEVEL = (
+    DeletionCause.ACCOUNT_PROTECTED,
+    DeletionCause.ACCOUNT_SUSPENDED,
+    DeletionCause.ACCOUNT_DEACTIVATED,
+    DeletionCause.ACCOUNT_NOT_FOUND,
+)
+
+
+class Upsert(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"  # text or version changed, or a hidden post came back
+    UNCHANGED = "unchanged"
+
+
+def save_profile(session: Session, account: Account, profile: Profile, now: datetime) -> bool:
+    """Record a handle change and a new snapshot when the profile reads differently.
+
+    Returns True when a snapshot was added.
+    """
+    if profile.handle and profile.handle != account.handle:
+        log.info("%s account %s is now %s", account.platform, account.handle, profile.handle)
+        record_handle_change(session, account, profile.handle, seen_at=now)
+    digest = profile.content_hash()
+    latest = session.exec(
+        select(ProfileSnapshot.content_hash)
+        .where(ProfileSnapshot.account_id == account.id)
+        .order_by(ProfileSnapshot.seen_at.desc(), ProfileSnapshot.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).first()
+    if latest == digest:
+        return False
+    session.add(
+        ProfileSnapshot(
+            account_id=account.id,
+            handle=profile.handle or account.handle,
+            display_name=profile.display_name,
+            bio=profile.bio,
+            url=profile.url,
+            fields=profile.fields,
+            post_count=profile.post_count,
+            content_hash=digest,
+            seen_at=now,
+        )
+    )
+    return True
+
+
+def save_referenced(
+    session: Session, platform: str, refs: Iterable[Referenced], now: datetime
+) -> None:
+    """Upsert others' posts kept as context; the newest text wins."""
+    refs = list(refs)
+    if not refs:
+        return
+    for ref in refs:
+        row = session.exec(
+            select(ReferencedPost).where(
+                ReferencedPost.platform == platform, ReferencedPost.platform_id == ref.platform_id
+            )
+        ).first()
+        if row is None:
+            row = ReferencedPost(platform=platform, platform_id=ref.platform_id)
+        row.author_id = ref.author_id or row.author_id
+        row.author_handle = ref.author_handle or row.author_handle
+        row.url = ref.url or row.url
+        row.text = ref.text or row.text
+        row.created_at = ref.created_at or row.created_at
+        row.seen_at = now
+        session.add(row)
+    session.flush()
+
+
+def _add_version(session: Session, post: Post, key: str, text: str, at: datetime | None) -> bool:
+    exists = session.exec(
+        select(PostVersion.id).where(PostVersion.post_id == post.id, PostVersion.version_key == key)
+    ).first()
+    if exists is not None:
+        return False
+    position = session.exec(
+        select(sa.func.count()).select_from(PostVersion).where(PostVersion.post_id == post.id)
+    ).one()
+    session.add(
+        PostVersion(post_id=post.id, version_key=key, position=position, text=text, created_at=at)
+    )
+    return True
+
+
+_LOOK = object()  # upsert_post: look the post up (the caller did not)
+
+
+def existing_posts(session: Session, platform: str, ids: list[str]) -> dict[str, Post]:
+    """The stored posts among `ids`, in a few queries (for upserting a page at once)."""
+    found: dict[str, Post] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for post in session.exec(
+            select(Post).where(Post.platform == platform, Post.platform_id.in_(chunk))  # type: ignore[attr-defined]
+        ):
+            found[post.platform_id] = post
+    return found
+
+
+def upsert_post(
+    session: Session,
+    account: Account,
+    data: NormalisedPost,
+    now: datetime,
+    existing: Post | object | None = _LOOK,
+) -> tuple[Post, Upsert]:
+    """Insert or update one post; keep every text it had as a PostVersion.
+
+    A post whose text or version key changed gets `checked_at = None` so the checks run on
+    it again; a post seen again after it was marked deleted or hidden is restored. Pass
+    `existing` (the stored row or None) when it was already looked up with `existing_posts`.
+    """
+    if existing is _LOOK:
+        post = session.exec(
+            select(Post).where(
+                Post.platform == account.platform, Post.platform_id == data.platform_id
+            )
+        ).first()
+    else:
+        post = existing  # type: ignore[assignment]
+    values = data.post_values()
+    key = data.version_key or data.platform_id
+    if post is None:
+        post = Post(
+            account_id=account.id,
+            platform=account.platform,
+            first_seen_at=now,
+            last_seen_at=now,
+            **values,
+        )
+        session.add(post)
+        session.flush()
+        history = [(v.key, v.text, v.created_at) for v in data.versions]
+        history.append((key, data.text, None if data.versions else data.created_at))
+        seen: set[str] = set()
+        for version_key, text, at in history:
+            if version_key not in seen:
+                seen.add(version_key)
+                session.add(
+                    PostVersion(
+                        post_id=post.id,
+                        version_key=version_key,
+                        position=len(seen) - 1,
+                        text=text,
+                        created_at=at,
+                    )
+                )
+        post.edited = data.edited or len(data.versions) > 0
+        save_referenced(session, account.platform, data.referenced, now)
+        return post, Upsert.NEW
+    outcome = Upsert.UNCHANGED
+    if post.deleted_at is not None:
+        log.info("post %s is visible again (was %s)", post.platform_id, post.deletion_cause)
+        post.deleted_at = None
+        post.deletion_cause = None
+        outcome = Upsert.UPDATED
+    changed = post.text != data.text or (post.version_key or post.platform_id) != key
+    if changed:
+        # Keep the text we had, then the platform's own history, then the new text.
+        _add_version(session, post, post.version_key or post.platform_id, post.text, None)
+        for version in data.versions:
+            _add_version(session, post, version.key, version.text, version.created_at)
+        _add_version(session, post, key, data.text, now)
+        for name, value in values.items():
+            setattr(post, name, value)
+        post.edited = True
+        post.checked_at = None
+        outcome = Upsert.UPDATED
+    if outcome != Upsert.UNCHANGED or post.last_seen_at < now:
+        post.last_seen_at = now
+        session.add(post)
+    save_referenced(session, account.platform, data.referenced, now)
+    return post, outcome
+
+
+def mark_missing(session: Session, post: Post, cause: DeletionCause, now: datetime) -> bool:
+    """Record that a post can no longer be seen, and why; True if that is news."""
+    if post.deleted_at is not None and post.deletion_cause == cause:
+        return False
+    post.deleted_at = post.deleted_at or now
+    post.deletion_cause = cause
+    session.add(post)
+    return True
+
+
+def hide_account_posts(
+    session: Session, account: Account, cause: DeletionCause, now: datetime
+) -> int:
+    """The account cannot be read: its visible posts get the account's cause (not deleted)."""
+    result = session.execute(
+        sa.update(Post)
+        .where(Post.account_id == account.id, Post.deleted_at.is_(None))  # type: ignore[union-attr]
+        .values(deleted_at=now, deletion_cause=cause)
+    )
+    return int(result.rowcount or 0)
+
+
+def restore_account_posts(session: Session, account: Account) -> int:
+    """The account answers again: lift the account-level causes from its posts."""
+    result = session.execute(
+        sa.update(Post)
+        .where(
+            Post.account_id == account.id,
+            Post.deletion_cause.in_([c.value for c in ACCOUNT_LEVEL]),  # type: ignore[union-attr]
+        )
+        .values(deleted_at=None, deletion_cause=None)
+    )
+    return int(result.rowcount or 0)

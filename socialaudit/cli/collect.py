@@ -1,0 +1,133 @@
+"""`socialaudit collect`: one collection round, the same code the scheduler runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from collectors.runner import COLLECTORS, collect, enabled_platforms
+from collectors.runner import Progress as ProgressHooks
+from socialaudit.cli import console, get_app
+from socialaudit.db import session_scope
+from socialaudit.errors import UsageError
+from socialaudit.models import CollectionRun, Platform
+from socialaudit.registry import find_person
+
+
+class _RichProgress(ProgressHooks):
+    """A bar per platform, advanced one account at a time."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.tasks: dict[str, int] = {}
+
+    def start(self, platform: str, total: int) -> None:
+        self.tasks[platform] = self.bar.add_task(platform, total=total or 1)
+
+    def advance(self, platform: str, handle: str) -> None:
+        self.bar.update(self.tasks[platform], advance=1, description=f"{platform} {handle}")
+
+    def finish(self, platform: str, run: CollectionRun) -> None:
+        self.bar.update(self.tasks[platform], completed=run.accounts or 1, description=platform)
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--now: expected an ISO date and time, got {value!r}") from None
+    if moment.tzinfo is None:
+        raise UsageError(f"--now: give a time zone offset, such as {value}Z")
+    return moment.astimezone(UTC)
+
+
+def command(
+    ctx: typer.Context,
+    platform: Annotated[
+        Platform | None,
+        typer.Option("--platform", "-p", help="Only this platform.", case_sensitive=False),
+    ] = None,
+    person: Annotated[
+        str | None, typer.Option("--person", help="Only this registered person's accounts.")
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="The round's clock (ISO time with offset), for replays and the sandbox's "
+            "simulated clock. Default: the current time.",
+        ),
+    ] = None,
+) -> None:
+    """Collect new posts, edits, deletions and profile changes of registered accounts."""
+    app_ctx = get_app(ctx)
+    settings = app_ctx.settings
+    if platform is not None:
+        if platform.value not in COLLECTORS:
+            raise UsageError(f"--platform: no collector for {platform.value} yet")
+        if not getattr(settings.platforms, platform.value).enabled:
+            raise UsageError(
+                f"--platform: {platform.value} is disabled in the configuration "
+                f"([platforms.{platform.value}] enabled = false)"
+            )
+    elif not enabled_platforms(settings):
+        raise UsageError("no platform is enabled in the configuration")
+    clock = _parse_now(now)
+    engine = app_ctx.engine
+    person_id = None
+    if person:
+        with session_scope(engine) as session:
+            person_id = find_person(session, person).id
+    out = console()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=out,
+        transient=True,
+    ) as bar:
+        runs = collect(
+            engine,
+            settings,
+            platform.value if platform else None,
+            person_id,
+            now=clock,
+            progress=_RichProgress(bar),
+        )
+    table = Table(title="collection round")
+    for column in (
+        "platform",
+        "status",
+        "accounts",
+        "API calls",
+        "new",
+        "updated",
+        "deleted",
+        "rate limited",
+        "errors",
+    ):
+        table.add_column(column)
+    for run in runs:
+        table.add_row(
+            run.platform,
+            run.status,
+            str(run.accounts),
+            str(run.api_calls),
+            str(run.new_posts),
+            str(run.updated_posts),
+            str(run.deleted_posts),
+            str(run.rate_limited),
+            str(len(run.errors)),
+        )
+    out.print(table)
+    for run in runs:
+        for error in run.errors:
+            who = f" {error['handle']}" if "handle" in error else ""
+            out.print(f"{run.platform}{who}: {error['stage']}: {error['error']}", markup=False)

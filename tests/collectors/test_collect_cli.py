@@ -1,0 +1,33 @@
+"""`socialaudit collect` as a user runs it, against the sandbox."""
+
+from __future__ import annotations
+
+from sandbox.seed import people_csv
+from socialaudit.cli import app
+from tests.collectors.conftest import sandbox_environ
+
+
+def test_collect_command_runs_a_round_and_reports_it(
+    runner, cli_env, sandbox, tmp_path, monkeypatch
+) -> None:
+    for key, value in sandbox_environ(sandbox.url, cli_env["SOCIALAUDIT_DATABASE_URL"]).items():
+        monkeypatch.setenv(key, value)
+    csv = tmp_path / "people.csv"
+    csv.write_text(people_csv(sandbox.world))
+    assert runner.invoke(app, ["people", "import", str(csv)]).exit_code == 0
+    now = sandbox.world.now.isoformat()
+    result = runner.invoke(app, ["collect", "--platform", "bluesky", "--now", now])
+    assert result.exit_code == 0, result.output
+    assert "bluesky" in result.output and " ok " in result.output
+    again = runner.invoke(
+        app, ["collect", "--person", "Kemi Adeyemi", "--platform", "bluesky", "--now", now]
+    )
+    assert again.exit_code == 0, again.output
+
+
+def test_collect_refuses_bad_input_with_one_line(runner, cli_env) -> None:
+    bad_now = runner.invoke(app, ["collect", "--platform", "bluesky", "--now", "yesterday"])
+    assert bad_now.exit_code == 2
+    assert "--now: expected an ISO date and time, got 'yesterday'" in bad_now.output
+    nobody = runner.invoke(app, ["collect", "--person", "Nobody Here"])
+    assert nobody.exit_code == 2 and "no registered person called 'Nobody Here'" in nobody.output
