@@ -83,7 +83,7 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, collect, db, people, sandbox
+    from socialaudit.cli import accounts, collect, db, imports, people, sandbox
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
@@ -91,6 +91,7 @@ def _register() -> None:
     app.command("forget")(people.forget)
     app.add_typer(sandbox.app, name="sandbox")
     app.command("collect")(collect.command)
+    app.add_typer(imports.app, name="import")
 
 
 _register()
