@@ -121,9 +121,13 @@ def test_forget_from_the_cli(runner: CliRunner, cli_env: dict, db_url: str) -> N
 
 
 def test_db_commands(runner: CliRunner, cli_env: dict) -> None:
-    assert "at revision 0002, newest 0002" in run(runner, "db", "current")
+    from socialaudit.db import head_revision, make_engine
+
+    head = head_revision(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"]))
+    assert head is not None and head >= "0002"  # branches add migrations; whichever is newest
+    assert f"at revision {head}, newest {head}" in run(runner, "db", "current")
     assert "at revision None" in run(runner, "db", "downgrade", "base")
-    assert "at revision 0002" in run(runner, "db", "upgrade")
+    assert f"at revision {head}" in run(runner, "db", "upgrade")
 
 
 def test_database_password_never_printed(
