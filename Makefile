@@ -52,3 +52,8 @@ bench-collect: venv
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
+
+# API calls per round on X and Mastodon against the batch-size minimum (README "Collectors").
+.PHONY: bench-collect-x-mastodon
+bench-collect-x-mastodon: venv
+	$(BIN)/python -m bench.collect_x_mastodon

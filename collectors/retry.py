@@ -61,6 +61,10 @@ class ApiBudget:
     rate_limited: int = 0
     waited_seconds: float = 0.0
     by_endpoint: Counter[str] = field(default_factory=Counter)
+    # Posts the platform returned (X bills reads per post); counted by the collector.
+    posts_read: int = 0
+    # The latest rate-limit headers per endpoint path, where the platform sends them.
+    rate_limits: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 class ApiError(Exception):

@@ -66,9 +66,11 @@ from socialaudit.models import (
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# platform -> "module:Class"; part 2 adds x and mastodon here.
+# platform -> "module:Class".
 COLLECTORS: dict[str, str] = {
     Platform.BLUESKY: "collectors.bluesky:BlueskyCollector",
+    Platform.X: "collectors.x:XCollector",
+    Platform.MASTODON: "collectors.mastodon:MastodonCollector",
 }
 
 
@@ -576,6 +578,8 @@ def collect_platform(
         saved.status = status
         saved.api_calls = budget.calls
         saved.rate_limited = budget.rate_limited
+        saved.posts_read = budget.posts_read
+        saved.rate_limits = dict(budget.rate_limits)
         saved.new_posts = tally.new
         saved.updated_posts = tally.updated
         saved.deleted_posts = tally.deleted

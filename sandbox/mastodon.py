@@ -341,6 +341,15 @@ class MastodonApi(PlatformApi):
             },
         )
 
+    def limit_headers(self, world: _World, endpoint: str) -> dict[str, str]:
+        """Mastodon sends its window on every answer: 300 requests per 5 minutes."""
+        reset = datetime.fromtimestamp(time.time() + 300, UTC)
+        return {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": str(max(0, 300 - world.calls(self.prefix))),
+            "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        }
+
     def server_error(self, world: _World) -> Response:
         return Response(500, {"error": "We're sorry, but something went wrong on our end."})
 

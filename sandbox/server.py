@@ -66,6 +66,10 @@ class PlatformApi:
     def server_error(self, world: World) -> Response:
         return Response(500, {"error": "InternalServerError", "message": "Internal Server Error"})
 
+    def limit_headers(self, world: World, endpoint: str) -> dict[str, str]:
+        """Rate-limit headers the platform sends on every answer (none by default)."""
+        return {}
+
 
 def route(method: str, pattern: str, endpoint: str) -> Callable[[Handler], Route]:
     def wrap(handler: Handler) -> Route:
@@ -127,6 +131,7 @@ class _Handler(BaseHTTPRequestHandler):
                 except Exception:
                     log.exception("sandbox: %s failed", r.endpoint)
                     response = api.server_error(world)
+                response.headers = api.limit_headers(world, r.endpoint) | response.headers
                 self._send(response)
                 return
         self._send(Response(404, {"error": "NotFound", "message": f"no route {parts.path}"}))

@@ -190,16 +190,16 @@ def tweet_object(world: _World, post: SandboxPost, fields: set[str]) -> dict[str
     original = world.post("x", post.repost_of) if post.repost_of else None
     if original is not None:
         text = f"RT @{world.accounts[original.account].handle}: {original.text}"
-    shown, entities = _entities_for(text)
     referenced = []
     parent = world.post("x", post.reply_to) if post.reply_to else None
     if parent is not None:
         referenced.append({"type": "replied_to", "id": parent.current_id})
-    if post.quote_of:
-        quoted = world.post("x", post.quote_of)
-        if quoted is not None:
-            referenced.append({"type": "quoted", "id": quoted.current_id})
-            shown = f"{shown} {_tco('https://x.com/i/status/' + quoted.current_id)}"
+    quoted = world.post("x", post.quote_of) if post.quote_of else None
+    if quoted is not None:
+        referenced.append({"type": "quoted", "id": quoted.current_id})
+        # The quoted post's link ends the text, and like every link it is an entity.
+        text = f"{text} https://x.com/i/status/{quoted.current_id}"
+    shown, entities = _entities_for(text)
     if original is not None:
         referenced.append({"type": "retweeted", "id": original.current_id})
     root = post
@@ -518,6 +518,14 @@ class XApi(PlatformApi):
                 "x-rate-limit-reset": str(reset),
             },
         )
+
+    def limit_headers(self, world: _World, endpoint: str) -> dict[str, str]:
+        """X sends its window on every answer: 900 requests per 15 minutes per endpoint."""
+        return {
+            "x-rate-limit-limit": "900",
+            "x-rate-limit-remaining": str(max(0, 900 - world.counts[endpoint])),
+            "x-rate-limit-reset": str(int(time.time()) + 900),
+        }
 
     def server_error(self, world: _World) -> Response:
         return Response(

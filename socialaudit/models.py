@@ -326,6 +326,12 @@ class CollectionRun(SQLModel, table=True):
     updated_posts: int = 0
     deleted_posts: int = 0
     rate_limited: int = 0
+    # Posts the platform returned (X bills reads per post) and the latest rate-limit
+    # headers per endpoint: the round's API budget as the platform counts it.
+    posts_read: int = 0
+    rate_limits: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
     errors: list[dict[str, Any]] = json_list()
 
 

@@ -87,6 +87,7 @@ def _register() -> None:
         accounts,
         collect,
         db,
+        imports,
         nudges,
         people,
         purge,
@@ -102,6 +103,7 @@ def _register() -> None:
     app.command("forget")(people.forget)
     app.add_typer(sandbox.app, name="sandbox")
     app.command("collect")(collect.command)
+    app.add_typer(imports.app, name="import")
     reports.register(app)
     app.command("nudge")(nudges.nudge)
     app.command("purge")(purge.purge)
