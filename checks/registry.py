@@ -9,6 +9,7 @@ code or a name that does not match the catalogue.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,6 +35,8 @@ class RuleInfo:
     confidence: str = "medium"
     func: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
     doc: str = ""
+    # The rule's own thresholds and their defaults (`[rules.CODE] key = value` overrides).
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -285,11 +288,13 @@ def rule(
     severity: str | None = None,
     confidence: str = "medium",
     subject: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the implementation of catalogue rule `code`, named `name`.
 
     Severity and subject default to the catalogue's; they may be restated, but must agree.
-    The function's docstring is the rule's documentation page.
+    The function's docstring is the rule's documentation page; `params` names the rule's
+    thresholds with their defaults (each configurable as `[rules.CODE] key = value`).
     """
     entry = CATALOGUE.get(code)
     if entry is None:
@@ -306,8 +311,10 @@ def rule(
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         if code in _IMPLEMENTED and _IMPLEMENTED[code].func is not func:
             raise ValueError(f"rule {code} is registered twice")
-        doc = (func.__doc__ or "").strip()
-        _IMPLEMENTED[code] = replace(entry, func=func, doc=doc, confidence=confidence)
+        doc = inspect.cleandoc(func.__doc__ or "")
+        _IMPLEMENTED[code] = replace(
+            entry, func=func, doc=doc, confidence=confidence, params=dict(params or {})
+        )
         return func
 
     return register

@@ -83,12 +83,16 @@ def get_app(ctx: typer.Context) -> AppContext:
 
 
 def _register() -> None:
-    from socialaudit.cli import accounts, db, people
+    from socialaudit.cli import accounts, checks, db, people
 
     app.add_typer(people.app, name="people")
     app.add_typer(accounts.app, name="accounts")
     app.add_typer(db.app, name="db")
     app.command("forget")(people.forget)
+    app.command("scan")(checks.scan)
+    app.command("check")(checks.check)
+    app.command("draft")(checks.draft)
+    app.command("rules")(checks.rules)
 
 
 _register()

@@ -1,0 +1,233 @@
+"""`socialaudit scan`: check JSON-lines input without a database, findings out as JSON lines.
+
+The input is read as a stream, in batches (the classifier is asked once per batch), so memory
+stays flat whatever the input size. What the store would give a rule is taken from the input
+itself: the message replied to from the `reply_to_*` fields, the previous profile of an
+account from an earlier line for the same platform and handle (TRN103), and the conversation
+from earlier replies by the same author to the same account (RSP503).
+The format is documented in the README ("The scan format").
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from checks.engine import Engine, Item, PostItem, ProfileItem, Result, ThreadInfo
+from socialaudit.errors import UsageError
+
+BATCH = 512
+
+_PROFILE_KEYS = {"kind", "id", "platform", "handle", "display_name", "bio", "url", "role"}
+_POST_KEYS = {
+    "kind",
+    "id",
+    "platform",
+    "author",
+    "text",
+    "created_at",
+    "lang",
+    "role",
+    "reply_to_author",
+    "reply_to_text",
+    "reply_to_created_at",
+    "links",
+    "media",
+    "reposted_from",
+    "quoted_from",
+    "conversation",
+}
+ROLES = {"spokesperson", "staff"}
+
+
+class BadLine(UsageError):
+    """An input line the scan cannot read; the message names the line."""
+
+
+def _str(data: dict[str, Any], key: str, *, required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ValueError(f'"{key}" is required')
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f'"{key}" must be a string, got {type(value).__name__}')
+    return value
+
+
+def _time(data: dict[str, Any], key: str, *, required: bool = False) -> datetime | None:
+    raw = _str(data, key, required=required)
+    if raw is None:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(
+            f'"{key}" must be an ISO 8601 date and time such as 2026-11-20T09:30:00Z, got {raw!r}'
+        ) from None
+    if value.tzinfo is None:
+        raise ValueError(f'"{key}" needs a UTC offset or Z, got {raw!r}')
+    return value
+
+
+def parse_item(data: Any) -> Item:
+    """One input object as an item to check; ValueError says what is wrong with it."""
+    if not isinstance(data, dict):
+        raise ValueError("expected a JSON object")
+    kind = data.get("kind")
+    if kind not in ("profile", "post"):
+        raise ValueError(f'"kind" must be "profile" or "post", got {kind!r}')
+    allowed = _PROFILE_KEYS if kind == "profile" else _POST_KEYS
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ValueError(f"unknown key {unknown[0]!r} for a {kind}")
+    raw_id = data.get("id")
+    if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or raw_id == "":
+        raise ValueError('"id" is required (a string or a number)')
+    item_id = str(raw_id)
+    role = _str(data, "role") or "spokesperson"
+    if role not in ROLES:
+        raise ValueError(f'"role" must be spokesperson or staff, got {role!r}')
+    if kind == "profile":
+        return ProfileItem(
+            item_id,
+            platform=_str(data, "platform", required=True) or "",
+            handle=_str(data, "handle", required=True) or "",
+            display_name=_str(data, "display_name") or "",
+            bio=_str(data, "bio") or "",
+            url=_str(data, "url") or "",
+            role=role,
+        )
+    links = data.get("links") or []
+    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+        raise ValueError('"links" must be a list of strings')
+    media = data.get("media") or []
+    if not isinstance(media, list) or not all(
+        isinstance(m, dict) and isinstance(m.get("type"), str) for m in media
+    ):
+        raise ValueError('"media" must be a list of objects with a "type"')
+    for m in media:
+        if m.get("alt") is not None and not isinstance(m["alt"], str):
+            raise ValueError('"media[].alt" must be a string')
+    return PostItem(
+        item_id,
+        text=_str(data, "text", required=True) or "",
+        platform=_str(data, "platform", required=True) or "",
+        author=_str(data, "author", required=True) or "",
+        created_at=_time(data, "created_at", required=True),
+        lang=_str(data, "lang"),
+        role=role,
+        reply_to_author=_str(data, "reply_to_author"),
+        reply_to_text=_str(data, "reply_to_text"),
+        reply_to_created_at=_time(data, "reply_to_created_at"),
+        links=links,
+        media=media,
+        reposted_from=_str(data, "reposted_from"),
+        quoted_from=_str(data, "quoted_from"),
+        conversation=_str(data, "conversation"),
+    )
+
+
+class ProfileHistory:
+    """The last bio seen for each (platform, handle) in the stream, for TRN103."""
+
+    def __init__(self) -> None:
+        self._bios: dict[tuple[str, str], str] = {}
+
+    def observe(self, item: ProfileItem) -> None:
+        key = (item.platform, item.handle.lower().lstrip("@"))
+        item.previous_bio = self._bios.get(key)
+        self._bios[key] = item.bio
+
+
+class ThreadTracker:
+    """Replies by one author to one account in one conversation, within the window (RSP503).
+
+    Keys whose newest reply left the window are dropped as the stream moves on, so memory is
+    bounded by the number of conversations active within the window.
+    """
+
+    def __init__(self, hours: float, threshold: float) -> None:
+        self.window = timedelta(hours=hours)
+        self.threshold = threshold
+        self._replies: dict[tuple[str, ...], deque[tuple[datetime, Any]]] = {}
+        self._seen = 0
+        self._latest: datetime | None = None
+
+    def observe(self, item: PostItem) -> None:
+        from checks.respect import hostile_parent
+
+        if not item.reply_to_author or item.created_at is None:
+            return
+        key = (
+            item.platform,
+            item.author.lower(),
+            item.reply_to_author.lower(),
+            item.conversation or "",
+        )
+        replies = self._replies.setdefault(key, deque())
+        while replies and item.created_at - replies[0][0] > self.window:
+            replies.popleft()
+        hostile = hostile_parent(item, self.threshold)
+        replies.append((item.created_at, hostile))
+        first_hostile = next((h for _, h in replies if h is not None), None)
+        item.thread = ThreadInfo(item.reply_to_author, len(replies), first_hostile)
+        self._seen += 1
+        if self._latest is None or item.created_at > self._latest:
+            self._latest = item.created_at
+        if self._seen % 10_000 == 0:
+            self._prune()
+
+    def _prune(self) -> None:
+        latest = self._latest
+        if latest is None:
+            return
+        for key in [k for k, v in self._replies.items() if latest - v[-1][0] > self.window]:
+            del self._replies[key]
+
+
+def scan_lines(
+    lines: Iterable[str], engine: Engine, source: str = "-"
+) -> Iterator[tuple[Item, list[Result]]]:
+    """Each input item with its findings, in input order; BadLine names the first bad line."""
+    history = ProfileHistory()
+    thread_params = engine.params("RSP503")
+    threads = (
+        ThreadTracker(float(thread_params["hours"]), float(thread_params["threshold"]))
+        if thread_params is not None
+        else None
+    )
+    batch: list[Item] = []
+    error: BadLine | None = None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            batch.append(parse_item(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            error = BadLine(f"{source}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
+        except ValueError as exc:
+            error = BadLine(f"{source}:{number}: {exc}")
+        if error is not None or len(batch) >= BATCH:
+            yield from _run(batch, engine, history, threads)
+            batch = []
+        if error is not None:
+            raise error
+    yield from _run(batch, engine, history, threads)
+
+
+def _run(
+    batch: list[Item], engine: Engine, history: ProfileHistory, threads: ThreadTracker | None
+) -> Iterator[tuple[Item, list[Result]]]:
+    if not batch:
+        return
+    engine.prepare(batch)
+    for item in batch:
+        if isinstance(item, ProfileItem):
+            history.observe(item)
+        elif threads is not None:
+            threads.observe(item)
+        yield item, engine.check(item)

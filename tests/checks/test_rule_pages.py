@@ -1,0 +1,25 @@
+"""Every implemented rule documents itself: the docstring is its page."""
+
+from __future__ import annotations
+
+import pytest
+
+from checks.engine import _load_rule_modules
+from checks.registry import CATALOGUE, implemented_rules
+
+SECTIONS = ("## What it does", "## Why it matters", "## Example", "## Instead")
+
+_load_rule_modules()
+
+
+def test_every_catalogue_rule_but_mst801_is_implemented() -> None:
+    assert {r.code for r in implemented_rules()} == set(CATALOGUE) - {"MST801"}
+
+
+@pytest.mark.parametrize("info", implemented_rules(), ids=lambda r: r.code)
+def test_rule_page_has_every_section(info) -> None:
+    for section in SECTIONS:
+        assert section in info.doc, f"{info.code} lacks {section!r}"
+        body = info.doc.split(section, 1)[1].split("## ", 1)[0].strip()
+        assert len(body) > 20, f"{info.code}: section {section!r} is empty"
+    assert info.func.__module__ == f"checks.{info.family}"
