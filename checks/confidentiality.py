@@ -318,7 +318,7 @@ _ROLE_MAILBOXES = {
 }
 _DIGITS7 = re.compile(r"\d(?:[\s().-]*\d){6}")
 STREET = re.compile(
-    r"\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-zà-ÿ']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|"
+    r"(?<![\d:.,/])\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-zà-ÿ']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|"
     r"Close|Drive|Dr|Way|Place|Pl|Square|Sq|Terrace|Crescent|Boulevard|Blvd|Court|Ct|Gardens|"
     r"Grove|Hill|Row|Mews)\b\.?"
     r"|\b(?:rue|avenue|boulevard|calle|avenida|plaza|rua)\s+(?:de\s+(?:la\s+)?|del\s+|d')?"

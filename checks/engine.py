@@ -226,9 +226,12 @@ class Org:
             else None
         )
         self.handles = {_handle(h) for h in org.handles if h.strip()}
+        # An org handle, or one that extends it (@amnesty -> @amnestyfrance, a national
+        # section's account); without the "@", only the exact handle.
         self.handles_re = (
             re.compile(
-                r"(?<![\w@])@?(?:" + "|".join(map(re.escape, sorted(self.handles))) + r")(?![\w.])"
+                r"(?<![\w@])(?:@(?:" + "|".join(map(re.escape, sorted(self.handles))) + r")\w*"
+                r"|(?:" + "|".join(map(re.escape, sorted(self.handles))) + r")(?![\w.]))"
             )
             if self.handles
             else None
@@ -272,7 +275,8 @@ class Org:
 
     def official_link(self, item: PostItem) -> str | None:
         for link, _ in item.all_links:
-            if host_in(host_of(link), self.official_domains):
+            host = host_of(link)
+            if host_in(host, self.official_domains) and not host_in(host, self.internal_domains):
                 return link
         return None
 

@@ -48,6 +48,14 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
     return patterns
 
 
+def _hashtag_view(view) -> str:
+    """The original text lower-cased character by character (same length, same offsets)."""
+    original = view.original
+    if original.isascii():
+        return original.lower()
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in original)
+
+
 @rule("NPT201", "political-endorsement", confidence="high")
 def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """Flags a post that advocates for a configured political party or candidate.
@@ -72,8 +80,23 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     protection."
     """
     view = item.view
-    for pattern in _endorsement_patterns(ctx.org):
-        match = pattern.search(view.text)
+    patterns = _endorsement_patterns(ctx.org)
+    for i, pattern in enumerate(patterns):
+        # The hashtag pattern reads hashtags as written ("#janeexample2026"), the others the
+        # normalised words.
+        hashtags = i == len(patterns) - 1 and bool(ctx.org.politics.compact)
+        if hashtags and "#" not in view.original:
+            continue
+        match = pattern.search(_hashtag_view(view) if hashtags else view.text)
+        if match and hashtags:
+            evidence = {
+                "field": "text",
+                "start": match.start(),
+                "end": match.end(),
+                "text": view.original[match.start() : match.end()],
+            }
+            yield Hit(f'"{evidence["text"]}" reads as a political endorsement.', [evidence])
+            return
         if match:
             evidence = view.evidence("text", match.start(), match.end())
             yield Hit(f'"{evidence["text"]}" reads as a political endorsement.', [evidence])

@@ -23,6 +23,27 @@ INSULT_AT_PERSON = re.compile(
 )
 HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU)
 ROUGH = Phrases(lexicons.ROUGH_WORDS)
+ADDRESSED = Phrases(
+    [
+        "you",
+        "your",
+        "you're",
+        "u",
+        "ur",
+        "yours",
+        "amnesty",
+        "tu",
+        "toi",
+        "vous",
+        "votre",
+        "te",
+        "usted",
+        "ustedes",
+        "vosotros",
+        "tus",
+        "tú",
+    ]
+)
 
 
 def _first(view: Text, field: str, *patterns) -> Evidence | None:
@@ -49,12 +70,13 @@ def hostile_parent(item: PostItem, threshold: float) -> Evidence | None:
     view = item.parent_view
     if view is None:
         return None
-    found = offensive(view, item.parent_offensive, threshold, "reply_to_text")
+    found = _first(view, "reply_to_text", PROFANITY, INSULT_AT_PERSON)
     if found is not None:
         return found
-    cue = HOSTILE_CUES.search(view.text)
-    if cue and (item.parent_offensive or 0) >= threshold / 2:
-        return view.evidence("reply_to_text", cue.start(), cue.end())
+    # The classifier says "offensive"; it is hostile when it speaks to the person (or of
+    # their organisation), not about a third party ("a damn disgrace by the government").
+    if (item.parent_offensive or 0) >= threshold and ADDRESSED.search(view.text):
+        return _first(view, "reply_to_text", HOSTILE_CUES, ROUGH, ADDRESSED)
     return None
 
 
