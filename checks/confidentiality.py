@@ -13,6 +13,8 @@ from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import DOMAIN_IN_TEXT, Phrases, alternation, flatten, host_in, host_of
 from checks.registry import rule
 
+_DIGIT = re.compile(r"\d")
+
 # ---------------------------------------------------------------- CNF301 confidential-marker
 
 MARKERS = Phrases(flatten(lexicons.CONFIDENTIAL_MARKERS))
@@ -30,7 +32,7 @@ _WEAK = {
     "correo interno",
     "leaked from our",
 }
-REPORTING = Phrases(lexicons.REPORTING_CUES)
+REPORTING = Phrases(lexicons.REPORTING_CUES, shared=False)
 _OWN_BEFORE = re.compile(
     r"(?:this is|this's|it's|it is|keep (?:this|it)|strictly|here's (?:our|the|my)|from our|"
     r"our|my|attached|sharing (?:our|the|my)|c'est|c est|es|esto es)\s*[\"']?\s*$"
@@ -81,12 +83,12 @@ def confidential_marker(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     if ctx.org.official_link(item):
         return
     reporting = None
-    for match in MARKERS.finditer(view.text):
+    for match in MARKERS.finditer(view):
         phrase = " ".join(match.group(0).split())
         ev = view.evidence("text", match.start(), match.end())
         if phrase in _WEAK:
             if reporting is None:
-                reporting = REPORTING.search(view.text) is not None
+                reporting = REPORTING.search(view) is not None
             labelled = _labelled(
                 view.text, view.original, match.start(), match.end(), ev["start"], ev["end"]
             )
@@ -144,6 +146,7 @@ FIGURE = re.compile(
     r"thousand\b|euros?\b|dollars?\b|pounds?\b|millions?\b|mil\b|millones\b)"
 )
 _FINANCE = alternation(flatten(lexicons.FINANCE_WORDS))
+FINANCE = Phrases(flatten(lexicons.FINANCE_WORDS))
 _SELF_POSSESSIVE = alternation(
     [
         "our",
@@ -207,7 +210,7 @@ def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     Link the published annual accounts if the figures are public; otherwise leave them out.
     """
     plain = item.view.plain
-    if not any(c.isdigit() for c in plain):
+    if FINANCE.search(item.view) is None or not _DIGIT.search(plain):
         return
     if ctx.org.official_link(item):
         return
@@ -265,33 +268,32 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     association or HR.
     """
     view = item.view
+    facts = list(HR.finditer(view))
+    if not facts:
+        return
     for start, end in _sentences(view.text):
-        sentence = view.text[start:end]
-        fact = HR.search(sentence)
+        fact = next((f for f in facts if start <= f.start() < end), None)
         if fact is None:
             continue
-        who = COLLEAGUE.search(sentence)
-        mention = None
+        who = COLLEAGUE.search(view.text, start, end)
         if who is None:
-            for m in MENTION.finditer(view.plain[start:end]):
-                if not ctx.org.is_org_account(m.group(0)):
-                    mention = m
-                    break
-        if who is None and mention is None:
+            who = next(
+                (
+                    m
+                    for m in MENTION.finditer(view.plain, start, end)
+                    if not ctx.org.is_org_account(m.group(0))
+                ),
+                None,
+            )
+        if who is not None:
+            person = view.evidence("text", who.start(), who.end())
+        else:
             o_start, o_end = view.span(start, end)
             named = NAMED_COLLEAGUE.search(view.original, o_start, o_end)
             if named is None:
                 continue
-            person = {
-                "field": "text",
-                "start": named.start(),
-                "end": named.end(),
-                "text": named.group(0),
-            }
-        else:
-            m = who or mention
-            person = view.evidence("text", start + m.start(), start + m.end())
-        fact_ev = view.evidence("text", start + fact.start(), start + fact.end())
+            person = _ev(named.start(), named.end(), named.group(0))
+        fact_ev = view.evidence("text", fact.start(), fact.end())
         yield Hit(
             f'The post mentions a colleague ("{person["text"]}") next to "{fact_ev["text"]}".',
             [person, fact_ev],
@@ -325,6 +327,14 @@ STREET = re.compile(
     r"[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)*,?\s+\d{1,4}\b"
     r"|\b\d{1,4},?\s+(?:rue|avenue|boulevard|place)\s+(?:de\s+(?:la\s+)?|du\s+|des\s+|d')?"
     r"[A-ZÀ-Ý][\w'-]+"
+)
+# Words without which no address, ID number or birth date is looked for (a cheap first test).
+PERSONAL_CUES = Phrases(
+    [
+        *lexicons.ID_CUES,
+        *lexicons.BIRTH_CUES,
+        *lexicons.STREET_WORDS,
+    ]
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
@@ -394,19 +404,20 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             if local in _ROLE_MAILBOXES and host_in(domain, org.official_domains):
                 continue
             found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
-    if any(c.isdigit() for c in text):
-        for m in STREET.finditer(text):
-            if not _public(m.group(0), org):
-                found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
+    if _DIGIT.search(text):
         for m in POSTCODE.finditer(text):
             if not _public(m.group(0), org):
                 found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
         for m in NI_NUMBER.finditer(text):
             found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
-        for m in ID_NUMBER.finditer(view.plain):
-            found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
-        for m in BIRTH_DATE.finditer(view.plain):
-            found.append(("a date of birth", view.evidence("text", m.start(), m.end())))
+        if PERSONAL_CUES.search(view) is not None:
+            for m in STREET.finditer(text):
+                if not _public(m.group(0), org):
+                    found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
+            for m in ID_NUMBER.finditer(view.plain):
+                found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
+            for m in BIRTH_DATE.finditer(view.plain):
+                found.append(("a date of birth", view.evidence("text", m.start(), m.end())))
     if found:
         kinds = sorted({kind for kind, _ in found})
         yield Hit(

@@ -11,7 +11,7 @@ from checks.matching import Phrases, alternation
 from checks.normalize import normalize
 from checks.registry import rule
 
-PEOPLE = Phrases(lexicons.PEOPLE_IN_MEDIA)
+PEOPLE = Phrases(lexicons.PEOPLE_IN_MEDIA, shared=False)
 VISUAL = {"photo", "image", "picture", "video", "gif", "animated_gif"}
 _CREDIT = alternation(lexicons.MEDIA_CREDIT_CUES)
 
@@ -58,12 +58,12 @@ def media_consent_check(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         alt = str(media.get("alt") or "")
         if alt:
             view = normalize(alt)
-            match = PEOPLE.search(view.text)
+            match = PEOPLE.search(view)
             if match:
                 evidence = view.evidence(f"media[{i}].alt", match.start(), match.end())
                 break
     if evidence is None:
-        match = PEOPLE.search(item.view.text)
+        match = PEOPLE.search(item.view)
         if match:
             evidence = item.view.evidence("text", match.start(), match.end())
     if evidence is None or _official_source(item, ctx):

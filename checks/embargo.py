@@ -55,7 +55,7 @@ def embargoed_content(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
                     evidence = ev
                     break
         if evidence is None:
-            match = embargo.phrases.search(view.text)
+            match = embargo.phrases.search(view)
             if match:
                 evidence = view.evidence("text", match.start(), match.end())
         if evidence is not None:
@@ -88,7 +88,7 @@ def pending_position(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """
     view = item.view
     for pending in ctx.org.pending:
-        match = pending.phrases.search(view.text)
+        match = pending.phrases.search(view)
         if match:
             ev = view.evidence("text", match.start(), match.end())
             yield Hit(

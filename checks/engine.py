@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 
 import phonenumbers
@@ -96,14 +95,22 @@ class ProfileItem:
         self.url = url or ""
         self.role = role
         self.previous_bio = previous_bio
+        self._bio_view: Text | None = None
+        self._name_view: Text | None = None
 
-    @cached_property
+    # functools.cached_property takes a lock on every read before Python 3.12; these are
+    # read many times per item, so they cache by hand.
+    @property
     def bio_view(self) -> Text:
-        return normalize(self.bio)
+        if self._bio_view is None:
+            self._bio_view = normalize(self.bio)
+        return self._bio_view
 
-    @cached_property
+    @property
     def name_view(self) -> Text:
-        return normalize(self.display_name)
+        if self._name_view is None:
+            self._name_view = normalize(self.display_name)
+        return self._name_view
 
 
 class PostItem:
@@ -150,18 +157,25 @@ class PostItem:
         # Set by the engine's batch step: the classifier's offensiveness, when it was asked.
         self.offensive: float | None = None
         self.parent_offensive: float | None = None
+        # Every post rule reads the text, so it is normalised now; the rest on first use.
+        self.view: Text = normalize(self.text)
+        self._parent_view: Text | None = None
+        self._all_links: list[tuple[str, Evidence]] | None = None
 
-    @cached_property
-    def view(self) -> Text:
-        return normalize(self.text)
-
-    @cached_property
+    @property
     def parent_view(self) -> Text | None:
-        return normalize(self.reply_to_text) if self.reply_to_text else None
+        if self._parent_view is None and self.reply_to_text:
+            self._parent_view = normalize(self.reply_to_text)
+        return self._parent_view
 
-    @cached_property
+    @property
     def all_links(self) -> list[tuple[str, Evidence]]:
         """Every link: expanded ones from the platform (field "links") and ones in the text."""
+        if self._all_links is None:
+            self._all_links = self._links()
+        return self._all_links
+
+    def _links(self) -> list[tuple[str, Evidence]]:
         found: list[tuple[str, Evidence]] = []
         for i, link in enumerate(self.links):
             found.append(
@@ -285,7 +299,7 @@ class Org:
 
     def names_org(self, view: Text) -> re.Match[str] | None:
         """Where the view names the organisation (name, alias, handle or domain)."""
-        found = self.names.search(view.text)
+        found = self.names.search(view)
         if found:
             return found
         if self.handles_re is not None:
@@ -324,6 +338,8 @@ class Engine:
 
     org: Org
     rules: list[tuple[RuleInfo, RuleContext, str]] = field(default_factory=list)
+    _profile_rules: list[tuple[RuleInfo, RuleContext, str]] = field(default_factory=list)
+    _post_rules: list[tuple[RuleInfo, RuleContext, str]] = field(default_factory=list)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
@@ -339,6 +355,8 @@ class Engine:
             params = {**info.params, **{k: v for k, v in table.items() if k != "severity"}}
             severity = table.get("severity", info.severity)
             engine.rules.append((info, RuleContext(org, params, info), severity))
+        engine._profile_rules = [r for r in engine.rules if r[0].subject == "profile"]
+        engine._post_rules = [r for r in engine.rules if r[0].subject != "profile"]
         return engine
 
     def params(self, code: str) -> dict[str, Any] | None:
@@ -371,10 +389,8 @@ class Engine:
     def check(self, item: Item) -> list[Result]:
         """Every finding for one item (call `prepare` first on a batch for the classifier)."""
         results: list[Result] = []
-        kind = item.kind
-        for info, ctx, severity in self.rules:
-            if (info.subject == "profile") != (kind == "profile"):
-                continue
+        rules = self._profile_rules if item.kind == "profile" else self._post_rules
+        for info, ctx, severity in rules:
             for hit in info.func(item, ctx):  # type: ignore[misc]
                 results.append(
                     Result(
@@ -405,7 +421,7 @@ _ROUGH = Phrases(
 
 def rough(view: Text) -> bool:
     """Cheap pre-filter: could the classifier find this offensive at all?"""
-    return _ROUGH.search(view.text) is not None
+    return _ROUGH.search(view) is not None
 
 
 def validate_rule_settings(settings: Settings) -> None:

@@ -11,7 +11,7 @@ from checks.matching import Phrases
 from checks.registry import rule
 
 ACCUSATION = Phrases(lexicons.ACCUSATIONS)
-INSTITUTION = Phrases(lexicons.INSTITUTIONS)
+INSTITUTION = Phrases(lexicons.INSTITUTIONS, shared=False)
 # A name just before the accusation: an @handle, or one to three capitalised words.
 _NAME_BEFORE = re.compile(
     r"(@[\w.]+|(?:[A-Z][\w'’-]*\.?\s+){0,2}[A-Z][\w'’-]+)(?:,[^,]{0,40},)?\s*$"
@@ -92,9 +92,10 @@ def possible_defamation(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     Stick to documented, sourced facts and check with legal before naming someone.
     """
     view = item.view
-    if _HEDGES.search(view.text):
+    accusations = list(ACCUSATION.finditer(view))
+    if not accusations or _HEDGES.search(view.text):
         return
-    for match in ACCUSATION.finditer(view.text):
+    for match in accusations:
         o_start, o_end = view.span(match.start(), match.end())
         head = view.original[max(0, o_start - 80) : o_start]
         name = _NAME_BEFORE.search(head)
@@ -123,8 +124,8 @@ def possible_defamation(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 
 
 PROCEEDINGS = Phrases(lexicons.PROCEEDINGS)
-GUILT = Phrases(lexicons.GUILT_CLAIMS)
-EXEMPT = Phrases(lexicons.GUILT_EXEMPT)
+GUILT = Phrases(lexicons.GUILT_CLAIMS, shared=False)
+EXEMPT = Phrases(lexicons.GUILT_EXEMPT, shared=False)
 
 
 @rule("LAW602", "possible-contempt-of-court", confidence="low")
@@ -148,11 +149,11 @@ def possible_contempt(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     Call for a fair trial and comment on the verdict once it is given.
     """
     view = item.view
-    proceedings = PROCEEDINGS.search(view.text)
+    proceedings = PROCEEDINGS.search(view)
     if proceedings is None:
         return
-    exempt = [(m.start(), m.end()) for m in EXEMPT.finditer(view.text)]
-    for claim in GUILT.finditer(view.text):
+    exempt = [(m.start(), m.end()) for m in EXEMPT.finditer(view)]
+    for claim in GUILT.finditer(view):
         if any(s <= claim.start() < e or s < claim.end() <= e for s, e in exempt):
             continue
         claim_ev = view.evidence("text", claim.start(), claim.end())

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
-from checks.normalize import norm_phrase
+import ahocorasick
+
+from checks.normalize import Text, norm_phrase
 
 _WORD_BEFORE = r"(?<![\w])"
 _WORD_AFTER = r"(?![\w])"
@@ -33,25 +36,134 @@ def bounded(pattern: str) -> str:
     return f"{_WORD_BEFORE}(?:{pattern}){_WORD_AFTER}"
 
 
+class _Automaton:
+    """One Aho-Corasick automaton over every lexicon's phrases: one pass per text finds the
+    matches of all of them, instead of one regex search per lexicon."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[int]] = {}
+        self._automaton: Any = None
+        self.count = 0
+
+    def add(self, phrases: Iterable[str]) -> int:
+        key = self.count
+        self.count += 1
+        for phrase in phrases:
+            self._entries.setdefault(phrase, []).append(key)
+        self._automaton = None
+        return key
+
+    def _build(self) -> Any:
+        automaton = ahocorasick.Automaton()
+        for phrase, keys in self._entries.items():
+            automaton.add_word(phrase, (len(phrase), tuple(keys)))
+        automaton.make_automaton()
+        self._automaton = automaton
+        return automaton
+
+    def scan(self, text: str) -> dict[int, list[tuple[int, int]]]:
+        """Whole-word matches of every phrase in `text`, per lexicon, as (start, end)."""
+        automaton = self._automaton or self._build()
+        found: dict[int, list[tuple[int, int]]] = {}
+        n = len(text)
+        for last, (length, keys) in automaton.iter(text):
+            start = last - length + 1
+            if start > 0 and _is_word(text[start - 1]):
+                continue
+            if last + 1 < n and _is_word(text[last + 1]):
+                continue
+            for key in keys:
+                found.setdefault(key, []).append((start, last + 1))
+        return found
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+_AUTOMATON = _Automaton()
+
+
+class Span:
+    """A match of a lexicon: the `re.Match` methods the rules use."""
+
+    __slots__ = ("_end", "_start", "_text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, _: int = 0) -> str:
+        return self._text[self._start : self._end]
+
+
+def _leftmost_longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping matches, leftmost first and longest there (as a regex alternation of
+    phrases sorted longest first would give)."""
+    chosen: list[tuple[int, int]] = []
+    edge = -1
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if start >= edge:
+            chosen.append((start, end))
+            edge = end
+    return chosen
+
+
 class Phrases:
-    """A compiled lexicon: `finditer(view)` yields the matches of any phrase, as whole words."""
+    """A lexicon. `search(view)` and `finditer(view)` give its whole-word matches in a `Text`
+    view, from the shared automaton (one pass per view serves every lexicon), or in a plain
+    string, from a compiled alternation of the same phrases."""
 
-    __slots__ = ("empty", "regex")
+    __slots__ = ("_key", "_phrases", "_regex", "empty")
 
-    def __init__(self, phrases: Iterable[str]) -> None:
-        phrases = [p for p in phrases if p.strip()]
-        self.empty = not phrases
-        self.regex = re.compile(bounded(alternation(phrases)))
+    def __init__(self, phrases: Iterable[str], *, shared: bool = True) -> None:
+        """`shared=False` keeps a lexicon out of the shared automaton: for lexicons read
+        rarely, or only in strings, whose short words would slow every text's pass."""
+        self._phrases = [p for p in phrases if p.strip()]
+        self.empty = not self._phrases
+        self._regex: re.Pattern[str] | None = None
+        self._key = -1
+        if shared:
+            normalised = {" ".join(norm_phrase(p).split()) for p in self._phrases}
+            self._key = _AUTOMATON.add(p for p in normalised if p)
 
-    def finditer(self, view: str) -> Iterator[re.Match[str]]:
+    def _spans(self, view: Text) -> list[tuple[int, int]]:
+        hits = view.hits
+        if hits is None:
+            hits = view.hits = _AUTOMATON.scan(view.text)
+        return hits.get(self._key, [])
+
+    def _compiled(self) -> re.Pattern[str]:
+        if self._regex is None:
+            self._regex = re.compile(bounded(alternation(self._phrases)))
+        return self._regex
+
+    def finditer(self, view: Text | str) -> Iterator[Span | re.Match[str]]:
         if self.empty:
             return iter(())
-        return self.regex.finditer(view)
+        if isinstance(view, str) or self._key < 0:
+            return self._compiled().finditer(view if isinstance(view, str) else view.text)
+        spans = self._spans(view)
+        if not spans:
+            return iter(())
+        text = view.text
+        return iter([Span(text, s, e) for s, e in _leftmost_longest(spans)])
 
-    def search(self, view: str) -> re.Match[str] | None:
+    def search(self, view: Text | str) -> Span | re.Match[str] | None:
         if self.empty:
             return None
-        return self.regex.search(view)
+        if isinstance(view, str) or self._key < 0:
+            return self._compiled().search(view if isinstance(view, str) else view.text)
+        spans = self._spans(view)
+        if not spans:
+            return None
+        start, end = min(spans, key=lambda s: (s[0], -s[1]))
+        return Span(view.text, start, end)
 
 
 def flatten(groups: dict[str, list[str]]) -> list[str]:

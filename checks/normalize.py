@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -81,7 +82,7 @@ HOMOGLYPHS = {
 # Leetspeak, folded only where the character touches a letter ("sh1t", "c0nfidential"), so
 # that "2026", "3pm" and "£500" keep their digits in `plain` and mostly in `text`.
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
-_LEET_RE = re.compile(r"(?<=[a-z])[0134579@$!]+(?=[a-z])|(?<=[a-z])[0135]+\b|\b[0134$@][a-z]")
+_LEET_RUN = re.compile(r"[0134579@$!]+")
 _LEET_TABLE = str.maketrans({k: v for k, v in _LEET.items()})
 
 _HASHTAG = re.compile(r"#(\w+)")
@@ -115,24 +116,42 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Text:
-    """A matching view of `original`, with the map that takes a span back to it."""
+    """A matching view of `original`, with the map that takes a span back to it.
+
+    The map is a list of segments `(view_start, view_end, orig_start, orig_end, one_to_one)`
+    in view order: a run of characters copied one for one, or one original character that
+    became several (or an inserted space). `None` means the identity (the fast path).
+    """
 
     original: str
     text: str  # normalised, with leetspeak folded
     plain: str  # normalised, digits as written
-    _starts: tuple[int, ...] | None = None  # original start of each view character
-    _ends: tuple[int, ...] | None = None  # original end of each view character
+    _segments: list[tuple[int, int, int, int, bool]] | None = None
+    _view_starts: list[int] | None = None
+    hits: dict[int, list[tuple[int, int]]] | None = None  # lexicon matches (checks.matching)
+
+    def _segment(self, view_pos: int) -> tuple[int, int, int, int, bool]:
+        assert self._segments is not None
+        if self._view_starts is None:
+            self._view_starts = [seg[0] for seg in self._segments]
+        index = bisect_right(self._view_starts, view_pos) - 1
+        return self._segments[max(index, 0)]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) that the view's [start, end) came from."""
-        if self._starts is None or self._ends is None:
+        if self._segments is None:
             return start, end
-        if start >= end:
-            pos = self._starts[start] if start < len(self._starts) else len(self.original)
-            return pos, pos
-        return self._starts[start], self._ends[end - 1]
+        if not self._segments or start >= len(self.text):
+            return len(self.original), len(self.original)
+        v0, _, o0, o_end, one = self._segment(start)
+        orig_start = o0 + (start - v0) if one else o0
+        if end <= start:
+            return orig_start, orig_start
+        v0, _, o0, o_end, one = self._segment(end - 1)
+        orig_end = o0 + (end - 1 - v0) + 1 if one else o_end
+        return orig_start, max(orig_start, orig_end)
 
     def evidence(self, field: str, start: int, end: int) -> dict[str, object]:
         """An evidence entry for the view's [start, end), in original offsets."""
@@ -155,40 +174,83 @@ def _split_points(text: str) -> list[int]:
 
 
 def _fold_leet(view: str) -> str:
-    if not any(c in view for c in "0134579@$!"):
+    """Fold leetspeak runs that touch letters: inside a word ("c0nf1dential"), at its end
+    ("sh1t" was inside; "idi0" is at the end) or a single one starting it ("$hit")."""
+    out: list[str] | None = None
+    last = 0
+    n = len(view)
+    for match in _LEET_RUN.finditer(view):
+        start, end = match.span()
+        run = match.group(0)
+        before = view[start - 1] if start else ""
+        after = view[end] if end < n else ""
+        letter_before = "a" <= before <= "z"
+        letter_after = "a" <= after <= "z"
+        inside = letter_before and letter_after
+        trailing = letter_before and not after.isalnum() and all(c in "0135" for c in run)
+        leading = not before.isalnum() and letter_after and len(run) == 1 and run in "0134$"
+        if not (inside or trailing or leading):
+            continue
+        if out is None:
+            out = []
+        out.append(view[last:start])
+        out.append(run.translate(_LEET_TABLE))
+        last = end
+    if out is None:
         return view
-    return _LEET_RE.sub(lambda m: m.group(0).translate(_LEET_TABLE), view)
+    out.append(view[last:])
+    return "".join(out)
+
+
+_SPECIAL = re.compile(r"[^\x00-\x7f]")
+_SPACE_RUN = re.compile(r"\s{2,}")
+# Line breaks and tabs read as spaces (one for one), so a phrase spans a line break.
+_WHITESPACE = str.maketrans("\n\r\t\f\v", "     ")
 
 
 def normalize(original: str) -> Text:
     """The matching view of `original` (see the module docstring); never raises."""
-    if original.isascii():
-        points = _split_points(original) if "#" in original else []
-        if not points:
-            plain = original.lower()
+    points = _split_points(original) if "#" in original else []
+    if not points and original.isascii():
+        plain = original.lower().translate(_WHITESPACE)
+        if "  " not in plain:
             return Text(original, _fold_leet(plain), plain)
-    else:
-        points = _split_points(original) if "#" in original else []
+    # Runs of plain ASCII are copied (lower-cased) whole; only the characters between them
+    # (non-ASCII ones, hashtag split points, repeated spaces) are folded one by one.
+    drops: set[int] = set()
+    for match in _SPACE_RUN.finditer(original):
+        drops.update(range(match.start() + 1, match.end()))
+    specials = sorted({m.start() for m in _SPECIAL.finditer(original)} | set(points) | drops)
     inserts = set(points)
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, ch in enumerate(original):
+    segments: list[tuple[int, int, int, int, bool]] = []
+    view = 0
+    pos = 0
+    for i in specials:
+        if i > pos:
+            out.append(original[pos:i].lower())
+            segments.append((view, view + i - pos, pos, i, True))
+            view += i - pos
+        pos = i + 1
+        if i in drops:
+            continue
+        ch = original[i]
         if i in inserts:
             out.append(" ")
-            starts.append(i)
-            ends.append(i)
+            segments.append((view, view + 1, i, i + 1 if ch == "_" else i, False))
+            view += 1
             if ch == "_":
-                # the underscore itself becomes the space
-                ends[-1] = i + 1
-                continue
+                continue  # the underscore itself becomes the space
         folded = ch.lower() if ch.isascii() else _fold_char(ch)
-        for c in folded:
-            out.append(c)
-            starts.append(i)
-            ends.append(i + 1)
-    plain = "".join(out)
-    return Text(original, _fold_leet(plain), plain, tuple(starts), tuple(ends))
+        if folded:
+            out.append(folded)
+            segments.append((view, view + len(folded), i, i + 1, len(folded) == 1))
+            view += len(folded)
+    if pos < len(original):
+        out.append(original[pos:].lower())
+        segments.append((view, view + len(original) - pos, pos, len(original), True))
+    plain = "".join(out).translate(_WHITESPACE)
+    return Text(original, _fold_leet(plain), plain, segments)
 
 
 @lru_cache(maxsize=8192)

@@ -14,6 +14,8 @@ from checks.registry import rule
 
 PROFANITY = Phrases(flatten(lexicons.PROFANITY))
 _INSULT = alternation(flatten(lexicons.INSULT_NOUNS))
+# The insult words alone: the cheap test before the regex that looks for their target.
+INSULTS = Phrases(flatten(lexicons.INSULT_NOUNS))
 INSULT_AT_PERSON = re.compile(
     r"(?<![\w])(?:(?:you|u|ur|you're|youre|you are|@[\w.]+\s+is|he's|she's|he is|she is|"
     r"they're|what|eres|es|t'es|tu es|vous etes|espece)\s+"
@@ -21,7 +23,7 @@ INSULT_AT_PERSON = re.compile(
     r"absolute|complete|total|utter|little|pathetic|stupid|lying|sad|d')\s*){0,3})"
     rf"(?:{_INSULT})(?![\w])"
 )
-HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU)
+HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU, shared=False)
 ROUGH = Phrases(lexicons.ROUGH_WORDS)
 ADDRESSED = Phrases(
     [
@@ -42,13 +44,14 @@ ADDRESSED = Phrases(
         "vosotros",
         "tus",
         "tú",
-    ]
+    ],
+    shared=False,
 )
 
 
 def _first(view: Text, field: str, *patterns) -> Evidence | None:
     for pattern in patterns:
-        match = pattern.search(view.text)
+        match = pattern.search(view if isinstance(pattern, Phrases) else view.text)
         if match:
             return view.evidence(field, match.start(), match.end())
     return None
@@ -57,7 +60,9 @@ def _first(view: Text, field: str, *patterns) -> Evidence | None:
 def offensive(view: Text, prob: float | None, threshold: float, field: str) -> Evidence | None:
     """Where the text is offensive: profanity, an insult aimed at a person, or rough words
     that the classifier judges offensive with at least `threshold` probability."""
-    found = _first(view, field, PROFANITY, INSULT_AT_PERSON)
+    found = _first(view, field, PROFANITY)
+    if found is None and INSULTS.search(view) is not None:
+        found = _first(view, field, INSULT_AT_PERSON)
     if found is not None:
         return found
     if prob is not None and prob >= threshold:
@@ -70,12 +75,14 @@ def hostile_parent(item: PostItem, threshold: float) -> Evidence | None:
     view = item.parent_view
     if view is None:
         return None
-    found = _first(view, "reply_to_text", PROFANITY, INSULT_AT_PERSON)
+    found = _first(view, "reply_to_text", PROFANITY)
+    if found is None and INSULTS.search(view) is not None:
+        found = _first(view, "reply_to_text", INSULT_AT_PERSON)
     if found is not None:
         return found
     # The classifier says "offensive"; it is hostile when it speaks to the person (or of
     # their organisation), not about a third party ("a damn disgrace by the government").
-    if (item.parent_offensive or 0) >= threshold and ADDRESSED.search(view.text):
+    if (item.parent_offensive or 0) >= threshold and ADDRESSED.search(view):
         return _first(view, "reply_to_text", HOSTILE_CUES, ROUGH, ADDRESSED)
     return None
 

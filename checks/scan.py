@@ -19,7 +19,9 @@ from typing import Any
 from checks.engine import Engine, Item, PostItem, ProfileItem, Result, ThreadInfo
 from socialaudit.errors import UsageError
 
-BATCH = 512
+# Items per batch: the classifier costs milliseconds per call whatever its batch size, so
+# batches are large; memory stays bounded by the batch, not the input.
+BATCH = 4096
 
 _PROFILE_KEYS = {"kind", "id", "platform", "handle", "display_name", "bio", "url", "role"}
 _POST_KEYS = {
@@ -63,7 +65,7 @@ def _time(data: dict[str, Any], key: str, *, required: bool = False) -> datetime
     if raw is None:
         return None
     try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        value = datetime.fromisoformat(raw)  # Python 3.11 reads "Z" too
     except ValueError:
         raise ValueError(
             f'"{key}" must be an ISO 8601 date and time such as 2026-11-20T09:30:00Z, got {raw!r}'
@@ -81,9 +83,9 @@ def parse_item(data: Any) -> Item:
     if kind not in ("profile", "post"):
         raise ValueError(f'"kind" must be "profile" or "post", got {kind!r}')
     allowed = _PROFILE_KEYS if kind == "profile" else _POST_KEYS
-    unknown = sorted(set(data) - allowed)
+    unknown = data.keys() - allowed
     if unknown:
-        raise ValueError(f"unknown key {unknown[0]!r} for a {kind}")
+        raise ValueError(f"unknown key {sorted(unknown)[0]!r} for a {kind}")
     raw_id = data.get("id")
     if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or raw_id == "":
         raise ValueError('"id" is required (a string or a number)')
@@ -101,17 +103,18 @@ def parse_item(data: Any) -> Item:
             url=_str(data, "url") or "",
             role=role,
         )
-    links = data.get("links") or []
-    if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+    links = data.get("links") or ()
+    if links and (not isinstance(links, list) or not all(isinstance(x, str) for x in links)):
         raise ValueError('"links" must be a list of strings')
-    media = data.get("media") or []
-    if not isinstance(media, list) or not all(
-        isinstance(m, dict) and isinstance(m.get("type"), str) for m in media
-    ):
-        raise ValueError('"media" must be a list of objects with a "type"')
-    for m in media:
-        if m.get("alt") is not None and not isinstance(m["alt"], str):
-            raise ValueError('"media[].alt" must be a string')
+    media = data.get("media") or ()
+    if media:
+        if not isinstance(media, list) or not all(
+            isinstance(m, dict) and isinstance(m.get("type"), str) for m in media
+        ):
+            raise ValueError('"media" must be a list of objects with a "type"')
+        for m in media:
+            if m.get("alt") is not None and not isinstance(m["alt"], str):
+                raise ValueError('"media[].alt" must be a string')
     return PostItem(
         item_id,
         text=_str(data, "text", required=True) or "",

@@ -15,7 +15,7 @@ DISCLAIMER = Phrases(flatten(lexicons.DISCLAIMERS))
 
 def find_disclaimer(view: Text):
     """The first personal-views disclaimer in the view, in any supported language."""
-    return DISCLAIMER.search(view.text)
+    return DISCLAIMER.search(view)
 
 
 def _bio_evidence(item: ProfileItem) -> list[dict]:
