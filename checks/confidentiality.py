@@ -50,6 +50,8 @@ def _labelled(
         return True
     if after[:1] in (":", "]", ")") or after.startswith(" -") or after.startswith(" –"):
         return True
+    if before.rstrip().endswith((":", " -", "–")):
+        return True
     if before.rstrip().endswith(("[", "(")):
         return True
     word = original[o_start:o_end]
@@ -174,7 +176,11 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
     owners = _SELF_POSSESSIVE + (f"|(?:{names})\\s*'?s?" if names else "")
     pattern = re.compile(
         rf"(?<![\w])(?:(?:{owners})\s+(?:[\w-]+\s+){{0,2}}(?:{_FINANCE})"
-        rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,4}}(?:{_FINANCE}))(?![\w])"
+        rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,6}}(?:{_FINANCE})"
+        r"|the\s+(?:campaigns?|comms|communications|research|fundraising|staff|team|office|"
+        rf"section|programmes?|events?)\s+(?:{_FINANCE})"
+        rf"|(?:{_FINANCE})\s+(?:[\w-]+\s+){{0,2}}(?:at|of|in|for)\s+(?:{_SELF_POSSESSIVE})\s+"
+        r"(?:office|organisation|organization|section|team|movement|charity|ngo))(?![\w])"
     )
     org.__dict__["_cnf303"] = pattern
     return pattern

@@ -20,20 +20,25 @@ _WORD_BEFORE = r"(?<![\w])"
 _WORD_AFTER = r"(?![\w])"
 
 
-def alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation (no group, no bounds) of the normalised phrases."""
-    seen: set[str] = set()
+def alternation(phrases: Iterable[str], *, words: bool = False) -> str:
+    """A regex alternation (no group) of the normalised phrases, longest first.
+
+    With `words`, each phrase matches as whole words: bounded on a side only where it starts
+    or ends with a word character, so "'s guilty" matches in "he's guilty".
+    """
     parts: list[str] = []
     for phrase in sorted({norm_phrase(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        if phrase and phrase not in seen:
-            seen.add(phrase)
-            parts.append(r"\s+".join(re.escape(w) for w in phrase.split(" ")))
+        if not phrase:
+            continue
+        part = r"\s+".join(re.escape(w) for w in phrase.split(" "))
+        if words:
+            part = (
+                (_WORD_BEFORE if _is_word(phrase[0]) else "")
+                + part
+                + (_WORD_AFTER if _is_word(phrase[-1]) else "")
+            )
+        parts.append(part)
     return "|".join(parts) if parts else r"(?!x)x"
-
-
-def bounded(pattern: str) -> str:
-    """`pattern` as whole words (a phrase may start or end with punctuation)."""
-    return f"{_WORD_BEFORE}(?:{pattern}){_WORD_AFTER}"
 
 
 class _Automaton:
@@ -56,7 +61,10 @@ class _Automaton:
     def _build(self) -> Any:
         automaton = ahocorasick.Automaton()
         for phrase, keys in self._entries.items():
-            automaton.add_word(phrase, (len(phrase), tuple(keys)))
+            automaton.add_word(
+                phrase,
+                (len(phrase), tuple(keys), _is_word(phrase[0]), _is_word(phrase[-1])),
+            )
         automaton.make_automaton()
         self._automaton = automaton
         return automaton
@@ -66,11 +74,11 @@ class _Automaton:
         automaton = self._automaton or self._build()
         found: dict[int, list[tuple[int, int]]] = {}
         n = len(text)
-        for last, (length, keys) in automaton.iter(text):
+        for last, (length, keys, left, right) in automaton.iter(text):
             start = last - length + 1
-            if start > 0 and _is_word(text[start - 1]):
+            if left and start > 0 and _is_word(text[start - 1]):
                 continue
-            if last + 1 < n and _is_word(text[last + 1]):
+            if right and last + 1 < n and _is_word(text[last + 1]):
                 continue
             for key in keys:
                 found.setdefault(key, []).append((start, last + 1))
@@ -140,7 +148,7 @@ class Phrases:
 
     def _compiled(self) -> re.Pattern[str]:
         if self._regex is None:
-            self._regex = re.compile(bounded(alternation(self._phrases)))
+            self._regex = re.compile(alternation(self._phrases, words=True))
         return self._regex
 
     def finditer(self, view: Text | str) -> Iterator[Span | re.Match[str]]:

@@ -35,6 +35,12 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
             )
         )
         patterns.append(re.compile(rf"(?<![\w@])(?:{targets})\s*[,:!-]?\s*(?:{after})(?![\w])"))
+        patterns.append(
+            re.compile(
+                rf"(?<![\w])(?:get|getting|help|helping)\s+(?:{with_surnames})\s+"
+                r"(?:re-?\s?elected|elected|into office|over the line)(?![\w])"
+            )
+        )
     if politics.compact:
         compact = "|".join(sorted(map(re.escape, politics.compact), key=len, reverse=True))
         patterns.append(

@@ -168,7 +168,8 @@ def heated_exchange(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     account in one conversation within `hours` (default 24), when that account has been
     hostile in it. In the store the conversation comes from the collected thread; in `scan`
     from the input lines (same author, same account replied to, same `conversation` if
-    given).
+    given). The evidence is the hostile words, in the `reply_to_text` of the reply named by
+    its `post` key.
 
     ## Why it matters
     Clause 10, Don't be baited: "there are people who will post inflammatory comments just to

@@ -203,6 +203,7 @@ def _thread(session: Session, engine: Engine, post: Post, other: str | None) -> 
     for candidate in items:
         hostile = hostile_parent(candidate, float(params["threshold"]))
         if hostile is not None:
+            hostile = {**hostile, "post": candidate.id}  # whose reply_to_text the span is in
             break
     return ThreadInfo(other or post.reply_to_account_id, len(replies), hostile)
 

@@ -175,6 +175,8 @@ class ThreadTracker:
         while replies and item.created_at - replies[0][0] > self.window:
             replies.popleft()
         hostile = hostile_parent(item, self.threshold)
+        if hostile is not None:
+            hostile = {**hostile, "post": item.id}  # whose reply_to_text the span is in
         replies.append((item.created_at, hostile))
         first_hostile = next((h for _, h in replies if h is not None), None)
         item.thread = ThreadInfo(item.reply_to_author, len(replies), first_hostile)

@@ -22,3 +22,38 @@ def test_evaluation_set_meets_the_targets(capsys) -> None:
     assert main([str(EVAL)]) == 0
     out = capsys.readouterr().out
     assert "| NPT201 | political-endorsement | high |" in out
+
+
+def test_evidence_points_into_the_original_text() -> None:
+    """Every finding on the set quotes exactly the characters at its offsets."""
+    import json
+
+    from checks.engine import Engine
+    from checks.evaluate import _lines
+    from checks.scan import scan_lines
+    from socialaudit.config import load_settings
+
+    engine = Engine.from_settings(load_settings(EVAL / "config.toml", environ={}))
+    raw = {}
+    lines = []
+    for line in _lines(EVAL, {}):
+        data = json.loads(line)
+        raw[data["id"]] = data
+        lines.append(line)
+    checked = 0
+    for item, results in scan_lines(lines, engine):
+        for result in results:
+            for ev in result.evidence:
+                field = ev["field"]
+                data = raw[ev.get("post", item.id)]
+                if field.startswith("media["):
+                    source = data["media"][int(field[6])]["alt"]
+                elif field.startswith("links["):
+                    source = data["links"][int(field[6])]
+                elif field == "previous_bio":
+                    continue
+                else:
+                    source = data.get(field, "")
+                assert source[ev["start"] : ev["end"]] == ev["text"], (item.id, ev)
+                checked += 1
+    assert checked > 150

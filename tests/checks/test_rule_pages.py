@@ -23,3 +23,17 @@ def test_rule_page_has_every_section(info) -> None:
         body = info.doc.split(section, 1)[1].split("## ", 1)[0].strip()
         assert len(body) > 20, f"{info.code}: section {section!r} is empty"
     assert info.func.__module__ == f"checks.{info.family}"
+
+
+def test_every_threshold_is_documented_in_the_example_config() -> None:
+    from pathlib import Path
+
+    example = (Path(__file__).parents[2] / "config.example.toml").read_text()
+    for info in implemented_rules():
+        if not info.params:
+            continue
+        section = example.split(f"# [rules.{info.code}]", 1)
+        assert len(section) == 2, f"[rules.{info.code}] is not in config.example.toml"
+        block = section[1].split("# [rules.", 1)[0]
+        for key, default in info.params.items():
+            assert f"# {key} = {default!r}".replace("'", '"') in block, (info.code, key)
