@@ -11,7 +11,49 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from checks import lexicons
+from checks.matching import Phrases, flatten
+from checks.normalize import Text
+
 log = logging.getLogger(__name__)
+
+PROFANITY = Phrases(flatten(lexicons.PROFANITY))
+INSULTS = Phrases(flatten(lexicons.INSULT_NOUNS))
+ROUGH = Phrases(lexicons.ROUGH_WORDS)
+# Words that show a message speaks to the person (or of their organisation).
+ADDRESSED = Phrases(
+    [
+        "you",
+        "your",
+        "you're",
+        "u",
+        "ur",
+        "yours",
+        "amnesty",
+        "tu",
+        "toi",
+        "vous",
+        "votre",
+        "te",
+        "usted",
+        "ustedes",
+        "vosotros",
+        "tus",
+        "tú",
+    ],
+    shared=False,
+)
+
+
+def worth_asking(view: Text, *, addressed: bool = False) -> bool:
+    """Whether the classifier's opinion can change a rule's outcome for this text: it has
+    rough words or insults but no profanity (which the lexicon alone decides), and, for a
+    message replied to (`addressed`), it speaks to the person."""
+    if ROUGH.search(view) is None and INSULTS.search(view) is None:
+        return False
+    if PROFANITY.search(view) is not None:
+        return False
+    return not addressed or ADDRESSED.search(view) is not None
 
 
 def offensive_probabilities(texts: Sequence[str]) -> list[float]:

@@ -309,6 +309,9 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- CNF305 personal-data
 
+# Cheap first tests: a word character on both sides of "@"; capitals next to a digit.
+_EMAIL_HINT = re.compile(r"\w@\w")
+_UPPER_DIGIT = re.compile(r"[A-Z]\d")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 _ROLE_MAILBOXES = {
     "press",
@@ -396,12 +399,12 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         region = str(ctx.params["region"])
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            if key in org.public_phones:
+            if key in org.public_phones(region):
                 continue
             found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
         for m in SSN.finditer(text):
             found.append(("a social security number", _ev(m.start(), m.end(), m.group(0))))
-    if "@" in text:
+    if "@" in text and _EMAIL_HINT.search(text):
         for m in EMAIL.finditer(text):
             address = m.group(0).lower()
             if address in org.public_emails:
@@ -411,11 +414,12 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
                 continue
             found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
     if _DIGIT.search(text):
-        for m in POSTCODE.finditer(text):
-            if not _public(m.group(0), org):
-                found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
-        for m in NI_NUMBER.finditer(text):
-            found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
+        if _UPPER_DIGIT.search(text):
+            for m in POSTCODE.finditer(text):
+                if not _public(m.group(0), org):
+                    found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
+            for m in NI_NUMBER.finditer(text):
+                found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
         if PERSONAL_CUES.search(view) is not None:
             for m in STREET.finditer(text):
                 if not _public(m.group(0), org):

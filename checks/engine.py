@@ -18,8 +18,8 @@ from typing import Any
 
 import phonenumbers
 
-from checks import classifier, lexicons
-from checks.matching import URL_IN_TEXT, Phrases, flatten, host_in, host_of
+from checks import classifier
+from checks.matching import URL_IN_TEXT, Phrases, host_in, host_of
 from checks.normalize import Text, norm_phrase, normalize
 from checks.registry import CATALOGUE, RuleInfo, implemented_rules
 from socialaudit.config import Settings
@@ -160,6 +160,7 @@ class PostItem:
         # Every post rule reads the text, so it is normalised now; the rest on first use.
         self.view: Text = normalize(self.text)
         self._parent_view: Text | None = None
+        self.hostile_cache: dict[float, Evidence | None] = {}  # checks.respect.hostile_parent
         self._all_links: list[tuple[str, Evidence]] | None = None
 
     @property
@@ -233,7 +234,9 @@ class Org:
         self.long_names = long_names
         self.public_contacts_text = list(org.public_contacts)
         self.short_names = [n for n in org.names if len(n) <= 3 and n.isupper()]
-        self.names = Phrases(long_names)
+        # Lexicons from the config stay out of the shared automaton: an engine is built per
+        # run, and a long-lived process (the scheduler) must not grow it run after run.
+        self.names = Phrases(long_names, shared=False)
         self.short_names_re = (
             re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, self.short_names)) + r")(?![\w])")
             if self.short_names
@@ -253,21 +256,29 @@ class Org:
         self.official_domains = [d.lower().strip() for d in org.official_domains]
         self.internal_domains = [d.lower().strip() for d in org.internal_domains]
         self.public_emails = {c.strip().lower() for c in org.public_contacts if "@" in c}
-        self.public_phones = {
-            p for p in (_phone_key(c) for c in org.public_contacts if "@" not in c) if p
-        }
+        self._public_phones: dict[str, set[str]] = {}
+        self.domains_re = (
+            re.compile(
+                r"(?<![\w-])(?:"
+                + "|".join(map(re.escape, sorted(self.official_domains, key=len, reverse=True)))
+                + r")(?![\w-])"
+            )
+            if self.official_domains
+            else None
+        )
         self.politics = self._politics(settings)
         self.embargoes = [
             Embargo(
                 e.title,
                 e.url,
-                Phrases([e.title, *e.keywords]),
+                Phrases([e.title, *e.keywords], shared=False),
                 e.lifts_at,
             )
             for e in settings.embargoes
         ]
         self.pending = [
-            Pending(p.topic, Phrases([p.topic, *p.keywords])) for p in settings.pending_positions
+            Pending(p.topic, Phrases([p.topic, *p.keywords], shared=False))
+            for p in settings.pending_positions
         ]
 
     @staticmethod
@@ -286,6 +297,18 @@ class Org:
         compact = [re.sub(r"[\W_]+", "", norm_phrase(n)) for n in names]
         compact += [re.sub(r"[\W_]+", "", a) for a in accounts]
         return Politics(names, [c for c in compact if len(c) > 3], surnames, accounts)
+
+    def public_phones(self, region: str) -> set[str]:
+        """The public contacts' phone numbers (E.164), national ones read in `region`."""
+        if region not in self._public_phones:
+            self._public_phones[region] = {
+                key
+                for key in (
+                    _phone_key(c, region) for c in self.public_contacts_text if "@" not in c
+                )
+                if key
+            }
+        return self._public_phones[region]
 
     def official_link(self, item: PostItem) -> str | None:
         for link, _ in item.all_links:
@@ -306,16 +329,16 @@ class Org:
             found = self.handles_re.search(view.plain)
             if found:
                 return found
-        for domain in self.official_domains:
-            at = view.plain.find(domain)
-            if at >= 0:
-                return re.compile(re.escape(domain)).search(view.plain, at)
+        if self.domains_re is not None:
+            found = self.domains_re.search(view.plain)
+            if found:
+                return found
         if self.short_names_re is not None:
             return self.short_names_re.search(view.original)
         return None
 
 
-def _phone_key(raw: str, region: str = "GB") -> str | None:
+def _phone_key(raw: str, region: str) -> str | None:
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
@@ -372,10 +395,14 @@ class Engine:
         for item in items:
             if not isinstance(item, PostItem):
                 continue
-            if item.offensive is None and rough(item.view):
+            if item.offensive is None and classifier.worth_asking(item.view):
                 asks.append((item, False, item.text))
             pv = item.parent_view
-            if pv is not None and item.parent_offensive is None and rough(pv):
+            if (
+                pv is not None
+                and item.parent_offensive is None
+                and classifier.worth_asking(pv, addressed=True)
+            ):
                 asks.append((item, True, item.reply_to_text or ""))
         if not asks:
             return
@@ -408,20 +435,6 @@ class Engine:
     def check_batch(self, items: Sequence[Item]) -> list[list[Result]]:
         self.prepare(items)
         return [self.check(item) for item in items]
-
-
-_ROUGH = Phrases(
-    [
-        *lexicons.ROUGH_WORDS,
-        *flatten(lexicons.INSULT_NOUNS),
-        *flatten(lexicons.PROFANITY),
-    ]
-)
-
-
-def rough(view: Text) -> bool:
-    """Cheap pre-filter: could the classifier find this offensive at all?"""
-    return _ROUGH.search(view) is not None
 
 
 def validate_rule_settings(settings: Settings) -> None:

@@ -140,38 +140,46 @@ class Phrases:
             normalised = {" ".join(norm_phrase(p).split()) for p in self._phrases}
             self._key = _AUTOMATON.add(p for p in normalised if p)
 
-    def _spans(self, view: Text) -> list[tuple[int, int]]:
-        hits = view.hits
-        if hits is None:
-            hits = view.hits = _AUTOMATON.scan(view.text)
-        return hits.get(self._key, [])
-
     def _compiled(self) -> re.Pattern[str]:
         if self._regex is None:
             self._regex = re.compile(alternation(self._phrases, words=True))
         return self._regex
 
+    # search and finditer are on every rule's path: the common case (a Text view, no match)
+    # returns after one dictionary look-up.
     def finditer(self, view: Text | str) -> Iterator[Span | re.Match[str]]:
-        if self.empty:
-            return iter(())
-        if isinstance(view, str) or self._key < 0:
-            return self._compiled().finditer(view if isinstance(view, str) else view.text)
-        spans = self._spans(view)
+        if view.__class__ is str or self._key < 0:
+            return self._regex_finditer(view)
+        hits = view.hits  # type: ignore[union-attr]
+        if hits is None:
+            hits = view.hits = _AUTOMATON.scan(view.text)  # type: ignore[union-attr]
+        spans = hits.get(self._key)
         if not spans:
             return iter(())
-        text = view.text
+        text = view.text  # type: ignore[union-attr]
         return iter([Span(text, s, e) for s, e in _leftmost_longest(spans)])
 
     def search(self, view: Text | str) -> Span | re.Match[str] | None:
-        if self.empty:
-            return None
-        if isinstance(view, str) or self._key < 0:
-            return self._compiled().search(view if isinstance(view, str) else view.text)
-        spans = self._spans(view)
+        if view.__class__ is str or self._key < 0:
+            return self._regex_search(view)
+        hits = view.hits  # type: ignore[union-attr]
+        if hits is None:
+            hits = view.hits = _AUTOMATON.scan(view.text)  # type: ignore[union-attr]
+        spans = hits.get(self._key)
         if not spans:
             return None
         start, end = min(spans, key=lambda s: (s[0], -s[1]))
-        return Span(view.text, start, end)
+        return Span(view.text, start, end)  # type: ignore[union-attr]
+
+    def _regex_finditer(self, view: Text | str) -> Iterator[re.Match[str]]:
+        if self.empty:
+            return iter(())
+        return self._compiled().finditer(view if isinstance(view, str) else view.text)
+
+    def _regex_search(self, view: Text | str) -> re.Match[str] | None:
+        if self.empty:
+            return None
+        return self._compiled().search(view if isinstance(view, str) else view.text)
 
 
 def flatten(groups: dict[str, list[str]]) -> list[str]:

@@ -202,6 +202,32 @@ def _fold_leet(view: str) -> str:
     return "".join(out)
 
 
+def _with_spaces(original: str, lowered: str, points: list[int]) -> Text:
+    """ASCII text whose only change is a space at each hashtag split point (an underscore
+    there becomes the space): runs and spaces, no per-character work."""
+    out: list[str] = []
+    segments: list[tuple[int, int, int, int, bool]] = []
+    view = pos = 0
+    for i in points:
+        if i > pos:
+            out.append(lowered[pos:i])
+            segments.append((view, view + i - pos, pos, i, True))
+            view += i - pos
+        out.append(" ")
+        if original[i] == "_":
+            segments.append((view, view + 1, i, i + 1, True))
+            pos = i + 1
+        else:
+            segments.append((view, view + 1, i, i, False))
+            pos = i
+        view += 1
+    if pos < len(original):
+        out.append(lowered[pos:])
+        segments.append((view, view + len(original) - pos, pos, len(original), True))
+    plain = "".join(out)
+    return Text(original, _fold_leet(plain), plain, segments)
+
+
 _SPECIAL = re.compile(r"[^\x00-\x7f]")
 _SPACE_RUN = re.compile(r"\s{2,}")
 # Line breaks and tabs read as spaces (one for one), so a phrase spans a line break.
@@ -211,10 +237,12 @@ _WHITESPACE = str.maketrans("\n\r\t\f\v", "     ")
 def normalize(original: str) -> Text:
     """The matching view of `original` (see the module docstring); never raises."""
     points = _split_points(original) if "#" in original else []
-    if not points and original.isascii():
+    if original.isascii():
         plain = original.lower().translate(_WHITESPACE)
         if "  " not in plain:
-            return Text(original, _fold_leet(plain), plain)
+            if not points:
+                return Text(original, _fold_leet(plain), plain)
+            return _with_spaces(original, plain, points)
     # Runs of plain ASCII are copied (lower-cased) whole; only the characters between them
     # (non-ASCII ones, hashtag split points, repeated spaces) are folded one by one.
     drops: set[int] = set()

@@ -7,15 +7,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 from checks import lexicons
+from checks.classifier import ADDRESSED, INSULTS, PROFANITY, ROUGH
 from checks.engine import Evidence, Hit, PostItem, RuleContext
 from checks.matching import Phrases, alternation, flatten
 from checks.normalize import Text
 from checks.registry import rule
 
-PROFANITY = Phrases(flatten(lexicons.PROFANITY))
 _INSULT = alternation(flatten(lexicons.INSULT_NOUNS))
-# The insult words alone: the cheap test before the regex that looks for their target.
-INSULTS = Phrases(flatten(lexicons.INSULT_NOUNS))
 INSULT_AT_PERSON = re.compile(
     r"(?<![\w])(?:(?:you|u|ur|you're|youre|you are|@[\w.]+\s+is|he's|she's|he is|she is|"
     r"they're|what|eres|es|t'es|tu es|vous etes|espece)\s+"
@@ -23,30 +21,8 @@ INSULT_AT_PERSON = re.compile(
     r"absolute|complete|total|utter|little|pathetic|stupid|lying|sad|d')\s*){0,3})"
     rf"(?:{_INSULT})(?![\w])"
 )
+_ALL = re.compile(r"\S.*", re.S)
 HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU, shared=False)
-ROUGH = Phrases(lexicons.ROUGH_WORDS)
-ADDRESSED = Phrases(
-    [
-        "you",
-        "your",
-        "you're",
-        "u",
-        "ur",
-        "yours",
-        "amnesty",
-        "tu",
-        "toi",
-        "vous",
-        "votre",
-        "te",
-        "usted",
-        "ustedes",
-        "vosotros",
-        "tus",
-        "tú",
-    ],
-    shared=False,
-)
 
 
 def _first(view: Text, field: str, *patterns) -> Evidence | None:
@@ -66,12 +42,24 @@ def offensive(view: Text, prob: float | None, threshold: float, field: str) -> E
     if found is not None:
         return found
     if prob is not None and prob >= threshold:
-        return _first(view, field, ROUGH) or _first(view, field, re.compile(r"\S.*", re.S))
+        return _first(view, field, ROUGH) or _first(view, field, _ALL)
     return None
 
 
 def hostile_parent(item: PostItem, threshold: float) -> Evidence | None:
     """Where the message the post replies to is hostile (offensive or aimed at the person)."""
+    cached = item.hostile_cache.get(threshold, _UNSET)
+    if cached is not _UNSET:
+        return cached
+    found = _hostile_parent(item, threshold)
+    item.hostile_cache[threshold] = found
+    return found
+
+
+_UNSET = object()
+
+
+def _hostile_parent(item: PostItem, threshold: float) -> Evidence | None:
     view = item.parent_view
     if view is None:
         return None

@@ -43,27 +43,15 @@ _POST_KEYS = {
     "conversation",
 }
 ROLES = {"spokesperson", "staff"}
+# Keys whose value, when present and not null, must be a string.
+_STRINGS = (_PROFILE_KEYS | _POST_KEYS) - {"kind", "id", "links", "media"}
 
 
 class BadLine(UsageError):
     """An input line the scan cannot read; the message names the line."""
 
 
-def _str(data: dict[str, Any], key: str, *, required: bool = False) -> str | None:
-    value = data.get(key)
-    if value is None:
-        if required:
-            raise ValueError(f'"{key}" is required')
-        return None
-    if not isinstance(value, str):
-        raise ValueError(f'"{key}" must be a string, got {type(value).__name__}')
-    return value
-
-
-def _time(data: dict[str, Any], key: str, *, required: bool = False) -> datetime | None:
-    raw = _str(data, key, required=required)
-    if raw is None:
-        return None
+def _time(key: str, raw: str) -> datetime:
     try:
         value = datetime.fromisoformat(raw)  # Python 3.11 reads "Z" too
     except ValueError:
@@ -90,23 +78,34 @@ def parse_item(data: Any) -> Item:
     if not isinstance(raw_id, str | int) or isinstance(raw_id, bool) or raw_id == "":
         raise ValueError('"id" is required (a string or a number)')
     item_id = str(raw_id)
-    role = _str(data, "role") or "spokesperson"
+    for key in data.keys() & _STRINGS:
+        value = data[key]
+        if value is not None and type(value) is not str:
+            raise ValueError(f'"{key}" must be a string, got {type(value).__name__}')
+    get = data.get
+    role = get("role") or "spokesperson"
     if role not in ROLES:
         raise ValueError(f'"role" must be spokesperson or staff, got {role!r}')
     if kind == "profile":
+        for key in ("platform", "handle"):
+            if get(key) is None:
+                raise ValueError(f'"{key}" is required')
         return ProfileItem(
             item_id,
-            platform=_str(data, "platform", required=True) or "",
-            handle=_str(data, "handle", required=True) or "",
-            display_name=_str(data, "display_name") or "",
-            bio=_str(data, "bio") or "",
-            url=_str(data, "url") or "",
+            platform=data["platform"],
+            handle=data["handle"],
+            display_name=get("display_name") or "",
+            bio=get("bio") or "",
+            url=get("url") or "",
             role=role,
         )
-    links = data.get("links") or ()
+    for key in ("text", "platform", "author", "created_at"):
+        if get(key) is None:
+            raise ValueError(f'"{key}" is required')
+    links = get("links") or ()
     if links and (not isinstance(links, list) or not all(isinstance(x, str) for x in links)):
         raise ValueError('"links" must be a list of strings')
-    media = data.get("media") or ()
+    media = get("media") or ()
     if media:
         if not isinstance(media, list) or not all(
             isinstance(m, dict) and isinstance(m.get("type"), str) for m in media
@@ -115,22 +114,23 @@ def parse_item(data: Any) -> Item:
         for m in media:
             if m.get("alt") is not None and not isinstance(m["alt"], str):
                 raise ValueError('"media[].alt" must be a string')
+    replied = get("reply_to_created_at")
     return PostItem(
         item_id,
-        text=_str(data, "text", required=True) or "",
-        platform=_str(data, "platform", required=True) or "",
-        author=_str(data, "author", required=True) or "",
-        created_at=_time(data, "created_at", required=True),
-        lang=_str(data, "lang"),
+        text=data["text"],
+        platform=data["platform"],
+        author=data["author"],
+        created_at=_time("created_at", data["created_at"]),
+        lang=get("lang"),
         role=role,
-        reply_to_author=_str(data, "reply_to_author"),
-        reply_to_text=_str(data, "reply_to_text"),
-        reply_to_created_at=_time(data, "reply_to_created_at"),
+        reply_to_author=get("reply_to_author"),
+        reply_to_text=get("reply_to_text"),
+        reply_to_created_at=_time("reply_to_created_at", replied) if replied else None,
         links=links,
         media=media,
-        reposted_from=_str(data, "reposted_from"),
-        quoted_from=_str(data, "quoted_from"),
-        conversation=_str(data, "conversation"),
+        reposted_from=get("reposted_from"),
+        quoted_from=get("quoted_from"),
+        conversation=get("conversation"),
     )
 
 
