@@ -366,7 +366,7 @@ class Engine:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
-        _load_rule_modules()
+        load_rule_modules()
         validate_rule_settings(settings)
         org = Org(settings)
         engine = cls(org)
@@ -493,7 +493,8 @@ RULE_MODULES = (
 )
 
 
-def _load_rule_modules() -> None:
+def load_rule_modules() -> None:
+    """Import every rule module, so that each registers its rules (idempotent)."""
     import importlib
 
     for name in RULE_MODULES:

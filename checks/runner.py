@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlmodel import Session, col, or_, select
 
 from checks.engine import Engine, PostItem, ProfileItem, Result, ThreadInfo
+from checks.respect import hostile_parent
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
 from socialaudit.models import (
@@ -197,8 +198,6 @@ def _thread(session: Session, engine: Engine, post: Post, other: str | None) -> 
             PostItem(str(reply.id), text=reply.text, reply_to_text=(parent or {}).get("text"))
         )
     engine.prepare(items)
-    from checks.respect import hostile_parent
-
     hostile = None
     for candidate in items:
         hostile = hostile_parent(candidate, float(params["threshold"]))

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from checks.engine import Engine, Item, PostItem, ProfileItem, Result, ThreadInfo
+from checks.respect import hostile_parent
 from socialaudit.errors import UsageError
 
 # Items per batch: the classifier costs milliseconds per call whatever its batch size, so
@@ -161,8 +162,6 @@ class ThreadTracker:
         self._latest: datetime | None = None
 
     def observe(self, item: PostItem) -> None:
-        from checks.respect import hostile_parent
-
         if not item.reply_to_author or item.created_at is None:
             return
         key = (

@@ -112,10 +112,10 @@ def rules(
     code: Annotated[str | None, typer.Argument(help="A rule code, e.g. NPT201.")] = None,
 ) -> None:
     """List the rules, or show one rule's page (what it does, why, example, instead)."""
-    from checks.engine import _load_rule_modules
+    from checks.engine import load_rule_modules
     from checks.registry import all_rules, get_rule
 
-    _load_rule_modules()
+    load_rule_modules()
     out = console()
     if code is None:
         table = Table("code", "name", "subject", "severity", "clause", box=None)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from checks.engine import _load_rule_modules
+from checks.engine import load_rule_modules
 from checks.registry import CATALOGUE, implemented_rules
 
 SECTIONS = ("## What it does", "## Why it matters", "## Example", "## Instead")
 
-_load_rule_modules()
+load_rule_modules()
 
 
 def test_every_catalogue_rule_but_mst801_is_implemented() -> None:
