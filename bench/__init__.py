@@ -1,0 +1,1 @@
+"""Repeatable benchmarks with their data generators (`make bench`)."""

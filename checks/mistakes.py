@@ -30,6 +30,8 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
+from checks.registry import lifecycle_rule
+
 DEFAULT_WINDOW = timedelta(hours=48)
 # A new post "repeats the deleted one with changes" when it is this similar but not the same.
 SIMILAR_AT_LEAST = 70.0
@@ -169,10 +171,41 @@ def _corrections(post: PostState, others: Iterable[PostState], until: datetime) 
     return sorted(found, key=lambda p: p.created_at)
 
 
+@lifecycle_rule(
+    "MST801",
+    "deleted-without-correction",
+    params={"window_hours": DEFAULT_WINDOW.total_seconds() / 3600},
+)
 def decide(
     post: PostState, later: Sequence[PostState], now: datetime, window: timedelta = DEFAULT_WINDOW
 ) -> Decision | None:
-    """The outcome for `post` given the person's other posts; None if nothing happened."""
+    """The outcome for `post` given the person's other posts; None if nothing happened.
+
+    ## What it does
+    Follows every post that changed after publication. When the person deleted a post and
+    no correction followed within the window (default 48 hours after the deletion: an edit,
+    a self-reply or self-quote saying "correction", "I was wrong", "rectificatif",
+    "corrección"..., or a new post repeating the deleted one with changes), it raises
+    MST801 once the window has passed. A post that vanished because the account went
+    protected, suspended or deactivated, or whose original was deleted, is never counted;
+    deleting a post that carried a high-severity finding is the right move and is counted
+    apart ("deleted-after-flag"), never raised.
+
+    ## Why it matters
+    Clause 9, "Respond to mistakes": "If you make an error, do not delete your content as a
+    solution – be up front about your mistakes and correct them quickly." A silent deletion
+    leaves screenshots in circulation with no correction beside them.
+
+    ## Example
+    Monday 10:00 "1,200 people are held in the camp" is deleted at 11:00; nothing follows by
+    Wednesday 11:00. A reply "Correction: it is 1,020" (or the post re-posted with the right
+    figure) within the window makes it "deleted-then-corrected" instead.
+
+    ## Instead
+    Correct openly: edit the post, or reply to it with "Correction: ...". "Update: the march
+    starts at 3pm" announces news and is not a correction; correcting someone else's mistake
+    is not a self-correction.
+    """
     if post.deletion_cause and post.deletion_cause != "deleted":
         return Decision(post.id, NOT_A_DELETION.get(post.deletion_cause, Outcome.UNAVAILABLE))
     if post.deleted_at is not None:

@@ -9,6 +9,7 @@ code or a name that does not match the catalogue.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -34,6 +35,8 @@ class RuleInfo:
     confidence: str = "medium"
     func: Callable[..., Any] | None = field(default=None, compare=False, repr=False)
     doc: str = ""
+    # The rule's own thresholds and their defaults (`[rules.CODE] key = value` overrides).
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def clauses(self) -> list[Clause]:
@@ -261,7 +264,7 @@ CATALOGUE: dict[str, RuleInfo] = {
 def get_rule(code: str) -> RuleInfo:
     """The rule with this code (implemented or not yet); KeyError names the unknown code."""
     try:
-        return _IMPLEMENTED.get(code) or CATALOGUE[code]
+        return _IMPLEMENTED.get(code) or _LIFECYCLE.get(code) or CATALOGUE[code]
     except KeyError:
         raise KeyError(f"unknown rule code {code!r}") from None
 
@@ -276,6 +279,29 @@ def implemented_rules() -> list[RuleInfo]:
 
 
 _IMPLEMENTED: dict[str, RuleInfo] = {}
+# Rules decided over a post's history in the store (deletion versus correction), not by the
+# engine over one item: they have a page and thresholds, but `scan` cannot run them.
+_LIFECYCLE: dict[str, RuleInfo] = {}
+
+
+def lifecycle_rule(
+    code: str, name: str, *, params: dict[str, Any] | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a rule that `socialaudit check` decides from the store's post history."""
+    entry = CATALOGUE[code]
+    if entry.name != name:
+        raise ValueError(f"rule {code} is named {entry.name!r} in the catalogue, not {name!r}")
+
+    def register(func: Callable[..., Any]) -> Callable[..., Any]:
+        doc = inspect.cleandoc(func.__doc__ or "")
+        _LIFECYCLE[code] = replace(entry, func=func, doc=doc, params=dict(params or {}))
+        return func
+
+    return register
+
+
+def lifecycle_rules() -> list[RuleInfo]:
+    return [_LIFECYCLE[code] for code in sorted(_LIFECYCLE)]
 
 
 def rule(
@@ -285,11 +311,13 @@ def rule(
     severity: str | None = None,
     confidence: str = "medium",
     subject: str | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the implementation of catalogue rule `code`, named `name`.
 
     Severity and subject default to the catalogue's; they may be restated, but must agree.
-    The function's docstring is the rule's documentation page.
+    The function's docstring is the rule's documentation page; `params` names the rule's
+    thresholds with their defaults (each configurable as `[rules.CODE] key = value`).
     """
     entry = CATALOGUE.get(code)
     if entry is None:
@@ -306,8 +334,10 @@ def rule(
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         if code in _IMPLEMENTED and _IMPLEMENTED[code].func is not func:
             raise ValueError(f"rule {code} is registered twice")
-        doc = (func.__doc__ or "").strip()
-        _IMPLEMENTED[code] = replace(entry, func=func, doc=doc, confidence=confidence)
+        doc = inspect.cleandoc(func.__doc__ or "")
+        _IMPLEMENTED[code] = replace(
+            entry, func=func, doc=doc, confidence=confidence, params=dict(params or {})
+        )
         return func
 
     return register

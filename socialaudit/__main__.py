@@ -1,4 +1,4 @@
-"""`python -m socialaudit` is the `socialaudit` command."""
+"""`python -m socialaudit`: the same as the `socialaudit` command."""
 
 from socialaudit.cli import main
 

@@ -85,6 +85,7 @@ def get_app(ctx: typer.Context) -> AppContext:
 def _register() -> None:
     from socialaudit.cli import (
         accounts,
+        checks,
         collect,
         db,
         imports,
@@ -111,6 +112,10 @@ def _register() -> None:
     app.command("status")(service.status)
     app.command("serve")(web.serve)
     app.add_typer(web.users, name="users")
+    app.command("scan")(checks.scan)
+    app.command("check")(checks.check)
+    app.command("draft")(checks.draft)
+    app.command("rules")(checks.rules)
 
 
 _register()

@@ -1,0 +1,444 @@
+"""Do not share: internal communications, financial information, employee information, and
+sensitive information about people (with clause 7, privacy)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+
+from checks import lexicons
+from checks.engine import Hit, Org, PostItem, RuleContext
+from checks.matching import DOMAIN_IN_TEXT, Phrases, alternation, flatten, host_in, host_of
+from checks.registry import rule
+
+_DIGIT = re.compile(r"\d")
+
+# ---------------------------------------------------------------- CNF301 confidential-marker
+
+MARKERS = Phrases(flatten(lexicons.CONFIDENTIAL_MARKERS))
+# Markers that are also ordinary words in reporting ("confidential documents show ...").
+_WEAK = {
+    "confidential",
+    "confidentiel",
+    "confidentielle",
+    "confidencial",
+    "internal memo",
+    "internal email",
+    "internal e-mail",
+    "note interne",
+    "nota interna",
+    "correo interno",
+    "leaked from our",
+}
+REPORTING = Phrases(lexicons.REPORTING_CUES, shared=False)
+_OWN_BEFORE = re.compile(
+    r"(?:this is|this's|it's|it is|keep (?:this|it)|strictly|here's (?:our|the|my)|from our|"
+    r"our|my|attached|sharing (?:our|the|my)|c'est|c est|es|esto es)\s*[\"']?\s*$"
+)
+
+
+def _labelled(
+    view_text: str, original: str, start: int, end: int, o_start: int, o_end: int
+) -> bool:
+    """The marker is used as a label: at the start, before a colon, in brackets, in capitals,
+    or after "this is" / "our"."""
+    before = view_text[max(0, start - 24) : start]
+    after = view_text[end : end + 3]
+    if not before.strip(" \t\n*#[(-–:\"'🔒") and start < 6:
+        return True
+    if after[:1] in (":", "]", ")") or after.startswith(" -") or after.startswith(" –"):
+        return True
+    if before.rstrip().endswith((":", " -", "–")):
+        return True
+    if before.rstrip().endswith(("[", "(")):
+        return True
+    word = original[o_start:o_end]
+    if len(word) > 4 and word.isupper():
+        return True
+    return bool(_OWN_BEFORE.search(before))
+
+
+@rule("CNF301", "confidential-marker", confidence="medium")
+def confidential_marker(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags a post that shares something marked confidential or internal.
+
+    ## What it does
+    Looks for confidentiality markers in the person's own words: "confidential", "internal
+    only", "not for publication", "do not forward", "internal memo", "draft – not for
+    circulation" (and in French and Spanish). A post that reports on someone else's leak
+    ("confidential files obtained by reporters show ...") or links an official public source
+    (`organisation.official_domains`) is not flagged.
+
+    ## Why it matters
+    "Do not share: Amnesty International internal communications." Internal material posted
+    publicly can hurt colleagues, partners and the people the organisation protects.
+
+    ## Example
+    "CONFIDENTIAL: draft strategy for next year, don't forward 🙃"
+
+    ## Instead
+    Wait for the published version and link it.
+    """
+    view = item.view
+    if ctx.org.official_link(item):
+        return
+    reporting = None
+    for match in MARKERS.finditer(view):
+        phrase = " ".join(match.group(0).split())
+        ev = view.evidence("text", match.start(), match.end())
+        if phrase in _WEAK:
+            if reporting is None:
+                reporting = REPORTING.search(view) is not None
+            labelled = _labelled(
+                view.text, view.original, match.start(), match.end(), ev["start"], ev["end"]
+            )
+            if not labelled or (reporting and not phrase.startswith("leaked")):
+                continue
+        yield Hit(f'The post is marked "{ev["text"]}": it may share internal material.', [ev])
+        return
+
+
+# ---------------------------------------------------------------- CNF302 internal-link
+
+
+@rule("CNF302", "internal-link", confidence="high")
+def internal_link(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags a post that links to one of the organisation's internal systems.
+
+    ## What it does
+    Fires when a link in the post (expanded from the platform's link entities, or written in
+    the text) points at a domain listed in `organisation.internal_domains`: the intranet,
+    document sharing, chat or ticketing.
+
+    ## Why it matters
+    "Do not share: Amnesty International internal communications." A link to an internal
+    system reveals its address and, when permissions are loose, its content.
+
+    ## Example
+    "Notes from today's meeting: https://amnesty.sharepoint.com/sites/campaigns/notes"
+
+    ## Instead
+    Share the public version on the official website, or nothing.
+    """
+    domains = ctx.org.internal_domains
+    if not domains:
+        return
+    for link, evidence in item.all_links:
+        domain = host_in(host_of(link), domains)
+        if domain:
+            yield Hit(f"The post links to {domain}, an internal system.", [evidence])
+            return
+    plain = item.view.plain
+    if any(d in plain for d in domains):
+        for match in DOMAIN_IN_TEXT.finditer(plain):
+            domain = host_in(host_of(match.group(0)), domains)
+            if domain:
+                ev = item.view.evidence("text", match.start(), match.end())
+                yield Hit(f"The post names an address on {domain}, an internal system.", [ev])
+                return
+
+
+# ---------------------------------------------------------------- CNF303 financial-information
+
+FIGURE = re.compile(
+    r"(?:[£$€]|\b(?:usd|eur|gbp|chf)\s?)\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
+    r"|\b\d[\d,.]*\s?(?:%|percent\b|per cent\b|pc\b|k\b|m\b|bn\b|million\b|billion\b|"
+    r"thousand\b|euros?\b|dollars?\b|pounds?\b|millions?\b|mil\b|millones\b)"
+)
+_FINANCE = alternation(flatten(lexicons.FINANCE_WORDS))
+FINANCE = Phrases(flatten(lexicons.FINANCE_WORDS))
+_SELF_POSSESSIVE = alternation(
+    [
+        "our",
+        "notre",
+        "nos",
+        "nuestro",
+        "nuestra",
+        "nuestros",
+        "nuestras",
+        "my employer's",
+        "the organisation's",
+        "the organization's",
+        "the movement's",
+        "the secretariat's",
+    ]
+)
+_SELF_SUBJECT = alternation(["we", "we're", "we've", "we'll", "we are", "nous", "nosotros"])
+
+
+def _finance_patterns(org: Org) -> re.Pattern[str]:
+    cached = org.__dict__.get("_cnf303")
+    if cached is not None:
+        return cached
+    names = alternation(org.long_names) if org.long_names else None
+    owners = _SELF_POSSESSIVE + (f"|(?:{names})\\s*'?s?" if names else "")
+    pattern = re.compile(
+        rf"(?<![\w])(?:(?:{owners})\s+(?:[\w-]+\s+){{0,2}}(?:{_FINANCE})"
+        rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,6}}(?:{_FINANCE})"
+        r"|the\s+(?:campaigns?|comms|communications|research|fundraising|staff|team|office|"
+        rf"section|programmes?|events?)\s+(?:{_FINANCE})"
+        rf"|(?:{_FINANCE})\s+(?:[\w-]+\s+){{0,2}}(?:at|of|in|for)\s+(?:{_SELF_POSSESSIVE})\s+"
+        r"(?:office|organisation|organization|section|team|movement|charity|ngo))(?![\w])"
+    )
+    org.__dict__["_cnf303"] = pattern
+    return pattern
+
+
+def _sentences(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in re.finditer(r"[.!?]+(?=\s)|\n+", text):
+        yield start, match.end()
+        start = match.end()
+    yield start, len(text)
+
+
+@rule("CNF303", "financial-information", confidence="medium")
+def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags the organisation's own financial figures posted without a public source.
+
+    ## What it does
+    Fires when a sentence puts an amount, a percentage or a figure next to a money word
+    (budget, salary, payroll, deficit, revenue, donations, funding, and French and Spanish
+    equivalents) about the organisation itself ("our budget", "we lost", "Amnesty's
+    deficit"). Figures about governments or others, and posts that link an official public
+    source, are not flagged.
+
+    ## Why it matters
+    "Do not share: Amnesty International financial information." Figures out of context are
+    easily misread, and unpublished ones are internal.
+
+    ## Example
+    "Tough week: our fundraising income is down 18% and the deficit is now £3.2m."
+
+    ## Instead
+    Link the published annual accounts if the figures are public; otherwise leave them out.
+    """
+    plain = item.view.plain
+    if FINANCE.search(item.view) is None or not _DIGIT.search(plain):
+        return
+    if ctx.org.official_link(item):
+        return
+    pattern = _finance_patterns(ctx.org)
+    for start, end in _sentences(plain):
+        sentence = plain[start:end]
+        figure = FIGURE.search(sentence)
+        if figure is None:
+            continue
+        about = pattern.search(sentence)
+        if about is None:
+            continue
+        s = start + min(figure.start(), about.start())
+        e = start + max(figure.end(), about.end())
+        ev = item.view.evidence("text", s, e)
+        yield Hit(f'"{ev["text"]}" looks like the organisation\'s financial information.', [ev])
+        return
+
+
+# ---------------------------------------------------------------- CNF304 employee-information
+
+HR = Phrases(flatten(lexicons.HR_FACTS))
+COLLEAGUE = re.compile(
+    r"(?<![\w])(?:" + alternation(lexicons.COLLEAGUE_CUES) + r")(?![\w])"
+    r"|(?<![\w])(?:my|our|mon|ma|notre|mi|nuestro|nuestra)\s+(?:\w+\s+)?"
+    r"(?:manager|director|head|officer|coordinator|assistant|intern|researcher|campaigner|"
+    r"boss|supervisor|chef|cheffe|jefe|jefa|responsable)(?![\w])"
+)
+NAMED_COLLEAGUE = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?\s+(?:from|in|de|del)\s+(?:our\s+|the\s+|la\s+|el\s+)?"
+    r"(?:[A-Za-z]+\s+)?(?:team|office|department|dept|section|unit|équipe|equipo)\b"
+)
+MENTION = re.compile(r"(?<![\w@])@[\w.]+")
+
+
+@rule("CNF304", "employee-information", confidence="medium")
+def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags a colleague named or mentioned next to facts about their employment.
+
+    ## What it does
+    Fires when a sentence both points at a colleague ("my colleague", "our manager", "Sam
+    from the finance team", an @mention) and states an HR fact: dismissal, disciplinary
+    action, salary, sick leave, performance, a grievance or redundancy (in English, French
+    and Spanish).
+
+    ## Why it matters
+    "Do not share: any employee information." Colleagues' employment matters are private,
+    and posting them can be unlawful as well as hurtful.
+
+    ## Example
+    "Can't believe my colleague @sam_example got a written warning for missing one deadline."
+
+    ## Instead
+    Raise concerns about how colleagues are treated internally, through the staff
+    association or HR.
+    """
+    view = item.view
+    facts = list(HR.finditer(view))
+    if not facts:
+        return
+    for start, end in _sentences(view.text):
+        fact = next((f for f in facts if start <= f.start() < end), None)
+        if fact is None:
+            continue
+        who = COLLEAGUE.search(view.text, start, end)
+        if who is None:
+            who = next(
+                (
+                    m
+                    for m in MENTION.finditer(view.plain, start, end)
+                    if not ctx.org.is_org_account(m.group(0))
+                ),
+                None,
+            )
+        if who is not None:
+            person = view.evidence("text", who.start(), who.end())
+        else:
+            o_start, o_end = view.span(start, end)
+            named = NAMED_COLLEAGUE.search(view.original, o_start, o_end)
+            if named is None:
+                continue
+            person = _ev(named.start(), named.end(), named.group(0))
+        fact_ev = view.evidence("text", fact.start(), fact.end())
+        yield Hit(
+            f'The post mentions a colleague ("{person["text"]}") next to "{fact_ev["text"]}".',
+            [person, fact_ev],
+        )
+        return
+
+
+# ---------------------------------------------------------------- CNF305 personal-data
+
+# Cheap first tests: a word character on both sides of "@"; capitals next to a digit.
+_EMAIL_HINT = re.compile(r"\w@\w")
+_UPPER_DIGIT = re.compile(r"[A-Z]\d")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+_ROLE_MAILBOXES = {
+    "press",
+    "media",
+    "info",
+    "contact",
+    "enquiries",
+    "hello",
+    "office",
+    "support",
+    "comms",
+    "news",
+    "presse",
+    "prensa",
+}
+_DIGITS7 = re.compile(r"\d(?:[\s().-]*\d){6}")
+STREET = re.compile(
+    r"(?<![\d:.,/])\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-zà-ÿ']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|"
+    r"Close|Drive|Dr|Way|Place|Pl|Square|Sq|Terrace|Crescent|Boulevard|Blvd|Court|Ct|Gardens|"
+    r"Grove|Hill|Row|Mews)\b\.?"
+    r"|\b(?:rue|avenue|boulevard|calle|avenida|plaza|rua)\s+(?:de\s+(?:la\s+)?|del\s+|d')?"
+    r"[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)*,?\s+\d{1,4}\b"
+    r"|\b\d{1,4},?\s+(?:rue|avenue|boulevard|place)\s+(?:de\s+(?:la\s+)?|du\s+|des\s+|d')?"
+    r"[A-ZÀ-Ý][\w'-]+"
+)
+# Words without which no address, ID number or birth date is looked for (a cheap first test).
+PERSONAL_CUES = Phrases(
+    [
+        *lexicons.ID_CUES,
+        *lexicons.BIRTH_CUES,
+        *lexicons.STREET_WORDS,
+    ]
+)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
+NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
+SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+_ID_CUE = alternation(lexicons.ID_CUES)
+ID_NUMBER = re.compile(
+    rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*"
+    r"(?=[a-z0-9]*\d)([a-z0-9]{6,12})(?![\w])"
+)
+_BIRTH_CUE = alternation(lexicons.BIRTH_CUES)
+_MONTHS = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|"
+    r"juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|"
+    r"junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+)
+DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:de\s+)?{_MONTHS}\.?,?\s+(?:de\s+)?\d{{4}}|"
+    rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
+BIRTH_DATE = re.compile(rf"(?<![\w])(?:{_BIRTH_CUE})\s*(?:is|was|:|-)?\s*(?:on\s+)?({DATE})")
+
+
+@rule("CNF305", "personal-data", confidence="medium", params={"region": "GB"})
+def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags someone's phone number, e-mail, postal address, ID number or date of birth.
+
+    ## What it does
+    Finds phone numbers (with `phonenumbers`, which knows every country's numbering plan, so
+    scores, dates, years and prices are not taken for numbers; national numbers are read as
+    `[rules.CNF305] region`), e-mail addresses, street addresses and postcodes, passport,
+    ID and national insurance numbers, and dates of birth. The organisation's public
+    contacts (`organisation.public_contacts`) and its role mailboxes (press@, info@ on an
+    official domain) are allowed.
+
+    ## Why it matters
+    "Do not share: any sensitive or confidential information about people", and clause 7
+    asks to respect people's right to privacy. Contact details posted publicly invite
+    harassment, and for people at risk they can be dangerous.
+
+    ## Example
+    "If you want to help the family, call their lawyer Ana directly on 020 7946 0321."
+
+    ## Instead
+    Point people at the organisation's public contact ("press@amnesty.org").
+    """
+    text = item.text
+    org = ctx.org
+    view = item.view
+    found: list[tuple[str, dict]] = []
+    if _DIGITS7.search(text):
+        region = str(ctx.params["region"])
+        for match in phonenumbers.PhoneNumberMatcher(text, region):
+            key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+            if key in org.public_phones(region):
+                continue
+            found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
+        for m in SSN.finditer(text):
+            found.append(("a social security number", _ev(m.start(), m.end(), m.group(0))))
+    if "@" in text and _EMAIL_HINT.search(text):
+        for m in EMAIL.finditer(text):
+            address = m.group(0).lower()
+            if address in org.public_emails:
+                continue
+            local, _, domain = address.partition("@")
+            if local in _ROLE_MAILBOXES and host_in(domain, org.official_domains):
+                continue
+            found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
+    if _DIGIT.search(text):
+        if _UPPER_DIGIT.search(text):
+            for m in POSTCODE.finditer(text):
+                if not _public(m.group(0), org):
+                    found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
+            for m in NI_NUMBER.finditer(text):
+                found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
+        if PERSONAL_CUES.search(view) is not None:
+            for m in STREET.finditer(text):
+                if not _public(m.group(0), org):
+                    found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
+            for m in ID_NUMBER.finditer(view.plain):
+                found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
+            for m in BIRTH_DATE.finditer(view.plain):
+                found.append(("a date of birth", view.evidence("text", m.start(), m.end())))
+    if found:
+        kinds = sorted({kind for kind, _ in found})
+        yield Hit(
+            f"The post contains {' and '.join(kinds)} of a person.",
+            [ev for _, ev in sorted(found, key=lambda f: f[1]["start"])],
+        )
+
+
+def _ev(start: int, end: int, text: str) -> dict:
+    return {"field": "text", "start": start, "end": end, "text": text}
+
+
+def _public(fragment: str, org: Org) -> bool:
+    return any(fragment.lower() in contact.lower() for contact in org.public_contacts_text)

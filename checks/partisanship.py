@@ -1,0 +1,141 @@
+"""Clause 6, Be non-partisan, and "Do not share: endorsement of political parties or candidates"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from checks import lexicons
+from checks.engine import Hit, Org, PostItem, RuleContext
+from checks.matching import alternation
+from checks.registry import rule
+
+_OBJECTS = alternation([*lexicons.NON_PARTISAN_OBJECTS, "call", "plan", "statement", "question"])
+
+
+def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
+    """Compiled once per organisation config: verb + target, target + verb, and hashtags."""
+    cached = org.__dict__.get("_npt201")
+    if cached is not None:
+        return cached
+    politics = org.politics
+    patterns: list[re.Pattern[str]] = []
+    if politics.names or politics.accounts:
+        targets = alternation(politics.names + [f"@{a}" for a in politics.accounts])
+        with_surnames = alternation(
+            politics.names + politics.surnames + [f"@{a}" for a in politics.accounts]
+        )
+        before = alternation([p for group in lexicons.ENDORSE_BEFORE.values() for p in group])
+        after = alternation([p for group in lexicons.ENDORSE_AFTER.values() for p in group])
+        not_object = rf"(?!'?s?\s+(?:\w+\s+){{0,2}}(?:{_OBJECTS})\b)"
+        patterns.append(
+            re.compile(
+                rf"(?<![\w])(?:{before})\s+(?:(?:the|la|le|el|los|les)\s+)?"
+                rf"(?:{with_surnames})(?![\w]){not_object}"
+            )
+        )
+        patterns.append(re.compile(rf"(?<![\w@])(?:{targets})\s*[,:!-]?\s*(?:{after})(?![\w])"))
+        patterns.append(
+            re.compile(
+                rf"(?<![\w])(?:get|getting|help|helping)\s+(?:{with_surnames})\s+"
+                r"(?:re-?\s?elected|elected|into office|over the line)(?![\w])"
+            )
+        )
+    if politics.compact:
+        compact = "|".join(sorted(map(re.escape, politics.compact), key=len, reverse=True))
+        patterns.append(
+            re.compile(
+                rf"#(?:vote|elect|reelect|back|support|votez|vota|go|team)(?:for|4|pour|por|a)?"
+                rf"(?:the)?(?:{compact})\b"
+                rf"|#(?:{compact})(?:for\w+|4\w+|20\d\d|2win|pourpresident|presidente?)\b"
+            )
+        )
+    org.__dict__["_npt201"] = patterns
+    return patterns
+
+
+def _hashtag_view(view) -> str:
+    """The original text lower-cased character by character (same length, same offsets)."""
+    original = view.original
+    if original.isascii():
+        return original.lower()
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in original)
+
+
+@rule("NPT201", "political-endorsement", confidence="high")
+def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags a post that advocates for a configured political party or candidate.
+
+    ## What it does
+    Looks for an endorsement ("vote for X", "#VoteX", "I endorse X", "re-elect X", "X for
+    president", "X has my vote", and the same in French and Spanish) whose object is one of
+    the parties, candidates or party accounts configured under `[[politics]]`. Voting on a
+    resolution, a bill, a petition or a human-rights cause is not an endorsement, nor is
+    naming a party in a report about what it did.
+
+    ## Why it matters
+    "You may not advocate on behalf of a political candidate or political party if you
+    affiliate your account with Amnesty International or are a recognized Amnesty
+    International spokesperson." The organisation's standing depends on being non-partisan.
+
+    ## Example
+    "Polls open at 7! #VoteForJaneExample"
+
+    ## Instead
+    "Polls open at 7. Whoever you vote for, ask your candidates where they stand on refugee
+    protection."
+    """
+    view = item.view
+    patterns = _endorsement_patterns(ctx.org)
+    for i, pattern in enumerate(patterns):
+        # The hashtag pattern reads hashtags as written ("#janeexample2026"), the others the
+        # normalised words.
+        hashtags = i == len(patterns) - 1 and bool(ctx.org.politics.compact)
+        if hashtags and "#" not in view.original:
+            continue
+        match = pattern.search(_hashtag_view(view) if hashtags else view.text)
+        if match and hashtags:
+            evidence = {
+                "field": "text",
+                "start": match.start(),
+                "end": match.end(),
+                "text": view.original[match.start() : match.end()],
+            }
+            yield Hit(f'"{evidence["text"]}" reads as a political endorsement.', [evidence])
+            return
+        if match:
+            evidence = view.evidence("text", match.start(), match.end())
+            yield Hit(f'"{evidence["text"]}" reads as a political endorsement.', [evidence])
+            return
+
+
+@rule("NPT202", "amplifies-political-account", confidence="high")
+def amplifies_political_account(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Flags a repost or quote of a configured party or candidate account.
+
+    ## What it does
+    Fires when the post reposts or quotes an account listed under `[[politics]] accounts`.
+
+    ## Why it matters
+    A repost is often read as agreement. From an account linked to the organisation, sharing a
+    party's or candidate's message can look like taking sides (clause 6, Be non-partisan).
+
+    ## Example
+    Reposting @exampleparty's campaign video.
+
+    ## Instead
+    Share the organisation's own material on the issue, or a neutral news source.
+    """
+    accounts = ctx.org.politics.accounts
+    if not accounts:
+        return
+    for field, source, verb in (
+        ("reposted_from", item.reposted_from, "reposts"),
+        ("quoted_from", item.quoted_from, "quotes"),
+    ):
+        if source and source.strip().lower().lstrip("@") in accounts:
+            yield Hit(
+                f"The post {verb} {source}, a political party or candidate account.",
+                [{"field": field, "start": 0, "end": len(source), "text": source}],
+            )
+            return

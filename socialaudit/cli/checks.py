@@ -1,0 +1,156 @@
+"""`socialaudit scan | check | draft | rules`: the policy checks from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from socialaudit.cli import EXIT_FINDINGS, EXIT_OK, console, get_app
+from socialaudit.errors import NotFoundError, UsageError
+
+
+def scan(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(help="JSON-lines input, or - for standard input.")],
+) -> None:
+    """Check JSON-lines posts and profiles without a database; findings out as JSON lines.
+
+    Exit 0 with no findings, 1 with findings, 2 on bad input (the message names the line).
+    """
+    from checks.engine import Engine
+    from checks.scan import scan_lines
+
+    engine = Engine.from_settings(get_app(ctx).settings)
+    if file == "-":
+        stream, source = sys.stdin, "<stdin>"
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise UsageError(f"scan: no such file: {file}")
+        stream, source = path.open(encoding="utf-8", errors="strict"), file
+    found = 0
+    out = sys.stdout
+    try:
+        for item, results in scan_lines(stream, engine, source):
+            for result in results:
+                out.write(json.dumps(result.as_json(item.id), ensure_ascii=False) + "\n")
+                found += 1
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"scan: {source}: not UTF-8 text ({exc.reason})") from None
+    finally:
+        out.flush()
+        if stream is not sys.stdin:
+            stream.close()
+    raise typer.Exit(EXIT_FINDINGS if found else EXIT_OK)
+
+
+def check(
+    ctx: typer.Context,
+    now: Annotated[
+        datetime | None,
+        typer.Option(
+            help="The moment to judge correction windows at (default: now); "
+            "for replays against the sandbox's clock."
+        ),
+    ] = None,
+) -> None:
+    """Run the rules over every post and profile snapshot not yet checked, store findings,
+    and decide what became of changed posts (deletion versus correction, MST801).
+
+    Idempotent: running it again adds nothing. Exit 1 when this run raised new findings.
+    """
+    from checks.runner import run_checks
+    from socialaudit.lifecycle import update_outcomes
+
+    app_ctx = get_app(ctx)
+    summary = run_checks(app_ctx.engine, app_ctx.settings)
+    moment = now.replace(tzinfo=now.tzinfo or UTC) if now else None
+    lifecycle = update_outcomes(app_ctx.engine, app_ctx.settings, now=moment)
+    console().print(summary.describe())
+    outcomes = ", ".join(f"{n} {k}" for k, n in sorted(lifecycle.decided.items()))
+    console().print(f"changed posts: {outcomes or 'none'}; {lifecycle.findings} new MST801")
+    new = summary.new_findings + lifecycle.findings
+    raise typer.Exit(EXIT_FINDINGS if new else EXIT_OK)
+
+
+def draft(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The post you are about to publish.")],
+    link: Annotated[
+        list[str] | None, typer.Option("--link", help="A link the post will carry (repeat).")
+    ] = None,
+    reply_to: Annotated[
+        str | None, typer.Option("--reply-to", help="The message you are replying to.")
+    ] = None,
+    role: Annotated[str, typer.Option(help="spokesperson or staff.")] = "spokesperson",
+) -> None:
+    """Check a post before publishing it, and hear what the policy says in plain words."""
+    from checks.engine import Engine, PostItem
+    from checks.policy import MOTTO
+
+    if role not in ("spokesperson", "staff"):
+        raise UsageError(f"draft: --role must be spokesperson or staff, got {role!r}")
+    engine = Engine.from_settings(get_app(ctx).settings)
+    now = datetime.now(UTC)
+    item = PostItem(
+        "draft",
+        text=text,
+        created_at=now,
+        role=role,
+        links=link or [],
+        reply_to_text=reply_to,
+        reply_to_created_at=now if reply_to else None,
+    )
+    results = engine.check_batch([item])[0]
+    out = console()
+    if not results:
+        out.print("Nothing in this draft goes against the social media policy.")
+        out.print(f"Still, read it once more as a journalist would. {MOTTO}")
+        raise typer.Exit(EXIT_OK)
+    out.print(f"Before you post, {len(results)} thing(s) to look at:")
+    for result in results:
+        quoted = "; ".join(f'"{e["text"]}"' for e in result.evidence if e.get("text"))
+        out.print(f"\n- {escape(result.name)} ({result.severity}): {escape(result.message)}")
+        if quoted and len(quoted) < 300:
+            out.print(f"  In your text: {escape(quoted)}")
+    out.print(f"\n{MOTTO}")
+    raise typer.Exit(EXIT_FINDINGS)
+
+
+def rules(
+    code: Annotated[str | None, typer.Argument(help="A rule code, e.g. NPT201.")] = None,
+) -> None:
+    """List the rules, or show one rule's page (what it does, why, example, instead)."""
+    from checks.engine import load_rule_modules
+    from checks.registry import all_rules, get_rule
+
+    load_rule_modules()
+    out = console()
+    if code is None:
+        table = Table("code", "name", "subject", "severity", "clause", box=None)
+        for info in all_rules():
+            name = info.name if info.func else f"{info.name} (not implemented yet)"
+            table.add_row(info.code, name, info.subject, info.severity, info.clause)
+        out.print(table)
+        return
+    try:
+        info = get_rule(code.strip().upper())
+    except KeyError:
+        raise NotFoundError(f"rules: no rule {code!r}; `socialaudit rules` lists them") from None
+    out.print(f"{info.code} {info.name}  ({info.subject}, default severity {info.severity})")
+    out.print(f"Clause: {escape(info.clause)}")
+    out.print(f'  "{escape(info.clause_text)}"')
+    if info.params:
+        settings = ", ".join(f"{k} = {v!r}" for k, v in info.params.items())
+        out.print(escape(f"Settings: [rules.{info.code}] {settings}"))
+    out.print("")
+    out.print(
+        escape(info.doc) if info.doc else f"Fires when {info.fires_when}. (Not implemented yet.)"
+    )

@@ -1,0 +1,149 @@
+"""`socialaudit scan`, `draft` and `rules` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from socialaudit.cli import app
+
+POLITICS = """
+[[politics]]
+country = "GB"
+parties = ["Example Party"]
+candidates = ["Jane Example"]
+accounts = ["@exampleparty"]
+"""
+
+
+@pytest.fixture
+def plain_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No database, no stray config: scan, draft and rules need neither."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SOCIALAUDIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    (tmp_path / "socialaudit.toml").write_text(POLITICS)
+    return tmp_path
+
+
+def _lines(*objs: dict) -> str:
+    return "".join(json.dumps(o) + "\n" for o in objs)
+
+
+POST = {
+    "kind": "post",
+    "id": "p1",
+    "platform": "x",
+    "author": "ana",
+    "created_at": "2026-11-20T09:30:00Z",
+}
+
+
+def test_scan_writes_findings_as_json_lines_and_exits_1(plain_env, runner) -> None:
+    data = _lines(
+        {**POST, "text": "Polls open at 7! #VoteForJaneExample"},
+        {**POST, "id": "p2", "text": "Vote for the resolution on refugee protection today."},
+        {
+            "kind": "profile",
+            "id": "u1",
+            "platform": "x",
+            "handle": "ana",
+            "display_name": "Ana",
+            "bio": "Campaigner @amnesty. Views my own.",
+            "url": "",
+        },
+    )
+    result = runner.invoke(app, ["scan", "-"], input=data)
+    assert result.exit_code == 1, result.output
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["id"], o["rule"]) for o in out] == [("p1", "NPT201")]
+    finding = out[0]
+    assert set(finding) == {"id", "rule", "name", "severity", "confidence", "message", "evidence"}
+    assert finding["name"] == "political-endorsement" and finding["severity"] == "high"
+    text = "Polls open at 7! #VoteForJaneExample"
+    for ev in finding["evidence"]:
+        assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_scan_exits_0_without_findings(plain_env, runner) -> None:
+    (plain_env / "in.jsonl").write_text(_lines({**POST, "text": "Lovely march today."}))
+    result = runner.invoke(app, ["scan", "in.jsonl"])
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "in.jsonl:2: not valid JSON"),
+        (json.dumps({**POST, "kind": "tweet"}), 'in.jsonl:2: "kind" must be "profile" or "post"'),
+        (json.dumps({**POST, "text": 5}), 'in.jsonl:2: "text" must be a string'),
+        (json.dumps({**POST, "text": "x", "created_at": "yesterday"}), '"created_at" must be'),
+        (json.dumps({**POST, "text": "x", "colour": "red"}), "unknown key 'colour'"),
+        (json.dumps({**POST, "text": "x", "role": "boss"}), '"role" must be spokesperson'),
+    ],
+)
+def test_scan_bad_input_names_the_line_and_exits_2(plain_env, runner, line, message) -> None:
+    good = json.dumps({**POST, "text": "fine"})
+    (plain_env / "in.jsonl").write_text(f"{good}\n{line}\n")
+    result = runner.invoke(app, ["scan", "in.jsonl"])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_scan_missing_file_is_a_usage_error(plain_env, runner) -> None:
+    result = runner.invoke(app, ["scan", "nope.jsonl"])
+    assert result.exit_code == 2 and "no such file: nope.jsonl" in result.stderr
+
+
+def test_draft_explains_in_plain_words(plain_env, runner) -> None:
+    result = runner.invoke(app, ["draft", "CONFIDENTIAL: the draft strategy, don't forward"])
+    assert result.exit_code == 1
+    assert "confidential-marker" in result.stdout
+    assert "If in doubt, don't post." in result.stdout
+    clean = runner.invoke(app, ["draft", "Great turnout at the vigil tonight."])
+    assert clean.exit_code == 0 and "If in doubt, don't post." in clean.stdout
+
+
+def test_rules_lists_and_shows_a_page(plain_env, runner) -> None:
+    listing = runner.invoke(app, ["rules"])
+    assert listing.exit_code == 0
+    assert "NPT201" in listing.stdout and "MST801" in listing.stdout
+    page = runner.invoke(app, ["rules", "rsp502"])
+    assert page.exit_code == 0
+    assert "hasty-reply" in page.stdout and "## Why it matters" in page.stdout
+    assert "[rules.RSP502] minutes = 10" in page.stdout
+    unknown = runner.invoke(app, ["rules", "ZZZ999"])
+    assert unknown.exit_code == 2 and "no rule 'ZZZ999'" in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[rules.RSP502]\nminuts = 5\n", "rules.RSP502.minuts: RSP502 has no threshold 'minuts'"),
+        ("[rules.RSP502]\nminutes = 'ten'\n", "rules.RSP502.minutes: expected a whole number"),
+        ("[rules.ZZZ999]\nseverity = 'high'\n", "rules.ZZZ999: no such rule"),
+        ("[rules]\ndisabled = ['ABC123']\n", "rules.disabled: no rule 'ABC123'"),
+    ],
+)
+def test_rule_thresholds_are_checked_against_their_rule(plain_env, runner, toml, message) -> None:
+    (plain_env / "socialaudit.toml").write_text(toml)
+    result = runner.invoke(app, ["scan", "-"], input="")
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_configured_severity_and_disabled_rules_apply(plain_env, runner) -> None:
+    (plain_env / "socialaudit.toml").write_text(
+        POLITICS + '\n[rules]\ndisabled = ["CNF301"]\n[rules.NPT201]\nseverity = "medium"\n'
+    )
+    data = _lines({**POST, "text": "CONFIDENTIAL memo. Vote for Jane Example!"})
+    result = runner.invoke(app, ["scan", "-"], input=data)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(o["rule"], o["severity"]) for o in out] == [("NPT201", "medium")]
