@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv test lint format check-migrations eval bench clean bench-reports bench-collect
+.PHONY: venv demo test lint format check-migrations eval bench clean bench-reports bench-collect
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -22,6 +22,11 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	@touch $@
 
 venv: $(VENV)/.synced
+
+# The whole pipeline on the local sandbox with the embedded database: four weeks of an
+# invented world, then the weekly reports, the dashboard and the nudges (.eml, dry run).
+demo: venv
+	$(BIN)/socialaudit demo --output data/demo
 
 test: venv
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

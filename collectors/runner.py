@@ -51,6 +51,7 @@ from collectors.store import (
 )
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
+from socialaudit.jobs import stop_requested
 from socialaudit.logs import redact
 from socialaudit.models import (
     Account,
@@ -543,6 +544,11 @@ def collect_platform(
         due: list[tuple[AccountRef, int | None, bool]] = []
         by_id = {r.id: r for r in resolved}
         for ref in (by_id.get(r.id, r) for r in refs):
+            if stop_requested():  # SIGTERM: end after the account in hand; the rest is next
+                log.info(
+                    "%s: stop requested; the remaining accounts wait for the next round", platform
+                )
+                break
             try:
                 profile = profiles.get(ref.platform_id or "")
                 if profile is None:

@@ -52,6 +52,24 @@ def _nudges(app: AppContext) -> str:
     return f"nudges for {week}: {counts or 'nothing due'}"
 
 
+def _collect(app: AppContext, platform: str) -> str:
+    """A collection round on one platform, then the checks over what it brought in."""
+    from checks.runner import run_checks
+    from collectors.runner import collect
+    from socialaudit.lifecycle import update_outcomes
+
+    runs = collect(app.engine, app.settings, platform=platform)
+    checked = run_checks(app.engine, app.settings)
+    lifecycle = update_outcomes(app.engine, app.settings)
+    run = runs[0]
+    if run.status == "failed":
+        raise RuntimeError(f"{platform} round failed: {run.errors[:1]}")
+    return (
+        f"{platform}: {run.status}, {run.new_posts} new, {run.deleted_posts} deleted, "
+        f"{run.api_calls} API calls; {checked.new_findings + lifecycle.findings} new findings"
+    )
+
+
 def _report(app: AppContext) -> str:
     from reports import weekly
     from socialaudit.weeks import Week
@@ -69,6 +87,7 @@ def _dashboard(app: AppContext) -> str:
 
 # Job kind -> function(app, *args) -> one-line summary.
 JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
+    "collect": _collect,
     "dashboard": _dashboard,
     "nudges": _nudges,
     "report": _report,

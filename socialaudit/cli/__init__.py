@@ -88,6 +88,7 @@ def _register() -> None:
         checks,
         collect,
         db,
+        demo,
         imports,
         nudges,
         people,
@@ -116,6 +117,7 @@ def _register() -> None:
     app.command("check")(checks.check)
     app.command("draft")(checks.draft)
     app.command("rules")(checks.rules)
+    app.command("demo")(demo.demo)
 
 
 _register()
