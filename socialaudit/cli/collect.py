@@ -9,8 +9,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from collectors.runner import COLLECTORS, collect, enabled_platforms
-from collectors.runner import Progress as ProgressHooks
 from socialaudit.cli import console, get_app
 from socialaudit.db import session_scope
 from socialaudit.errors import UsageError
@@ -18,8 +16,10 @@ from socialaudit.models import CollectionRun, Platform
 from socialaudit.registry import find_person
 
 
-class _RichProgress(ProgressHooks):
-    """A bar per platform, advanced one account at a time."""
+class _RichProgress:
+    """A bar per platform, advanced one account at a time: `collectors.runner.Progress`'s
+    hooks. The collectors and their client libraries are imported only when a round runs,
+    so that every other command starts fast."""
 
     def __init__(self, bar: Progress) -> None:
         self.bar = bar
@@ -66,6 +66,8 @@ def command(
     ] = None,
 ) -> None:
     """Collect new posts, edits, deletions and profile changes of registered accounts."""
+    from collectors.runner import COLLECTORS, collect, enabled_platforms
+
     app_ctx = get_app(ctx)
     settings = app_ctx.settings
     if platform is not None:

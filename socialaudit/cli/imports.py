@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from atproto_client.exceptions import AtProtocolError
 
-from collectors.bluesky_repo import list_records, read_repo_file, transform_record
-from collectors.importing import ImportReport, registered_account, save_import
-from collectors.x_archive import read_x_archive
 from socialaudit.cli import console, get_app
 from socialaudit.db import session_scope
 from socialaudit.errors import UsageError
 from socialaudit.models import Platform
+
+if TYPE_CHECKING:
+    from collectors.importing import ImportReport
 
 app = typer.Typer(help="Import platform archives of registered accounts.", no_args_is_help=True)
 
@@ -40,6 +39,9 @@ def x_archive(
     path: Annotated[Path, typer.Argument(help="The archive .zip from X, or its folder.")],
 ) -> None:
     """Import an X "Download your archive" export of a registered account."""
+    from collectors.importing import ImportReport, registered_account, save_import
+    from collectors.x_archive import read_x_archive
+
     archive = read_x_archive(path)
     now = datetime.now(UTC)
     with session_scope(get_app(ctx).engine) as session:
@@ -69,6 +71,11 @@ def bluesky_repo(
     ],
 ) -> None:
     """Import a Bluesky repository (a CAR export, or a DID's records) of a registered account."""
+    from atproto_client.exceptions import AtProtocolError
+
+    from collectors.bluesky_repo import list_records, read_repo_file, transform_record
+    from collectors.importing import ImportReport, registered_account, save_import
+
     app_ctx = get_app(ctx)
     if source.startswith("did:"):
         try:
