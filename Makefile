@@ -11,7 +11,8 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test lint format check-migrations eval bench clean bench-reports bench-collect
+.PHONY: venv demo test lint format check-migrations eval bench clean bench-reports bench-collect \
+	bench-collect-x-mastodon
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -67,6 +68,5 @@ clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache
 
 # API calls per round on X and Mastodon against the batch-size minimum (README "Collectors").
-.PHONY: bench-collect-x-mastodon
 bench-collect-x-mastodon: venv
 	$(BIN)/python -m bench.collect_x_mastodon
