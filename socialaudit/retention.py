@@ -20,8 +20,10 @@ from sqlmodel import Session, col, func, select
 from socialaudit.config import RetentionConfig
 from socialaudit.models import (
     CollectionRun,
+    DeletionCause,
     Finding,
     Post,
+    PostOutcome,
     PostVersion,
     ProfileSnapshot,
     ReferencedPost,
@@ -29,6 +31,10 @@ from socialaudit.models import (
 
 log = logging.getLogger(__name__)
 _CHUNK = 500
+# What a deleted post's text becomes under `deleted_text = "redact"`, once its outcome is known.
+REDACTED = "[deleted post: text redacted]"
+# Outcomes still waiting on time: their text is needed to match a correction.
+_UNDECIDED = ["awaiting-correction"]
 
 
 @dataclass
@@ -36,6 +42,7 @@ class PurgeResult:
     cutoffs: dict[str, datetime] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
     unlinked_findings: int = 0
+    redacted_posts: int = 0
 
     @property
     def total(self) -> int:
@@ -109,8 +116,35 @@ def purge(
             "referencedpost": len(referenced),
             "collectionrun": len(runs),
         }
+        redact: list[int] = []
+        if retention.deleted_text == "redact":
+            redact = list(
+                session.exec(
+                    select(Post.id)
+                    .join(PostOutcome, PostOutcome.post_id == Post.id)
+                    .where(
+                        Post.deletion_cause == DeletionCause.DELETED,
+                        col(PostOutcome.outcome).not_in(_UNDECIDED),
+                        Post.text != REDACTED,
+                        col(Post.id).not_in(posts or [-1]),
+                    )
+                ).all()
+            )
+        result.redacted_posts = len(redact)
         if dry_run:
             return result
+        for chunk in _chunks(redact):
+            session.execute(sa.update(Post).where(col(Post.id).in_(chunk)).values(text=REDACTED))
+            session.execute(
+                sa.update(PostVersion)
+                .where(col(PostVersion.post_id).in_(chunk))
+                .values(text=REDACTED)
+            )
+            for finding in session.exec(
+                select(Finding).where(col(Finding.post_id).in_(chunk))
+            ).all():
+                finding.evidence = [{**e, "text": REDACTED} for e in finding.evidence]
+                session.add(finding)
         for chunk in _chunks(findings):
             session.execute(sa.delete(Finding).where(col(Finding.id).in_(chunk)))
         # Findings kept longer than their subject keep their evidence, lose the link.
@@ -131,5 +165,10 @@ def purge(
             for chunk in _chunks(ids):
                 session.execute(sa.delete(model).where(col(model.id).in_(chunk)))
         session.commit()
-    log.info("purge: deleted %s rows (%s)", result.total, result.deleted)
+    log.info(
+        "purge: deleted %s rows (%s), redacted %s deleted posts",
+        result.total,
+        result.deleted,
+        result.redacted_posts,
+    )
     return result

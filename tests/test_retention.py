@@ -127,3 +127,46 @@ def test_purge_command(runner: CliRunner, cli_env: dict, db_url: str) -> None:
     assert "deleted 13 rows" in result.output  # 4+3+3+1+1+1, newest snapshot kept
     result = runner.invoke(app, ["purge"])
     assert "deleted 0 rows" in result.output
+
+
+def test_deleted_text_is_redacted_once_the_outcome_is_known(engine: Engine) -> None:
+    from socialaudit.models import PostOutcome
+    from socialaudit.retention import REDACTED
+
+    with Session(engine) as session:
+        person, _, posts = make_person_with_posts(session, "Ana Lima", posts=3)
+        for post, outcome in zip(
+            posts[:2], ["deleted-without-correction", "awaiting-correction"], strict=True
+        ):
+            post.deleted_at = NOW - timedelta(days=3)
+            post.deletion_cause = "deleted"
+            session.add(post)
+            session.add(
+                PostOutcome(
+                    post_id=post.id,
+                    person_id=person.id,
+                    outcome=outcome,
+                    event_at=post.deleted_at,
+                    week="2026-W47",
+                )
+            )
+        flagged = session.exec(select(Finding).where(Finding.post_id == posts[0].id)).one()
+        flagged.evidence = [{"field": "text", "start": 0, "end": 4, "text": "post"}]
+        session.add(flagged)
+        session.commit()
+        ids = [p.id for p in posts]
+    keep = purge(engine, RetentionConfig(), now=NOW)
+    assert keep.redacted_posts == 0
+    policy = RetentionConfig(deleted_text="redact")
+    assert purge(engine, policy, now=NOW, dry_run=True).redacted_posts == 1
+    result = purge(engine, policy, now=NOW)
+    assert result.redacted_posts == 1 and result.total == 0
+    with Session(engine) as session:
+        texts = [session.get(Post, i).text for i in ids]  # type: ignore[union-attr]
+        assert texts[0] == REDACTED  # decided: redacted
+        assert texts[1] != REDACTED and texts[2] != REDACTED  # still awaiting; not deleted
+        versions = session.exec(select(PostVersion).where(PostVersion.post_id == ids[0])).all()
+        assert all(v.text == REDACTED for v in versions)
+        finding = session.exec(select(Finding).where(Finding.post_id == ids[0])).one()
+        assert [e["text"] for e in finding.evidence] == [REDACTED]
+    assert purge(engine, policy, now=NOW).redacted_posts == 0  # idempotent

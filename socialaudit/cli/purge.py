@@ -30,6 +30,12 @@ def purge(
         cutoff = result.cutoffs[cutoff_of.get(name, "posts")]
         table.add_row(name, str(count), cutoff.strftime("%Y-%m-%d"))
     console().print(table)
+    if result.redacted_posts:
+        verb = "would redact" if dry_run else "redacted"
+        console().print(
+            f"{verb} the text of {result.redacted_posts} deleted posts whose "
+            'outcome is recorded ([retention] deleted_text = "redact")'
+        )
     if result.unlinked_findings:
         console().print(
             f"{result.unlinked_findings} findings kept their evidence but lost "
