@@ -9,7 +9,7 @@ findings, managers only aggregates, a person only their own findings.
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -42,10 +42,19 @@ from socialaudit.web.security import (
 )
 from socialaudit.weeks import Week
 
+REVIEW_PAGE = 50  # findings per page of the review queue
+
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+
+def _page_link(request: Request, number: int) -> str:
+    """The same query with another page number (filters kept, safely re-encoded)."""
+    params = dict(request.query_params)
+    params["page"] = str(number)
+    return f"{request.url.path}?{urlencode(params)}"
 
 
 class NotSignedIn(Exception):
@@ -274,6 +283,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         severity: str | None = None,
         person: str | None = None,
         status: str | None = "open",
+        page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
     ) -> Response:
         items = queries.list_findings(
             session,
@@ -282,7 +292,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             severity=severity or None,
             person=person or None,
             status=status or None,
+            limit=REVIEW_PAGE + 1,
+            offset=(page_number - 1) * REVIEW_PAGE,
         )
+        more = len(items) > REVIEW_PAGE
+        items = items[:REVIEW_PAGE]
         return page(
             request,
             "review.html",
@@ -295,6 +309,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
                 "person": person or "",
                 "status": status or "",
             },
+            page_number=page_number,
+            newer=_page_link(request, page_number - 1) if page_number > 1 else None,
+            older=_page_link(request, page_number + 1) if more else None,
             state=queries.collection_state(session),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from checks.registry import get_rule
@@ -51,7 +52,9 @@ def list_findings(
     status: str | None = None,
     person_id: int | None = None,
     limit: int = 500,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """Findings most serious first (then by week and id), one page of `limit` at `offset`."""
     query = (
         select(Finding, Person, Account)
         .join(Person, Person.id == Finding.person_id)
@@ -69,10 +72,11 @@ def list_findings(
         query = query.where(Finding.review_status == status)
     if person_id is not None:
         query = query.where(Finding.person_id == person_id)
-    rank = {"high": 0, "medium": 1, "review": 2, "info": 3}
-    rows = session.exec(query.order_by(col(Finding.created_at).desc()).limit(limit)).all()
-    items = [finding_summary(f, p, a) for f, p, a in rows]
-    return sorted(items, key=lambda i: (rank.get(i["severity"], 9), i["week"], i["id"]))
+    rank = sa.case(
+        {"high": 0, "medium": 1, "review": 2, "info": 3}, value=Finding.severity, else_=9
+    )
+    ordered = query.order_by(rank, Finding.week, Finding.id).offset(offset).limit(limit)
+    return [finding_summary(f, p, a) for f, p, a in session.exec(ordered).all()]
 
 
 def finding_detail(session: Session, finding: Finding) -> dict[str, Any]:

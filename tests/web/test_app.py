@@ -269,3 +269,21 @@ def test_reports_and_dashboard_pages_follow_roles(client: TestClient) -> None:
     sign_in(client, "ana")
     assert client.get("/dashboard").status_code == 403
     assert client.get("/reports/2026-W47").status_code == 403
+
+
+def test_review_queue_pages_keep_filters_and_severity_order(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("socialaudit.web.app.REVIEW_PAGE", 2)
+    sign_in(client, "rita")
+    first = client.get("/review?status=open")
+    assert first.status_code == 200
+    ids = re.findall(r'<a href="/findings/(\d+)">', first.text)
+    assert len(ids) == 2
+    assert 'rel="next"' in first.text and 'rel="prev"' not in first.text
+    link = re.search(r'<a href="([^"]+)" rel="next">', first.text).group(1)  # type: ignore[union-attr]
+    assert "status=open" in link and "page=2" in link
+    second = client.get(link.replace("&amp;", "&"))
+    more = re.findall(r'<a href="/findings/(\d+)">', second.text)
+    assert more and not set(more) & set(ids)
+    assert 'rel="prev"' in second.text
