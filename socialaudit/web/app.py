@@ -22,8 +22,8 @@ from reports.review import add_note, parse_decision, review_finding
 from reports.templating import environment
 from socialaudit.config import Settings
 from socialaudit.errors import SocialAuditError
-from socialaudit.models import Account, AuditLog, Finding, Person, User, UserRole
-from socialaudit.registry import PersonInput, add_account, upsert_person
+from socialaudit.models import Account, AuditLog, Finding, FindingNote, Person, User, UserRole
+from socialaudit.registry import PersonInput, add_account, find_person, upsert_person
 from socialaudit.users import add_user, audit, authenticate
 from socialaudit.web import queries
 from socialaudit.web.security import (
@@ -342,9 +342,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         note: Annotated[str, Form()] = "",
         back: Annotated[str, Form()] = "/review",
     ) -> Response:
-        review_finding(session, finding_id, parse_decision(status), who.user.name, note or None)
-        audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note or None)
-        session.commit()
+        _decide(session, who, finding_id, status, note or None)
         return RedirectResponse(_safe_next(back), status_code=303)
 
     @app.get("/reports", include_in_schema=False)
@@ -389,6 +387,25 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             raise Forbidden()
         return finding
 
+    def _decide(
+        session: Session, who: Principal, finding_id: int, status: str, note: str | None
+    ) -> Finding:
+        """A reviewer's decision, audited and committed: the form and the API both use it."""
+        finding, _ = review_finding(
+            session, finding_id, parse_decision(status), who.user.name, note
+        )
+        audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
+        session.commit()
+        return finding
+
+    def _disagree(session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
+        """A person's note on their own finding, audited and committed (form and API)."""
+        _own_finding(session, who, finding_id)
+        note = add_note(session, finding_id, who.user.name, text)
+        audit(session, who.user.name, "disagree", f"finding {finding_id}")
+        session.commit()
+        return note
+
     @app.post(
         "/me/findings/{finding_id}/disagree", include_in_schema=False, dependencies=[Depends(csrf)]
     )
@@ -398,10 +415,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         who: Annotated[Principal, require("own")],
         text: Annotated[str, Form()],
     ) -> Response:
-        _own_finding(session, who, finding_id)
-        add_note(session, finding_id, who.user.name, text)
-        audit(session, who.user.name, "disagree", f"finding {finding_id}")
-        session.commit()
+        _disagree(session, who, finding_id, text)
         return RedirectResponse("/me", status_code=303)
 
     # ---- admins ----------------------------------------------------------------------------
@@ -440,8 +454,6 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         platform: Annotated[str, Form()],
         handle: Annotated[str, Form()],
     ) -> Response:
-        from socialaudit.registry import find_person
-
         owner = find_person(session, person)
         add_account(session, owner, platform, handle)
         audit(session, who.user.name, "account:add", f"{platform}:{handle}", owner.name)
@@ -503,11 +515,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         finding_id: int, body: ReviewIn, session: DB, who: Annotated[Principal, require("findings")]
     ) -> dict[str, Any]:
         _finding(session, finding_id)
-        finding, _ = review_finding(
-            session, finding_id, parse_decision(body.status), who.user.name, body.note
-        )
-        audit(session, who.user.name, f"review:{body.status}", f"finding {finding_id}", body.note)
-        session.commit()
+        finding = _decide(session, who, finding_id, body.status, body.note)
         return {
             "id": finding.id,
             "status": finding.review_status,
@@ -522,10 +530,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def api_disagree(
         finding_id: int, body: NoteIn, session: DB, who: Annotated[Principal, require("own")]
     ) -> dict[str, Any]:
-        _own_finding(session, who, finding_id)
-        note = add_note(session, finding_id, who.user.name, body.text)
-        audit(session, who.user.name, "disagree", f"finding {finding_id}")
-        session.commit()
+        note = _disagree(session, who, finding_id, body.text)
         return {"finding": finding_id, "note": note.text}
 
     @app.get("/api/status", tags=["service"])
