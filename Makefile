@@ -69,4 +69,4 @@ clean:
 
 # API calls per round on X and Mastodon against the batch-size minimum (README "Collectors").
 bench-collect-x-mastodon: venv
-	$(BIN)/python -m bench.collect_x_mastodon
+	$(BIN)/python -m bench.collect --platform x --platform mastodon

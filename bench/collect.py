@@ -56,7 +56,7 @@ def minimums(platform: str) -> dict[str, int]:
     }
 
 
-def one_repeat(database_url: str | None, platform: str) -> dict[str, tuple[int, float]]:
+def one_repeat(database_url: str | None, platform: str) -> dict[str, tuple[int, int, float]]:
     world = bulk_world(ACCOUNTS, POSTS_PER_ACCOUNT, platform)
     with tempfile.TemporaryDirectory() as tmp, Sandbox(world) as box:
         url = database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -73,7 +73,7 @@ def one_repeat(database_url: str | None, platform: str) -> dict[str, tuple[int, 
             }
         )
 
-        def round_() -> tuple[int, float]:
+        def round_() -> tuple[int, int, float]:
             world.reset_counts()
             started = time.perf_counter()
             run = collect_platform(engine, settings, platform, now=world.now)
@@ -81,7 +81,7 @@ def one_repeat(database_url: str | None, platform: str) -> dict[str, tuple[int, 
             assert run.status == "ok", run.errors
             served = world.calls(f"{platform}.")
             assert run.api_calls == served, "the budget disagrees with the server"
-            return served, elapsed
+            return served, run.posts_read, elapsed
 
         results = {"first collection": round_()}
         results["no change"] = round_()
@@ -104,26 +104,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="Default: a scratch SQLite file per repeat.")
     parser.add_argument("--repeats", type=int, default=REPEATS)
-    parser.add_argument("--platform", choices=sorted(COLLECTORS), default="bluesky")
-    args = parser.parse_args()
-    runs = [one_repeat(args.database_url, args.platform) for _ in range(args.repeats)]
-    least = minimums(args.platform)
-    print(
-        f"{ACCOUNTS} {args.platform} accounts, {ACCOUNTS * POSTS_PER_ACCOUNT} watched posts, "
-        f"median of {args.repeats} runs"
+    parser.add_argument(
+        "--platform",
+        choices=sorted(COLLECTORS),
+        action="append",
+        help="Repeat for several platforms (default: bluesky).",
     )
-    print()
-    print("| round | API calls | minimum | ratio | wall time |")
-    print("|---|---:|---:|---:|---:|")
-    for name in runs[0]:
-        calls = statistics.median(r[name][0] for r in runs)
-        seconds = statistics.median(r[name][1] for r in runs)
-        if name in least:
-            ratio = f"{calls / least[name]:.2f}"
-            floor = str(least[name])
-        else:
-            ratio, floor = "", ""
-        print(f"| {name} | {calls:g} | {floor} | {ratio} | {seconds:.2f} s |")
+    args = parser.parse_args()
+    for platform in args.platform or ["bluesky"]:
+        runs = [one_repeat(args.database_url, platform) for _ in range(args.repeats)]
+        least = minimums(platform)
+        print(
+            f"{ACCOUNTS} {platform} accounts, {ACCOUNTS * POSTS_PER_ACCOUNT} watched posts, "
+            f"median of {args.repeats} runs"
+        )
+        print()
+        print("| round | API calls | minimum | ratio | posts read | wall time |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for name in runs[0]:
+            calls = statistics.median(r[name][0] for r in runs)
+            read = statistics.median(r[name][1] for r in runs)
+            seconds = statistics.median(r[name][2] for r in runs)
+            if name in least:
+                ratio = f"{calls / least[name]:.2f}"
+                floor = str(least[name])
+            else:
+                ratio, floor = "", ""
+            print(f"| {name} | {calls:g} | {floor} | {ratio} | {read:g} | {seconds:.2f} s |")
+        print()
 
 
 if __name__ == "__main__":
