@@ -11,9 +11,9 @@ from datetime import timedelta
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
-from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -43,6 +43,26 @@ from socialaudit.web.security import (
 from socialaudit.weeks import Week
 
 REVIEW_PAGE = 50  # findings per page of the review queue
+MAX_PAGE = 100_000  # far beyond any queue; keeps the offset a small integer
+
+# A row id as both databases store it (PostgreSQL INTEGER, 32-bit signed): a larger number
+# is a 422, not a driver overflow deep in the query.
+FindingId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+# Text from a request never holds NUL (PostgreSQL text cannot store it) nor more than its
+# column does: such input is refused with a 422 where it enters, not by the database.
+NO_NUL = r"^[^\x00]*$"
+NOTE_LENGTH = 10_000
+Name = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
+Line = Annotated[str, Form(max_length=320, pattern=NO_NUL)]
+# Review queue filters, empty meaning "any" (the HTML form sends empty fields).
+WeekFilter = Annotated[str | None, Query(pattern=r"^(\d{4}-W\d{2})?$")]
+RuleFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{0,8}$")]
+SeverityFilter = Annotated[str | None, Query(pattern=r"^(high|medium|review|info)?$")]
+PersonFilter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+StatusFilter = Annotated[
+    str | None, Query(pattern=r"^(open|false-positive|acknowledged|resolved)?$")
+]
 
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
@@ -66,12 +86,12 @@ class Forbidden(Exception):
 
 
 class ReviewIn(BaseModel):
-    status: str
-    note: str | None = None
+    status: str = Field(max_length=32, pattern=NO_NUL)
+    note: str | None = Field(default=None, max_length=NOTE_LENGTH, pattern=NO_NUL)
 
 
 class NoteIn(BaseModel):
-    text: str
+    text: str = Field(min_length=1, max_length=NOTE_LENGTH, pattern=NO_NUL)
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
@@ -202,10 +222,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def login(
         request: Request,
         session: DB,
-        name: Annotated[str, Form()],
-        password: Annotated[str, Form()],
-        csrf_token: Annotated[str, Form()] = "",
-        next: Annotated[str, Form()] = "/",
+        name: Name,
+        password: Annotated[str, Form(max_length=1024)],
+        csrf_token: Line = "",
+        next: Annotated[str, Form(max_length=2048, pattern=NO_NUL)] = "/",
     ) -> Response:
         if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
@@ -278,12 +298,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         request: Request,
         session: DB,
         who: Annotated[Principal, require("findings")],
-        week: str | None = None,
-        rule: str | None = None,
-        severity: str | None = None,
-        person: str | None = None,
-        status: str | None = "open",
-        page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+        week: WeekFilter = None,
+        rule: RuleFilter = None,
+        severity: SeverityFilter = None,
+        person: PersonFilter = None,
+        status: StatusFilter = "open",
+        page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
         items = queries.list_findings(
             session,
@@ -324,7 +344,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     @app.get("/findings/{finding_id}", response_class=HTMLResponse, include_in_schema=False)
     def finding_page(
         request: Request,
-        finding_id: int,
+        finding_id: FindingId,
         session: DB,
         who: Annotated[Principal, require("findings")],
     ) -> Response:
@@ -335,12 +355,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         "/findings/{finding_id}/review", include_in_schema=False, dependencies=[Depends(csrf)]
     )
     def review_form(
-        finding_id: int,
+        finding_id: FindingId,
         session: DB,
         who: Annotated[Principal, require("findings")],
-        status: Annotated[str, Form()],
-        note: Annotated[str, Form()] = "",
-        back: Annotated[str, Form()] = "/review",
+        status: Line,
+        note: Annotated[str, Form(max_length=NOTE_LENGTH, pattern=NO_NUL)] = "",
+        back: Annotated[str, Form(max_length=2048, pattern=NO_NUL)] = "/review",
     ) -> Response:
         _decide(session, who, finding_id, status, note or None)
         return RedirectResponse(_safe_next(back), status_code=303)
@@ -410,10 +430,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         "/me/findings/{finding_id}/disagree", include_in_schema=False, dependencies=[Depends(csrf)]
     )
     def disagree_form(
-        finding_id: int,
+        finding_id: FindingId,
         session: DB,
         who: Annotated[Principal, require("own")],
-        text: Annotated[str, Form()],
+        text: Annotated[str, Form(min_length=1, max_length=NOTE_LENGTH, pattern=NO_NUL)],
     ) -> Response:
         _disagree(session, who, finding_id, text)
         return RedirectResponse("/me", status_code=303)
@@ -436,10 +456,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def admin_add_person(
         session: DB,
         who: Annotated[Principal, require("admin")],
-        name: Annotated[str, Form()],
-        email: Annotated[str, Form()] = "",
-        team: Annotated[str, Form()] = "",
-        role: Annotated[str, Form()] = "spokesperson",
+        name: Name,
+        email: Line = "",
+        team: Name = "",
+        role: Line = "spokesperson",
     ) -> Response:
         upsert_person(session, PersonInput(name, email or None, team or None, role))
         audit(session, who.user.name, "person:add", name)
@@ -450,9 +470,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def admin_add_account(
         session: DB,
         who: Annotated[Principal, require("admin")],
-        person: Annotated[str, Form()],
-        platform: Annotated[str, Form()],
-        handle: Annotated[str, Form()],
+        person: Name,
+        platform: Line,
+        handle: Line,
     ) -> Response:
         owner = find_person(session, person)
         add_account(session, owner, platform, handle)
@@ -464,10 +484,10 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def admin_add_user(
         session: DB,
         who: Annotated[Principal, require("admin")],
-        name: Annotated[str, Form()],
-        role: Annotated[str, Form()],
-        password: Annotated[str, Form()],
-        person: Annotated[str, Form()] = "",
+        name: Name,
+        role: Line,
+        password: Annotated[str, Form(max_length=1024)],
+        person: Name = "",
     ) -> Response:
         add_user(session, name, role, password, person or None)
         audit(session, who.user.name, "user:add", name, role)
@@ -487,11 +507,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def api_findings(
         session: DB,
         who: Annotated[Principal, require("findings")],
-        week: str | None = None,
-        rule: str | None = None,
-        severity: str | None = None,
-        person: str | None = None,
-        status: str | None = None,
+        week: WeekFilter = None,
+        rule: RuleFilter = None,
+        severity: SeverityFilter = None,
+        person: PersonFilter = None,
+        status: StatusFilter = None,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     ) -> list[dict[str, Any]]:
         return queries.list_findings(
@@ -506,13 +526,16 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.get("/api/findings/{finding_id}", tags=["findings"])
     def api_finding(
-        finding_id: int, session: DB, who: Annotated[Principal, require("findings")]
+        finding_id: FindingId, session: DB, who: Annotated[Principal, require("findings")]
     ) -> dict[str, Any]:
         return queries.finding_detail(session, _finding(session, finding_id))
 
     @app.post("/api/findings/{finding_id}/review", tags=["findings"], dependencies=[Depends(csrf)])
     def api_review(
-        finding_id: int, body: ReviewIn, session: DB, who: Annotated[Principal, require("findings")]
+        finding_id: FindingId,
+        body: ReviewIn,
+        session: DB,
+        who: Annotated[Principal, require("findings")],
     ) -> dict[str, Any]:
         _finding(session, finding_id)
         finding = _decide(session, who, finding_id, body.status, body.note)
@@ -528,7 +551,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.post("/api/me/findings/{finding_id}/disagree", tags=["own"], dependencies=[Depends(csrf)])
     def api_disagree(
-        finding_id: int, body: NoteIn, session: DB, who: Annotated[Principal, require("own")]
+        finding_id: FindingId, body: NoteIn, session: DB, who: Annotated[Principal, require("own")]
     ) -> dict[str, Any]:
         note = _disagree(session, who, finding_id, body.text)
         return {"finding": finding_id, "note": note.text}
