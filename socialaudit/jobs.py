@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from socialaudit import logs
 from socialaudit.context import AppContext
@@ -127,6 +127,21 @@ def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobR
         session.add(record)
         session.commit()
     return record
+
+
+def running_jobs(session: Session) -> list[JobRun]:
+    """Jobs that started and have not finished, oldest first (`status` and the web app).
+
+    A process killed in the middle of a job never records its end, so its row stays here;
+    the start time and host shown with it tell a stale row from a long job.
+    """
+    return list(
+        session.exec(
+            select(JobRun)
+            .where(col(JobRun.finished_at).is_(None))
+            .order_by(col(JobRun.started_at), col(JobRun.id))
+        ).all()
+    )
 
 
 def run_job(job_id: str, kind: str, *args: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from typer.testing import CliRunner
 
 from socialaudit.cli import app
 from socialaudit.db import head_revision, make_engine
-from socialaudit.models import Account, Person
+from socialaudit.models import Account, JobRun, Person
 from tests.factories import make_person_with_posts
 from tests.test_registry import CSV
 
@@ -155,3 +156,19 @@ def test_help_on_every_command(runner: CliRunner) -> None:
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
         assert "Usage:" in result.output
+
+
+def test_status_lists_the_jobs_running(runner: CliRunner, cli_env: dict) -> None:
+    started = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    engine = make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])
+    assert "jobs running: none" in run(runner, "status")
+    with Session(engine) as session:
+        session.add(JobRun(job="collect-bluesky", started_at=started, host="node-a"))
+        session.add(
+            JobRun(job="purge", started_at=started, finished_at=started, status="ok", host="b")
+        )
+        session.commit()
+    engine.dispose()
+    out = run(runner, "status")
+    assert "jobs running: collect-bluesky (since 2026-11-30 06:00 UTC on node-a)" in out
+    assert "purge (" not in out

@@ -10,6 +10,7 @@ from rich.table import Table
 from sqlmodel import Session, col, func, select
 
 from socialaudit.cli import console, get_app
+from socialaudit.jobs import running_jobs
 from socialaudit.models import (
     Account,
     AccountStatus,
@@ -67,6 +68,17 @@ def status(ctx: typer.Context) -> None:
                 _when(upcoming.get(job_id)),
             )
         out.print(jobs)
+        running = running_jobs(session)
+        out.print(
+            "jobs running: "
+            + (
+                ", ".join(
+                    f"{job.job} (since {_when(job.started_at)} on {job.host or '?'})"
+                    for job in running
+                )
+                or "none"
+            )
+        )
 
         since = datetime.now(UTC) - timedelta(days=1)
         runs = Table(title="collection")

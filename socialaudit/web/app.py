@@ -333,6 +333,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             newer=_page_link(request, page_number - 1) if page_number > 1 else None,
             older=_page_link(request, page_number + 1) if more else None,
             state=queries.collection_state(session),
+            running=queries.jobs_running(session),
         )
 
     def _finding(session: Session, finding_id: int) -> Finding:
@@ -386,7 +387,13 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def status_page(
         request: Request, session: DB, who: Annotated[Principal, require("dashboard")]
     ) -> Response:
-        return page(request, "status.html", who, state=queries.collection_state(session))
+        return page(
+            request,
+            "status.html",
+            who,
+            state=queries.collection_state(session),
+            running=queries.jobs_running(session),
+        )
 
     # ---- a person's own page -----------------------------------------------------------
 
@@ -561,6 +568,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         session: DB, who: Annotated[Principal, require("dashboard")]
     ) -> list[dict[str, Any]]:
         return queries.collection_state(session)
+
+    @app.get("/api/jobs/running", tags=["service"])
+    def api_jobs_running(
+        session: DB, who: Annotated[Principal, require("dashboard")]
+    ) -> list[dict[str, Any]]:
+        return queries.jobs_running(session)
 
     @app.get("/api/people", tags=["admin"])
     def api_people(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from checks.registry import get_rule
+from socialaudit.jobs import running_jobs
 from socialaudit.models import (
     Account,
     CollectionRun,
@@ -157,6 +158,14 @@ def own_nudges(session: Session, person_id: int) -> list[dict[str, Any]]:
     return [
         {"week": n.week, "sent_at": n.sent_at.isoformat(), "findings": len(n.finding_ids)}
         for n in rows
+    ]
+
+
+def jobs_running(session: Session) -> list[dict[str, Any]]:
+    """Jobs started and not finished (the same query as `socialaudit status`)."""
+    return [
+        {"job": job.job, "started_at": job.started_at.isoformat(), "host": job.host}
+        for job in running_jobs(session)
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from socialaudit.config import load_settings
-from socialaudit.models import AuditLog, Finding, FindingNote, Person, WebSession
+from socialaudit.models import AuditLog, Finding, FindingNote, JobRun, Person, WebSession
 from socialaudit.web.app import create_app
 from socialaudit.web.security import SESSION_COOKIE
 from tests.web.seed import PASSWORD, XSS, seed_web
@@ -287,3 +288,32 @@ def test_review_queue_pages_keep_filters_and_severity_order(
     more = re.findall(r'<a href="/findings/(\d+)">', second.text)
     assert more and not set(more) & set(ids)
     assert 'rel="prev"' in second.text
+
+
+def test_jobs_running_show_on_status_queue_and_api(client: TestClient, seeded: Engine) -> None:
+    started = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
+    with Session(seeded) as session:
+        session.add(JobRun(job="collect-x", started_at=started, host="node-a"))
+        session.add(
+            JobRun(
+                job="report",
+                started_at=started,
+                finished_at=started + timedelta(minutes=1),
+                status="ok",
+                host="node-a",
+            )
+        )
+        session.commit()
+    sign_in(client, "rita")
+    for path in ("/status", "/review"):
+        table = client.get(path).text.split('aria-label="jobs running"')[1].split("</table>")[0]
+        assert "collect-x" in table and "node-a" in table and "2026-11-30T06:00" in table
+        assert "report" not in table
+    assert [j["job"] for j in client.get("/api/jobs/running").json()] == ["collect-x"]
+    with Session(seeded) as session:
+        running = session.exec(select(JobRun).where(JobRun.job == "collect-x")).one()
+        running.finished_at, running.status = started + timedelta(minutes=5), "ok"
+        session.add(running)
+        session.commit()
+    assert "No job running." in client.get("/status").text
+    assert client.get("/api/jobs/running").json() == []
