@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from checks.registry import get_rule
 from socialaudit.jobs import running_jobs
 from socialaudit.models import (
+    SEVERITY_ORDER_SQL,
     Account,
     CollectionRun,
     Finding,
@@ -73,9 +74,7 @@ def list_findings(
         query = query.where(Finding.review_status == status)
     if person_id is not None:
         query = query.where(Finding.person_id == person_id)
-    rank = sa.case(
-        {"high": 0, "medium": 1, "review": 2, "info": 3}, value=Finding.severity, else_=9
-    )
+    rank = sa.literal_column(SEVERITY_ORDER_SQL.format(column="finding.severity"))
     ordered = query.order_by(rank, Finding.week, Finding.id).offset(offset).limit(limit)
     return [finding_summary(f, p, a) for f, p, a in session.exec(ordered).all()]
 
