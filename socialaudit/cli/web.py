@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,6 +12,7 @@ from rich.table import Table
 from sqlmodel import select
 
 from socialaudit.cli import console, get_app
+from socialaudit.config import CONFIG_ENV
 from socialaudit.db import session_scope
 from socialaudit.errors import UsageError
 from socialaudit.models import User, UserRole
@@ -22,6 +25,9 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Address to listen on ([web] host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port ([web] port).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (one per core uses every core).")
+    ] = 1,
 ) -> None:
     """Serve the review queue, status and each person's page in the browser."""
     import uvicorn
@@ -30,13 +36,20 @@ def serve(
 
     app = get_app(ctx)
     web = app.settings.web
-    uvicorn.run(
-        create_app(app.settings, app.engine),
-        host=host or web.host,
-        port=port or web.port,
-        proxy_headers=False,
-        log_level="info",
-    )
+    options = {
+        "host": host or web.host,
+        "port": port or web.port,
+        "proxy_headers": False,
+        "log_level": "info",
+    }
+    if workers == 1:
+        uvicorn.run(create_app(app.settings, app.engine), **options)
+        return
+    # Each worker process builds its own app from the same configuration file.
+    config = ctx.find_root().obj["config"]
+    if config:
+        os.environ[CONFIG_ENV] = str(Path(config).resolve())
+    uvicorn.run("socialaudit.web.app:from_environment", factory=True, workers=workers, **options)
 
 
 @users.command("add")

@@ -6,26 +6,33 @@ with the same permissions. Who sees what follows the policy's care for people: r
 findings, managers only aggregates, a person only their own findings.
 """
 
+import asyncio
+import os
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, col, select
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reports import dashboard, weekly
 from reports.review import add_note, parse_decision, review_finding
 from reports.templating import environment
-from socialaudit.config import Settings
+from socialaudit.config import CONFIG_ENV, Settings
+from socialaudit.context import AppContext
 from socialaudit.errors import SocialAuditError
 from socialaudit.models import Account, AuditLog, Finding, FindingNote, Person, User, UserRole
 from socialaudit.registry import PersonInput, add_account, find_person, upsert_person
 from socialaudit.users import add_user, audit, authenticate
 from socialaudit.web import queries
+from socialaudit.web.cache import PageCache, data_version
 from socialaudit.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -77,6 +84,69 @@ def _page_link(request: Request, number: int) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
+class SecurityHeaders:
+    """The same protective headers on every response (a plain ASGI middleware: cheap)."""
+
+    HEADERS: ClassVar[dict[str, str]] = {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Cache-Control": "no-store",
+    }
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class Admission:
+    """At most `limit` requests inside the app at once; the others wait here, cheaply.
+
+    A request holds its database connection from its first query to its end, across several
+    worker-thread hops (dependencies, then the endpoint). With more requests inside than the
+    connection pool holds, every worker thread can end up waiting for a connection held by a
+    request that waits for a worker thread: a deadlock until the pool's timeout, found by the
+    load bench with 50 clients. The limit is half the pool, since a dashboard build takes a
+    second connection.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self._slots: asyncio.Semaphore | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self._slots is None:  # created in the server's event loop
+            self._slots = asyncio.Semaphore(self.limit)
+        async with self._slots:
+            await self.app(scope, receive, send)
+
+
+def _pool_capacity(engine: Engine) -> int:
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        overflow = pool._max_overflow  # no public accessor; -1 means unbounded
+        return pool.size() + (overflow if overflow >= 0 else 30)
+    return 10
+
+
 class NotSignedIn(Exception):
     pass
 
@@ -94,6 +164,13 @@ class NoteIn(BaseModel):
     text: str = Field(min_length=1, max_length=NOTE_LENGTH, pattern=NO_NUL)
 
 
+def from_environment() -> FastAPI:
+    """The app of one `serve --workers N` process: the configuration `serve` was given
+    ($SOCIALAUDIT_CONFIG, set by `serve`) and the environment, as the CLI loads them."""
+    context = AppContext.load(os.environ.get(CONFIG_ENV))
+    return create_app(context.settings, context.engine)
+
+
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
     app = FastAPI(
         title="socialaudit",
@@ -105,6 +182,12 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     web = settings.web
     throttle = LoginThrottle(limit=max(web.login_attempts * 4, 10))
     templates = environment()
+    cache = PageCache()
+    # Stands for the CSRF token in cached pages; random, so no stored text can contain it.
+    CSRF_SLOT = f"csrf-{new_token()}"
+    app.state.page_cache = cache
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(Admission, limit=max(1, _pool_capacity(engine) // 2))
 
     def db() -> Iterator[Session]:
         with Session(engine, expire_on_commit=False) as session:
@@ -123,7 +206,8 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return Principal(*loaded) if loaded else None
 
     def require(permission: str) -> Any:
-        def check(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+        # async: no I/O here, so no hop to a worker thread
+        async def check(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
             if who is None:
                 raise NotSignedIn()
             if not who.may(permission):
@@ -132,7 +216,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
         return Depends(check)
 
-    def signed_in(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+    async def signed_in(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
         if who is None:
             raise NotSignedIn()
         return who
@@ -149,27 +233,18 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         if not same(sent, who.session.csrf_token):
             raise HTTPException(403, "missing or wrong CSRF token")
 
+    def render(
+        request: Request, name: str, who: Principal | None, csrf: str, **context: Any
+    ) -> str:
+        return templates.get_template(f"web/{name}").render(
+            who=who, csrf=csrf, path=request.url.path, org=settings.organisation.name, **context
+        )
+
     def page(
         request: Request, name: str, who: Principal | None, status: int = 200, **context: Any
     ) -> HTMLResponse:
-        html = templates.get_template(f"web/{name}").render(
-            who=who,
-            csrf=who.session.csrf_token if who and who.session else "",
-            path=request.url.path,
-            org=settings.organisation.name,
-            **context,
-        )
-        return HTMLResponse(html, status_code=status)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        csrf = who.session.csrf_token if who and who.session else ""
+        return HTMLResponse(render(request, name, who, csrf, **context), status_code=status)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -305,36 +380,43 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         status: StatusFilter = "open",
         page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
     ) -> Response:
-        items = queries.list_findings(
-            session,
-            week=week or None,
-            rule=rule or None,
-            severity=severity or None,
-            person=person or None,
-            status=status or None,
-            limit=REVIEW_PAGE + 1,
-            offset=(page_number - 1) * REVIEW_PAGE,
-        )
-        more = len(items) > REVIEW_PAGE
-        items = items[:REVIEW_PAGE]
-        return page(
-            request,
-            "review.html",
-            who,
-            items=items,
-            filters={
-                "week": week or "",
-                "rule": rule or "",
-                "severity": severity or "",
-                "person": person or "",
-                "status": status or "",
-            },
-            page_number=page_number,
-            newer=_page_link(request, page_number - 1) if page_number > 1 else None,
-            older=_page_link(request, page_number + 1) if more else None,
-            state=queries.collection_state(session),
-            running=queries.jobs_running(session),
-        )
+        def build() -> str:
+            items = queries.list_findings(
+                session,
+                week=week or None,
+                rule=rule or None,
+                severity=severity or None,
+                person=person or None,
+                status=status or None,
+                limit=REVIEW_PAGE + 1,
+                offset=(page_number - 1) * REVIEW_PAGE,
+            )
+            more = len(items) > REVIEW_PAGE
+            return render(
+                request,
+                "review.html",
+                who,
+                CSRF_SLOT,
+                items=items[:REVIEW_PAGE],
+                filters={
+                    "week": week or "",
+                    "rule": rule or "",
+                    "severity": severity or "",
+                    "person": person or "",
+                    "status": status or "",
+                },
+                page_number=page_number,
+                newer=_page_link(request, page_number - 1) if page_number > 1 else None,
+                older=_page_link(request, page_number + 1) if more else None,
+                state=queries.collection_state(session),
+                running=queries.jobs_running(session),
+            )
+
+        # The page as this user sees it, per query string (which the page links repeat);
+        # their session's CSRF token goes in per request.
+        key = ("review", who.user.name, who.user.role, str(request.query_params))
+        html = cache.get(key, data_version(session), build)
+        return HTMLResponse(html.replace(CSRF_SLOT, who.session.csrf_token if who.session else ""))
 
     def _finding(session: Session, finding_id: int) -> Finding:
         finding = session.get(Finding, finding_id)
@@ -378,10 +460,18 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.get("/dashboard", response_class=HTMLResponse, include_in_schema=False)
     def dashboard_page(
+        session: DB,
         who: Annotated[Principal, require("dashboard")],
         weeks: Annotated[int, Query(ge=1, le=104)] = 12,
     ) -> Response:
-        return HTMLResponse(dashboard.render_html(dashboard.build(engine, settings, weeks)))
+        """Built once per data version and week (it reads every finding of its weeks)."""
+        until = Week.last_complete(settings.organisation.timezone)
+        html = cache.get(
+            ("dashboard", weeks, str(until)),
+            data_version(session),
+            lambda: dashboard.render_html(dashboard.build(engine, settings, weeks, until)),
+        )
+        return HTMLResponse(html)
 
     @app.get("/status", response_class=HTMLResponse, include_in_schema=False)
     def status_page(
@@ -423,6 +513,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         )
         audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
         session.commit()
+        cache.clear()
         return finding
 
     def _disagree(session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
@@ -431,6 +522,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         note = add_note(session, finding_id, who.user.name, text)
         audit(session, who.user.name, "disagree", f"finding {finding_id}")
         session.commit()
+        cache.clear()
         return note
 
     @app.post(
@@ -471,6 +563,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         upsert_person(session, PersonInput(name, email or None, team or None, role))
         audit(session, who.user.name, "person:add", name)
         session.commit()
+        cache.clear()
         return RedirectResponse("/admin/people", status_code=303)
 
     @app.post("/admin/accounts", include_in_schema=False, dependencies=[Depends(csrf)])
@@ -485,6 +578,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         add_account(session, owner, platform, handle)
         audit(session, who.user.name, "account:add", f"{platform}:{handle}", owner.name)
         session.commit()
+        cache.clear()
         return RedirectResponse("/admin/people", status_code=303)
 
     @app.post("/admin/users", include_in_schema=False, dependencies=[Depends(csrf)])
@@ -499,6 +593,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         add_user(session, name, role, password, person or None)
         audit(session, who.user.name, "user:add", name, role)
         session.commit()
+        cache.clear()
         return RedirectResponse("/admin/people", status_code=303)
 
     @app.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)

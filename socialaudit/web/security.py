@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from fastapi import Request
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from socialaudit.config import WebConfig
 from socialaudit.models import User, UserRole, WebSession
@@ -77,11 +77,15 @@ def start_session(db: Session, user: User, hours: float) -> str:
 def load_session(db: Session, token: str | None) -> tuple[User, WebSession] | None:
     if not token:
         return None
-    row = db.exec(select(WebSession).where(WebSession.token_hash == token_hash(token))).first()
-    if row is None or row.expires_at <= datetime.now(UTC):
+    found = db.exec(  # one round trip: every request of a signed-in user pays it
+        select(WebSession, User)
+        .join(User, col(User.id) == WebSession.user_id)
+        .where(WebSession.token_hash == token_hash(token))
+    ).first()
+    if found is None:
         return None
-    user = db.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if row.expires_at <= datetime.now(UTC) or not user.active:
         return None
     return user, row
 

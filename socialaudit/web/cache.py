@@ -1,0 +1,126 @@
+"""Pages built once per change of the data they show, not once per request.
+
+The dashboard reads every finding of its weeks (a second or more on a large store) and the
+review queue a page of findings plus the collection state; between two changes of the data
+every request would rebuild the same thing. Each cached value is kept with the data version
+it was built from, and is used only while the version read for the request is the same.
+
+The version is one cheap query (index look-ups and counts over small tables) whose answer
+changes with every write the pages can show: a new or reviewed finding (max id, max
+`reviewed_at`, an index each), a collection round started or finished, a job started or
+finished, a new profile snapshot or post outcome, people and accounts added, removed or
+changing status, and any audited action (sign-ins, admin changes: max audit log id). The web
+app's own writes also clear the cache at once. An edit the version cannot see (a person's
+team renamed from the CLI, the retention purge) shows once the entry is `max_age` seconds
+old, so the cache is never wrong for longer than that.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from socialaudit.models import (
+    Account,
+    AuditLog,
+    CollectionRun,
+    Finding,
+    JobRun,
+    Person,
+    PostOutcome,
+    ProfileSnapshot,
+)
+
+
+def _scalar(expr: Any, *where: Any) -> Any:
+    return sa.select(expr).where(*where).scalar_subquery()
+
+
+VERSION_QUERY = sa.select(
+    _scalar(sa.func.max(Finding.id)),
+    _scalar(sa.func.max(Finding.reviewed_at)),
+    _scalar(sa.func.count(Person.id)),
+    _scalar(sa.func.max(Person.id)),
+    _scalar(sa.func.count(Account.id)),
+    _scalar(sa.func.max(Account.id)),
+    _scalar(sa.func.max(Account.status_changed_at)),
+    _scalar(sa.func.max(CollectionRun.id)),
+    _scalar(sa.func.count(CollectionRun.id), col(CollectionRun.finished_at).is_(None)),
+    _scalar(sa.func.max(JobRun.id)),
+    _scalar(sa.func.count(JobRun.id), col(JobRun.finished_at).is_(None)),
+    _scalar(sa.func.max(ProfileSnapshot.id)),
+    _scalar(sa.func.max(PostOutcome.id)),
+    _scalar(sa.func.max(AuditLog.id)),
+)
+
+
+def data_version(session: Session) -> tuple[Any, ...]:
+    """What the cached pages depend on, in one round trip; equal means nothing they show moved."""
+    return tuple(session.connection().execute(VERSION_QUERY).one())
+
+
+@dataclass
+class _Entry:
+    version: tuple[Any, ...]
+    value: Any
+    built_at: float
+
+
+class PageCache:
+    """Values keyed by what was asked, valid for one data version and at most `max_age` s.
+
+    One build per key at a time: concurrent requests for the same stale key wait for the
+    first one's build instead of all rebuilding (the dashboard costs seconds of CPU).
+    """
+
+    def __init__(self, max_age: float = 60.0, size: int = 256) -> None:
+        self.max_age = max_age
+        self.size = size
+        self.builds = 0  # how many values were built (tests and the bench read it)
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[Hashable, threading.Lock] = {}
+
+    def _fresh(self, key: Hashable, version: tuple[Any, ...]) -> _Entry | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry.version != version or time.monotonic() - entry.built_at > self.max_age:
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def get(self, key: Hashable, version: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+        """The value for `key` built at `version` (read before building, so that a change
+        during the build makes the next request build again)."""
+        entry = self._fresh(key, version)
+        if entry is not None:
+            return entry.value
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            entry = self._fresh(key, version)  # built meanwhile by another request
+            if entry is not None:
+                return entry.value
+            value = build()
+            with self._lock:
+                self.builds += 1
+                self._entries[key] = _Entry(version, value, time.monotonic())
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+                self._building.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        """Forget everything (after this process's own writes)."""
+        with self._lock:
+            self._entries.clear()

@@ -1,0 +1,160 @@
+"""The page cache: built once per data change, and never showing a page older than the data.
+
+The changes come as another process makes them (the CLI, the scheduler): straight into the
+store, not through this app, so only the data version can tell the app about them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from reports import dashboard
+from reports.review import review_finding
+from socialaudit.config import load_settings
+from socialaudit.models import CollectionRun, Finding, Person, ReviewStatus
+from socialaudit.web.app import create_app
+from socialaudit.web.cache import PageCache
+from socialaudit.weeks import Week
+from tests.web.seed import seed_web
+from tests.web.test_app import sign_in
+
+SETTINGS = load_settings(environ={})
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    seed_web(engine)
+    return engine
+
+
+@pytest.fixture
+def client(seeded: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(SETTINGS, seeded), follow_redirects=False) as c:
+        yield c
+
+
+def _cache(client: TestClient) -> PageCache:
+    cache = client.app.state.page_cache  # type: ignore[attr-defined]
+    assert isinstance(cache, PageCache)
+    return cache
+
+
+def _fresh_dashboard(engine: Engine) -> str:
+    return dashboard.render_html(dashboard.build(engine, SETTINGS, 12))
+
+
+def _add_findings(engine: Engine, week: str, count: int, tag: str) -> list[int]:
+    """What a check run does: new findings for Ana in `week`."""
+    with Session(engine) as session:
+        ana = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
+        rows = [
+            Finding(
+                fingerprint=f"{tag}-{n}",
+                rule_code="NPT201",
+                rule_name="political-endorsement",
+                severity="high",
+                subject_type="post",
+                person_id=ana.id,
+                week=week,
+                message=f"finding {tag}-{n}",
+            )
+            for n in range(count)
+        ]
+        session.add_all(rows)
+        session.commit()
+        return [row.id for row in rows if row.id is not None]
+
+
+def test_dashboard_is_rebuilt_only_when_the_data_changes(
+    client: TestClient, seeded: Engine
+) -> None:
+    with Session(seeded) as session:  # the dashboard shows groups of five people or more
+        session.add_all(Person(name=f"Extra {n}", team="Campaigns") for n in range(4))
+        session.commit()
+    sign_in(client, "max")
+    cache = _cache(client)
+    week = str(Week.last_complete(SETTINGS.organisation.timezone))
+    first = client.get("/dashboard")
+    assert first.status_code == 200 and cache.builds == 1
+    assert client.get("/dashboard").text == first.text and cache.builds == 1
+
+    found = _add_findings(seeded, week, 3, "check")  # a check run in another process
+    after_check = client.get("/dashboard").text
+    assert cache.builds == 2 and after_check != first.text
+    assert after_check == _fresh_dashboard(seeded)
+
+    with Session(seeded) as session:  # `socialaudit review ... --as false-positive`
+        review_finding(session, found[0], ReviewStatus.FALSE_POSITIVE, "someone")
+        session.commit()
+    after_review = client.get("/dashboard").text
+    assert cache.builds == 3 and after_review != after_check
+    assert after_review == _fresh_dashboard(seeded)
+
+    with Session(seeded) as session:  # a collection round starts, then finishes
+        run = CollectionRun(platform="x", started_at=datetime.now(UTC))
+        session.add(run)
+        session.commit()
+        client.get("/dashboard")
+        assert cache.builds == 4
+        run.finished_at, run.status = datetime.now(UTC), "ok"
+        session.add(run)
+        session.commit()
+    assert client.get("/dashboard").text == _fresh_dashboard(seeded) and cache.builds == 5
+    assert client.get("/dashboard?weeks=4").status_code == 200 and cache.builds == 6
+
+
+def test_review_queue_follows_decisions_made_elsewhere(client: TestClient, seeded: Engine) -> None:
+    csrf = sign_in(client, "rita")
+    cache = _cache(client)
+    queue = client.get("/review").text
+    builds = cache.builds
+    assert client.get("/review").text == queue and cache.builds == builds
+    with Session(seeded) as session:
+        target = session.exec(select(Finding).where(Finding.rule_code == "RSP501")).first()
+        assert target is not None and target.id is not None
+        target_id = target.id
+        assert f'href="/findings/{target_id}"' in queue
+        review_finding(session, target_id, ReviewStatus.RESOLVED, "someone")  # via the CLI
+        session.commit()
+    queue = client.get("/review").text
+    assert f'href="/findings/{target_id}"' not in queue and cache.builds == builds + 1
+
+    (new,) = _add_findings(seeded, "2026-W47", 1, "new")
+    assert f'href="/findings/{new}"' in client.get("/review").text
+
+    # A decision through the app shows at once, and the page carries this session's token.
+    assert f'value="{csrf}"' in client.get("/review").text
+    decided = client.post(
+        f"/findings/{new}/review", data={"status": "acknowledged", "csrf_token": csrf}
+    )
+    assert decided.status_code == 303
+    assert f'href="/findings/{new}"' not in client.get("/review").text
+
+
+def test_each_session_gets_its_own_csrf_token_in_a_cached_page(seeded: Engine) -> None:
+    app = create_app(SETTINGS, seeded)
+    with (
+        TestClient(app, follow_redirects=False) as one,
+        TestClient(app, follow_redirects=False) as two,
+    ):
+        first, second = sign_in(one, "rita"), sign_in(two, "rita")
+        assert first != second
+        page_one, page_two = one.get("/review").text, two.get("/review").text
+    assert f'value="{first}"' in page_one and first not in page_two
+    assert f'value="{second}"' in page_two and second not in page_one
+    assert "csrf-" not in page_one.replace(first, "")
+
+
+def test_an_entry_older_than_max_age_is_rebuilt(client: TestClient) -> None:
+    sign_in(client, "max")
+    cache = _cache(client)
+    client.get("/dashboard")
+    cache.max_age = 0.0  # a change the version cannot see shows within max_age
+    client.get("/dashboard")
+    assert cache.builds == 2
