@@ -32,7 +32,7 @@ from socialaudit.models import Account, AuditLog, Finding, FindingNote, Person, 
 from socialaudit.registry import PersonInput, add_account, find_person, upsert_person
 from socialaudit.users import add_user, audit, authenticate
 from socialaudit.web import queries
-from socialaudit.web.cache import PageCache, data_version
+from socialaudit.web.cache import PageCache
 from socialaudit.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -415,7 +415,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         # The page as this user sees it, per query string (which the page links repeat);
         # their session's CSRF token goes in per request.
         key = ("review", who.user.name, who.user.role, str(request.query_params))
-        html = cache.get(key, data_version(session), build)
+        html = cache.get(key, cache.version(session), build)
         return HTMLResponse(html.replace(CSRF_SLOT, who.session.csrf_token if who.session else ""))
 
     def _finding(session: Session, finding_id: int) -> Finding:
@@ -468,7 +468,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         until = Week.last_complete(settings.organisation.timezone)
         html = cache.get(
             ("dashboard", weeks, str(until)),
-            data_version(session),
+            cache.version(session),
             lambda: dashboard.render_html(dashboard.build(engine, settings, weeks, until)),
         )
         return HTMLResponse(html)

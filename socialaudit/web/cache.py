@@ -9,10 +9,11 @@ The version is one cheap query (index look-ups and counts over small tables) who
 changes with every write the pages can show: a new or reviewed finding (max id, max
 `reviewed_at`, an index each), a collection round started or finished, a job started or
 finished, a new profile snapshot or post outcome, people and accounts added, removed or
-changing status, and any audited action (sign-ins, admin changes: max audit log id). The web
-app's own writes also clear the cache at once. An edit the version cannot see (a person's
-team renamed from the CLI, the retention purge) shows once the entry is `max_age` seconds
-old, so the cache is never wrong for longer than that.
+changing status, and any audited action (sign-ins, admin changes: max audit log id). Under
+load the version itself is read at most once a second (`version_ttl`), so a change made
+elsewhere shows within a second; the web app's own writes clear the cache at once. An edit
+the version cannot see (a person's team renamed from the CLI, the retention purge) shows
+once the entry is `max_age` seconds old, so the cache is never wrong for longer than that.
 """
 
 from __future__ import annotations
@@ -80,13 +81,33 @@ class PageCache:
     first one's build instead of all rebuilding (the dashboard costs seconds of CPU).
     """
 
-    def __init__(self, max_age: float = 60.0, size: int = 256) -> None:
+    def __init__(self, max_age: float = 60.0, size: int = 256, version_ttl: float = 1.0) -> None:
         self.max_age = max_age
         self.size = size
+        self.version_ttl = version_ttl
         self.builds = 0  # how many values were built (tests and the bench read it)
+        self.version_reads = 0  # how many times the data version was queried
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
+        self._version: tuple[Any, ...] | None = None
+        self._version_at = 0.0
+
+    def version(self, session: Session) -> tuple[Any, ...]:
+        """The data version, read at most once per `version_ttl` seconds by this process.
+
+        Under load the version query would run for every request; a change made by another
+        process (the CLI, the scheduler, another web worker) is seen within `version_ttl`
+        seconds instead of at once, and this process's own writes clear it immediately.
+        """
+        with self._lock:
+            if self._version is not None and time.monotonic() - self._version_at < self.version_ttl:
+                return self._version
+        version = data_version(session)
+        with self._lock:
+            self.version_reads += 1
+            self._version, self._version_at = version, time.monotonic()
+        return version
 
     def _fresh(self, key: Hashable, version: tuple[Any, ...]) -> _Entry | None:
         with self._lock:
@@ -124,3 +145,4 @@ class PageCache:
         """Forget everything (after this process's own writes)."""
         with self._lock:
             self._entries.clear()
+            self._version = None

@@ -317,3 +317,12 @@ def test_jobs_running_show_on_status_queue_and_api(client: TestClient, seeded: E
         session.commit()
     assert "No job running." in client.get("/status").text
     assert client.get("/api/jobs/running").json() == []
+
+
+def test_every_answer_carries_the_security_headers(client: TestClient) -> None:
+    for response in (client.get("/login"), client.get("/review"), client.get("/api/status")):
+        assert response.status_code in (200, 303, 401)
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "no-store"

@@ -6,6 +6,7 @@ store, not through this app, so only the data version can tell the app about the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -39,9 +40,11 @@ def client(seeded: Engine) -> Iterator[TestClient]:
         yield c
 
 
-def _cache(client: TestClient) -> PageCache:
+def _cache(client: TestClient, version_ttl: float = 0.0) -> PageCache:
+    """The app's cache, reading the data version for every request unless told otherwise."""
     cache = client.app.state.page_cache  # type: ignore[attr-defined]
     assert isinstance(cache, PageCache)
+    cache.version_ttl = version_ttl
     return cache
 
 
@@ -158,3 +161,19 @@ def test_an_entry_older_than_max_age_is_rebuilt(client: TestClient) -> None:
     cache.max_age = 0.0  # a change the version cannot see shows within max_age
     client.get("/dashboard")
     assert cache.builds == 2
+
+
+def test_changes_made_elsewhere_show_within_the_version_ttl(
+    client: TestClient, seeded: Engine
+) -> None:
+    sign_in(client, "rita")
+    cache = _cache(client, version_ttl=1.5)
+    before = client.get("/review").text
+    reads = cache.version_reads
+    for _ in range(5):
+        assert client.get("/review").text == before
+    assert cache.version_reads == reads  # under load: one version query per second at most
+    (new,) = _add_findings(seeded, "2026-W47", 1, "late")
+    time.sleep(1.6)
+    assert f'href="/findings/{new}"' in client.get("/review").text
+    assert cache.version_reads == reads + 1
