@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv demo test lint format check-migrations eval bench clean bench-reports bench-collect \
-	bench-collect-x-mastodon
+	bench-collect-x-mastodon bench-web
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -40,9 +40,16 @@ lint: venv
 eval: venv
 	$(BIN)/python -m checks.evaluate tests/checks/eval
 
-# Throughput of `socialaudit scan` over 100,000 generated posts and profiles, on one core.
+# Throughput of `socialaudit scan` over 100,000 generated posts and profiles, on one core;
+# then the web app under load (bench-web).
 bench: venv
 	$(BIN)/python -m bench.scan
+	$(BIN)/python -m bench.web $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
+
+# Review queue and dashboard under 50 concurrent signed-in clients (wrk, 3 runs of 30 s each)
+# on the bench-reports store in a scratch PostgreSQL database (README "The browser app").
+bench-web: venv
+	$(BIN)/python -m bench.web $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
 
 format: venv
 	$(BIN)/ruff format .
