@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -326,3 +327,17 @@ def test_every_answer_carries_the_security_headers(client: TestClient) -> None:
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_each_serve_worker_builds_its_app_from_the_environment(
+    seeded: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --workers N`: every process loads the configuration `serve` was given."""
+    from socialaudit.web.app import from_environment
+
+    for name in [n for n in os.environ if n.startswith("SOCIALAUDIT_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SOCIALAUDIT_DATABASE_URL", db_url)
+    with TestClient(from_environment(), follow_redirects=False) as worker:
+        sign_in(worker, "rita")  # the users seeded in this test's database
+        assert worker.get("/review").status_code == 200
