@@ -14,6 +14,8 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path, Query, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
@@ -266,6 +268,24 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
                 message="Your role does not give access to this page.",
             ),
             status_code=403,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        """The API answers FastAPI's usual 422 JSON; a page says which field to correct."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, exc)
+        fields = sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")})
+        return HTMLResponse(
+            templates.get_template("web/error.html").render(
+                who=None,
+                csrf="",
+                path=request.url.path,
+                org=settings.organisation.name,
+                title="Please check the input",
+                message="Not a valid value for: " + ", ".join(fields) + ".",
+            ),
+            status_code=422,
         )
 
     @app.exception_handler(SocialAuditError)

@@ -341,3 +341,12 @@ def test_each_serve_worker_builds_its_app_from_the_environment(
     with TestClient(from_environment(), follow_redirects=False) as worker:
         sign_in(worker, "rita")  # the users seeded in this test's database
         assert worker.get("/review").status_code == 200
+
+
+def test_invalid_filters_get_a_page_on_the_web_and_json_on_the_api(client: TestClient) -> None:
+    sign_in(client, "rita")
+    page = client.get("/review", params={"week": "47", "severity": "bad"})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Not a valid value for: severity, week." in page.text
+    api = client.get("/api/findings", params={"week": "47"})
+    assert api.status_code == 422 and api.json()["detail"][0]["loc"] == ["query", "week"]
