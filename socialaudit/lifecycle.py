@@ -47,6 +47,7 @@ def correction_window(settings: Settings) -> timedelta:
 class LifecycleResult:
     decided: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     findings: int = 0
+    withdrawn: int = 0  # outcomes removed because the post is visible and unchanged again
 
 
 def _state(post: Post, high: bool) -> PostState:
@@ -86,6 +87,9 @@ def update_outcomes(
                 select(PostOutcome.post_id).where(col(PostOutcome.outcome).in_(list(_OPEN)))
             ).all()
         )
+        # Every post with an outcome is decided again: a post seen again (an account
+        # reactivated, a protected one opened) has nothing left to decide, and loses its row.
+        decided = select(PostOutcome.post_id)
         changed = session.exec(
             select(Post)
             .where(
@@ -94,6 +98,7 @@ def update_outcomes(
                     col(Post.edited).is_(True),
                     col(Post.reply_to_id).is_not(None),
                     col(Post.quote_of_id).is_not(None),
+                    col(Post.id).in_(decided),
                 )
             )
             .where(or_(Post.created_at >= horizon, col(Post.id).in_(open_ids or {-1})))
@@ -121,11 +126,21 @@ def update_outcomes(
                 ).all()
             )
             states = [_state(p, p.id in high) for p in posts]
+            rows = {
+                row.post_id: row
+                for row in session.exec(
+                    select(PostOutcome).where(col(PostOutcome.post_id).in_([p.id for p in posts]))
+                ).all()
+            }
             for post in posts:
                 if not (post.deleted_at or post.edited or post.platform_id in targets):
-                    continue
-                decision = decide(_state(post, post.id in high), states, now, window)
+                    decision = None
+                else:
+                    decision = decide(_state(post, post.id in high), states, now, window)
                 if decision is None:
+                    if post.id in rows:
+                        session.delete(rows[post.id])
+                        result.withdrawn += 1
                     continue
                 correction = by_platform_id.get(decision.correction_id or "")
                 _save(session, post, account, decision, correction, tz)
