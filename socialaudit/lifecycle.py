@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, or_, select
 
 from checks.mistakes import DEFAULT_WINDOW, Decision, Outcome, PostState, decide
@@ -229,11 +229,23 @@ def _raise_mst801(
     return 1
 
 
-def outcomes_table(engine: Engine, weeks: list[str] | None = None) -> pd.DataFrame:
-    """Outcomes per person and week: one row per (week, person, outcome) with counts and
-    median times to delete and to correct (hours)."""
+def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> pd.DataFrame:
+    """Outcomes per person and week: one row per (week, person, outcome) with the count of
+    posts and the median hours to delete and to correct. The weekly report reads its week's
+    rows (`reports.lifecycle.per_person`); `db` is an engine or an open connection."""
+    columns = [
+        "week",
+        "person_id",
+        "person",
+        "team",
+        "outcome",
+        "posts",
+        "median_hours_to_delete",
+        "median_hours_to_correct",
+    ]
     query = select(
         PostOutcome.week,
+        PostOutcome.person_id,
         Person.name,
         Person.team,
         PostOutcome.outcome,
@@ -242,28 +254,28 @@ def outcomes_table(engine: Engine, weeks: list[str] | None = None) -> pd.DataFra
     ).join(Person, Person.id == PostOutcome.person_id)
     if weeks:
         query = query.where(col(PostOutcome.week).in_(weeks))
-    with Session(engine) as session:
+    with Session(db) as session:
         rows = session.exec(query).all()
     frame = pd.DataFrame(
-        rows,
-        columns=["week", "person", "team", "outcome", "seconds_to_delete", "seconds_to_correct"],
+        [tuple(row) for row in rows],
+        columns=[
+            "week",
+            "person_id",
+            "person",
+            "team",
+            "outcome",
+            "seconds_to_delete",
+            "seconds_to_correct",
+        ],
     )
     if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "week",
-                "person",
-                "team",
-                "outcome",
-                "posts",
-                "median_hours_to_delete",
-                "median_hours_to_correct",
-            ]
-        )
-    grouped = frame.groupby(["week", "person", "team", "outcome"], dropna=False)
+        return pd.DataFrame(columns=columns)
+    for name in ("seconds_to_delete", "seconds_to_correct"):
+        frame[name] = frame[name].astype("float64")
+    grouped = frame.groupby(["week", "person_id", "person", "team", "outcome"], dropna=False)
     table = grouped.agg(
         posts=("outcome", "size"),
         median_hours_to_delete=("seconds_to_delete", lambda s: s.median() / 3600),
         median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
     ).reset_index()
-    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)
+    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)[columns]
