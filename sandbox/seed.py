@@ -6,8 +6,8 @@ each rule in `policy/RULES.md` fire at least once and to give each a hard negati
 not fire; the script (`SCRIPT`) plays out every lifecycle case the collectors must record:
 edits, deletions, deleted-then-corrected, a flagged post deleted, corrections by reply,
 quote and edit, a repost whose original is deleted, a Bluesky record rewritten in place, a
-bio losing its disclaimer, a handle change, an account going protected, one suspended and
-one deactivated (and back).
+bio losing its disclaimer, a handle change, an account going protected, one suspended, one
+deactivated (and back) and one deactivated for good.
 
 `DEMO_CONFIG` is the configuration that matches this world (parties, embargo, pending
 position); `socialaudit sandbox config` prints it with the sandbox's URL filled in.
@@ -615,6 +615,10 @@ def _script(world: World, acc: dict[str, dict[str, str]]) -> None:
     @at(6 * D, "Hugo deactivates his Bluesky account")
     def _deactivated(w: World) -> None:
         w.set_status(acc["Hugo Weber"]["bluesky"], DEACTIVATED)
+
+    @at(7 * D, "Ana deactivates her Mastodon account for good")
+    def _deactivated_for_good(w: World) -> None:
+        w.set_status(acc["Ana Lima"]["mastodon"], DEACTIVATED)
 
     @at(8 * D, "Hugo reactivates his Bluesky account (his posts reappear)")
     def _reactivated(w: World) -> None:
