@@ -8,7 +8,6 @@ weekly report and the dashboard read.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from sqlmodel import Session, col, or_, select
 from checks.mistakes import DEFAULT_WINDOW, Decision, Outcome, PostState, decide
 from checks.registry import get_rule
 from socialaudit.config import Settings
+from socialaudit.findings import Written, fingerprint, write_finding
 from socialaudit.models import (
     Account,
     Finding,
@@ -63,10 +63,6 @@ def _state(post: Post, high: bool) -> PostState:
         edited=post.edited,
         high_finding=high,
     )
-
-
-def _fingerprint(post: Post) -> str:
-    return hashlib.sha256(f"MST801|post|{post.platform}|{post.platform_id}".encode()).hexdigest()
 
 
 def update_outcomes(
@@ -200,33 +196,29 @@ def _raise_mst801(
     tz: str,
     window: timedelta,
 ) -> int:
-    fingerprint = _fingerprint(post)
-    if session.exec(select(Finding.id).where(Finding.fingerprint == fingerprint)).first():
-        return 0
     assert post.deleted_at is not None
     text = post.text
     took = _hours(decision.time_to_delete) if decision.time_to_delete else "some time"
-    session.add(
-        Finding(
-            fingerprint=fingerprint,
-            rule_code="MST801",
-            rule_name="deleted-without-correction",
-            severity=severity,
-            confidence="medium",
-            subject_type="post",
-            person_id=account.person_id,
-            account_id=account.id,
-            post_id=post.id,
-            message=(
-                f"This post was deleted {took} after it was published, and no correction "
-                f"followed within {_hours(window)}. If it contained a mistake, a short correction "
-                "(a reply, a quote or an edit) is better than a silent deletion."
-            ),
-            evidence=[{"field": "text", "start": 0, "end": len(text), "text": text}],
-            week=str(Week.of(post.deleted_at, tz)),
-        )
+    finding = Finding(
+        # One per post, whatever its text (retention may redact a deleted post's text).
+        fingerprint=fingerprint("MST801", f"post|{post.platform}|{post.platform_id}"),
+        rule_code="MST801",
+        rule_name="deleted-without-correction",
+        severity=severity,
+        confidence="medium",
+        subject_type="post",
+        person_id=account.person_id,
+        account_id=account.id,
+        post_id=post.id,
+        message=(
+            f"This post was deleted {took} after it was published, and no correction "
+            f"followed within {_hours(window)}. If it contained a mistake, a short correction "
+            "(a reply, a quote or an edit) is better than a silent deletion."
+        ),
+        evidence=[{"field": "text", "start": 0, "end": len(text), "text": text}],
+        week=str(Week.of(post.deleted_at, tz)),
     )
-    return 1
+    return int(write_finding(session, finding, Finding.post_id == post.id) == Written.NEW)
 
 
 def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> pd.DataFrame:
