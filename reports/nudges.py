@@ -41,8 +41,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from checks.mistakes import Outcome as PostFate
 from checks.registry import get_rule
 from reports import nudge_texts
+from reports.lifecycle import CORRECTED
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -56,7 +58,7 @@ from socialaudit.models import (
     Person,
     Post,
     PostKind,
-    PostVersion,
+    PostOutcome,
     ProfileSnapshot,
     ReviewStatus,
     Severity,
@@ -98,7 +100,7 @@ class WentWell:
     """What the store can tell went well that week (the policy's clauses 4 and 9)."""
 
     replies: int = 0  # replies the person posted: a dialogue, not a monologue
-    corrected: int = 0  # posts edited that week: corrected in the open
+    corrected: int = 0  # posts corrected (edited, openly, or after deleting them) that week
     taken_down: int = 0  # posts with a high finding that the person deleted that week
 
     @property
@@ -208,26 +210,18 @@ def _went_well(session: Session, person_id: int, start: datetime, end: datetime)
             Post.created_at < end,
         )
     ).one()
-    edit_time = func.coalesce(PostVersion.created_at, PostVersion.seen_at)
+    # Corrections and flagged posts taken down, as the store decided them (PostOutcome), so
+    # the nudge says what the report and the web app say.
+    outcomes = select(func.count(PostOutcome.id)).where(
+        PostOutcome.person_id == person_id,
+        PostOutcome.event_at >= start,  # type: ignore[operator]
+        PostOutcome.event_at < end,  # type: ignore[operator]
+    )
     corrected = session.exec(
-        select(func.count(func.distinct(PostVersion.post_id)))
-        .join(Post, Post.id == PostVersion.post_id)  # type: ignore[arg-type]
-        .where(
-            Post.account_id.in_(accounts),  # type: ignore[attr-defined]
-            PostVersion.position > 0,
-            edit_time >= start,
-            edit_time < end,
-        )
+        outcomes.where(PostOutcome.outcome.in_([str(o) for o in CORRECTED]))  # type: ignore[attr-defined]
     ).one()
-    flagged = select(Finding.post_id).where(Finding.severity == Severity.HIGH)
     taken_down = session.exec(
-        select(func.count(Post.id)).where(
-            Post.account_id.in_(accounts),  # type: ignore[attr-defined]
-            Post.deletion_cause == DeletionCause.DELETED,
-            Post.deleted_at >= start,  # type: ignore[operator]
-            Post.deleted_at < end,  # type: ignore[operator]
-            Post.id.in_(flagged),  # type: ignore[union-attr]
-        )
+        outcomes.where(PostOutcome.outcome == PostFate.DELETED_AFTER_FLAG)
     ).one()
     return WentWell(int(replies), int(corrected), int(taken_down))
 
