@@ -208,6 +208,8 @@ class Politics:
     compact: list[str]
     surnames: list[str]
     accounts: set[str]
+    # Candidates' first names, for hashtags such as "#NiamhForTD" (with an office only).
+    first_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -285,6 +287,7 @@ class Org:
     def _politics(settings: Settings) -> Politics:
         names: list[str] = []
         surnames: list[str] = []
+        first_names: list[str] = []
         accounts: set[str] = set()
         for entry in settings.politics:
             names.extend(entry.parties)
@@ -293,10 +296,13 @@ class Org:
                 parts = candidate.split()
                 if len(parts) >= 2 and len(parts[-1]) > 3:
                     surnames.append(parts[-1])
+                if len(parts) >= 2 and len(parts[0]) > 2:
+                    first_names.append(parts[0])
             accounts.update(_handle(a) for a in entry.accounts if a.strip())
         compact = [re.sub(r"[\W_]+", "", norm_phrase(n)) for n in names]
         compact += [re.sub(r"[\W_]+", "", a) for a in accounts]
-        return Politics(names, [c for c in compact if len(c) > 3], surnames, accounts)
+        compact = [c for c in compact if len(c) > 3]
+        return Politics(names, compact, surnames, accounts, first_names)
 
     def public_phones(self, region: str) -> set[str]:
         """The public contacts' phone numbers (E.164), national ones read in `region`."""
