@@ -146,6 +146,8 @@ FIGURE = re.compile(
     r"(?:[£$€]|\b(?:usd|eur|gbp|chf)\s?)\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
     r"|\b\d[\d,.]*\s?(?:%|percent\b|per cent\b|pc\b|k\b|m\b|bn\b|million\b|billion\b|"
     r"thousand\b|euros?\b|dollars?\b|pounds?\b|millions?\b|mil\b|millones\b)"
+    # A share in words ("fell by a third", "was halved").
+    r"|\b(?:a|one|two)\s+(?:third|quarter|fifth)s?\b|\b(?:halved|doubled|tripled)\b"
 )
 _FINANCE = alternation(flatten(lexicons.FINANCE_WORDS))
 FINANCE = Phrases(flatten(lexicons.FINANCE_WORDS))
@@ -165,6 +167,7 @@ _SELF_POSSESSIVE = alternation(
         "the secretariat's",
     ]
 )
+_UNITS = r"(?:office|organisation|organization|section|team|movement|charity|ngo)"
 _SELF_SUBJECT = alternation(["we", "we're", "we've", "we'll", "we are", "nous", "nosotros"])
 
 
@@ -174,13 +177,16 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
         return cached
     names = alternation(org.long_names) if org.long_names else None
     owners = _SELF_POSSESSIVE + (f"|(?:{names})\\s*'?s?" if names else "")
+    # "at Amnesty", "at our office": where a money word's owner follows it.
+    places = rf"(?:{_SELF_POSSESSIVE})\s+{_UNITS}" + (f"|(?:{names})" if names else "")
     pattern = re.compile(
-        rf"(?<![\w])(?:(?:{owners})\s+(?:[\w-]+\s+){{0,2}}(?:{_FINANCE})"
+        rf"(?<![\w])(?:(?:{owners})\s+(?:[\w'-]+\s+){{0,2}}(?:{_FINANCE})"
         rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,6}}(?:{_FINANCE})"
-        r"|the\s+(?:campaigns?|comms|communications|research|fundraising|staff|team|office|"
-        rf"section|programmes?|events?)\s+(?:{_FINANCE})"
-        rf"|(?:{_FINANCE})\s+(?:[\w-]+\s+){{0,2}}(?:at|of|in|for)\s+(?:{_SELF_POSSESSIVE})\s+"
-        r"(?:office|organisation|organization|section|team|movement|charity|ngo))(?![\w])"
+        r"|the\s+(?:[\w-]+\s+)?(?:campaigns?|comms|communications|research|fundraising|staff|"
+        r"team|office|section|programmes?|events?)(?:'s|s')?\s+(?:[\w-]+\s+)?"
+        rf"(?:{_FINANCE})"
+        rf"|(?:{_FINANCE})\s+(?:\S+\s+){{0,4}}(?:at|of|in|for)\s+(?:{places})"
+        rf"|my\s+(?:salary|pay|wages?|bonus)\s+(?:at|with|from)\s+(?:{places}))(?![\w])"
     )
     org.__dict__["_cnf303"] = pattern
     return pattern

@@ -419,6 +419,19 @@ FINANCE_WORDS: dict[str, list[str]] = {
         "accounts",
         "losses",
         "lost",
+        # Added after the second blind set (tests/checks/eval/blind-2).
+        # Fundraising as a result, not as an appeal ("we're fundraising for ...").
+        "fundraising is",
+        "fundraising was",
+        "fundraising income",
+        "fundraising target",
+        "fundraising total",
+        "fundraising fell",
+        "staff costs",
+        "running costs",
+        "office costs",
+        "legacy income",
+        "wages",
     ],
     "fr": [
         "budget",
