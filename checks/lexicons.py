@@ -585,6 +585,8 @@ BIRTH_CUES = [
     "dob",
     "d.o.b",
     "born on",
+    # "born" alone only before a full date (BIRTH_DATE needs day, month and year).
+    "born",
     "birthday is",
     "ne le",
     "nee le",
