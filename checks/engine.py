@@ -200,6 +200,43 @@ def _handle(value: str) -> str:
     return value.strip().lower().lstrip("@")
 
 
+# Country codes that national sections of an organisation go by after its short alias
+# ("AI UK", "AIUSA"). Codes that are also common capitalised words next to "AI" in tech bios
+# (IT, IN, IS, ML, NO, AT, US) are left out: "AI US policy" is not a section.
+SECTION_CODES = (
+    "UK",
+    "USA",
+    "NZ",
+    "AUS",
+    "IRL",
+    "NL",
+    "FR",
+    "DE",
+    "ES",
+    "CA",
+    "CH",
+    "BE",
+    "SE",
+    "DK",
+    "FI",
+    "PT",
+    "PL",
+    "JP",
+    "KR",
+    "HK",
+    "ZA",
+    "NG",
+    "KE",
+    "GH",
+    "PH",
+    "MX",
+    "AR",
+    "BR",
+    "CL",
+    "PE",
+)
+
+
 @dataclass
 class Politics:
     """Every configured party, candidate and account, compiled for NPT201/NPT202."""
@@ -239,8 +276,15 @@ class Org:
         # Lexicons from the config stay out of the shared automaton: an engine is built per
         # run, and a long-lived process (the scheduler) must not grow it run after run.
         self.names = Phrases(long_names, shared=False)
+        # A short capital alias ("AI") is also a common word ("AI ethics"), so it names the
+        # organisation only with a section's country code ("AI UK", "AI-USA", "AIUK") or as
+        # "AI Secretariat", "AI International Secretariat", "AI section".
         self.short_names_re = (
-            re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, self.short_names)) + r")(?![\w])")
+            re.compile(
+                r"(?<![\w@])(?:" + "|".join(map(re.escape, self.short_names)) + r")"
+                rf"(?:[-\s]?(?:{'|'.join(SECTION_CODES)})(?![\w])"
+                r"|\s+(?:International\s+)?(?:Secretariat|[Ss]ection)(?![\w]))"
+            )
             if self.short_names
             else None
         )
