@@ -61,11 +61,11 @@ def worth_asking(view: Text, *, addressed: bool = False) -> bool:
 
 @cache
 def _predictor() -> Callable[[Sequence[str]], list[float]]:
-    from checks.profanity_model import ModelFormatError, ProfanityModel
-
     try:
+        from checks.profanity_model import ProfanityModel
+
         return ProfanityModel.load().probabilities
-    except ModelFormatError as exc:
+    except Exception as exc:  # a model of another shape, or a Python without pickle._Unpickler
         log.warning("reading the profanity model through scikit-learn instead: %s", exc)
 
     from profanity_check import predict_prob

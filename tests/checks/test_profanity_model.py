@@ -60,3 +60,20 @@ def test_the_reader_refuses_classes_it_does_not_expect() -> None:
     stream = io.BytesIO(pickle.dumps(Sneaky(), protocol=4))
     with pytest.raises(ModelFormatError, match="unexpected class"):
         _ModelUnpickler(stream).load()
+
+
+def test_a_model_of_another_shape_falls_back_to_the_package(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from profanity_check import predict_prob
+
+    def refuse(cls):
+        raise ModelFormatError("unexpected class sklearn.Something")
+
+    monkeypatch.setattr(ProfanityModel, "load", classmethod(refuse))
+    classifier._predictor.cache_clear()
+    try:
+        texts = ["you pathetic idiot", "thanks for reading"]
+        assert classifier.offensive_probabilities(texts) == [float(p) for p in predict_prob(texts)]
+    finally:
+        classifier._predictor.cache_clear()
