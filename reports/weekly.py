@@ -144,10 +144,18 @@ class WeeklyReport:
 
 def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
     start, end = week.bounds(tz)
+    # An account is audited for a week once it was registered, or once anything of it from
+    # before the week's end is in the store (an archive import, a simulated clock, history
+    # collected on the first round), whichever comes first.
+    seen_before_end = sa.or_(
+        Account.created_at < end,
+        sa.exists().where(ProfileSnapshot.account_id == Account.id, ProfileSnapshot.seen_at < end),
+        sa.exists().where(Post.account_id == Account.id, Post.created_at < end),
+    )
     people = conn.scalar(
         sa.select(sa.func.count(sa.distinct(Person.id)))
         .join(Account, Account.person_id == Person.id)
-        .where(Person.active, Account.active, Account.created_at < end)
+        .where(Person.active, Account.active, seen_before_end)
     )
     posts = conn.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.created_at >= start, Post.created_at < end)

@@ -21,7 +21,12 @@ def test_demo_writes_reports_dashboard_and_nudges(
     out = tmp_path / "demo"
     assert "played 9 daily rounds" in result.output
     reports = sorted(p.name for p in (out / "reports").glob("report-*.html"))
-    assert reports == ["report-2026-W45.html", "report-2026-W46.html"]
+    # From the week of the oldest collected post (the seeded history) to the last played.
+    assert reports == ["report-2026-W44.html", "report-2026-W45.html", "report-2026-W46.html"]
+    html = "".join((out / "reports" / name).read_text(encoding="utf-8") for name in reports)
+    assert {rule.code for rule in all_rules() if rule.code in html} == {
+        rule.code for rule in all_rules()
+    }  # the reports show every rule (so every family)
     assert list((out / "reports").glob("dashboard-*.html"))
     assert list((out / "outbox").rglob("*.eml"))
     with sqlite3.connect(out / "socialaudit.db") as db:
@@ -49,6 +54,8 @@ def test_demo_writes_reports_dashboard_and_nudges(
         assert outcome in result.output  # the demo's summary line lists them
     week = (out / "reports" / "report-2026-W45.html").read_text(encoding="utf-8")
     assert "TRN101" in week and "<script" not in week
+    # Registered today, collected on a simulated clock: the 12 people still count as audited.
+    assert '<div class="value">12</div><div class="label">People audited</div>' in week
     # The weekly report's deletions-and-corrections table names each outcome column.
     for label in (
         "corrected by edit",
