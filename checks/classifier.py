@@ -1,15 +1,18 @@
 """The shipped offensive-language classifier (alt-profanity-check), asked in batches.
 
-The model is a linear classifier over word n-grams that ships inside the package (no download
-at run time). Importing it loads scikit-learn, which takes seconds, so it is imported on first
-use only, and the engine asks it only about texts whose words pass a cheap lexicon pre-filter,
-many at a time (one call for a thousand texts costs about as much as one call for one).
+The model is a linear classifier over word unigrams that ships inside the package (no download
+at run time). The package's own loader imports scikit-learn, which takes seconds, so the model
+is read on first use only, by `checks.profanity_model` in plain Python (a tenth of a second),
+and the engine asks it only about texts whose words pass a cheap lexicon pre-filter. Should the
+shipped files ever change shape, the package itself answers instead (slower to start, same
+answers).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cache
 
 from checks import lexicons
 from checks.matching import Phrases, flatten
@@ -56,10 +59,22 @@ def worth_asking(view: Text, *, addressed: bool = False) -> bool:
     return not addressed or ADDRESSED.search(view) is not None
 
 
+@cache
+def _predictor() -> Callable[[Sequence[str]], list[float]]:
+    try:
+        from checks.profanity_model import ProfanityModel
+
+        return ProfanityModel.load().probabilities
+    except Exception as exc:  # a model of another shape, or a Python without pickle._Unpickler
+        log.warning("reading the profanity model through scikit-learn instead: %s", exc)
+
+    from profanity_check import predict_prob
+
+    return lambda texts: [float(p) for p in predict_prob(list(texts))]
+
+
 def offensive_probabilities(texts: Sequence[str]) -> list[float]:
     """The model's probability that each text is offensive, in order."""
     if not texts:
         return []
-    from profanity_check import predict_prob
-
-    return [float(p) for p in predict_prob(list(texts))]
+    return _predictor()(texts)

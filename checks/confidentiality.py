@@ -146,6 +146,8 @@ FIGURE = re.compile(
     r"(?:[£$€]|\b(?:usd|eur|gbp|chf)\s?)\s?\d[\d,.]*\s?(?:k|m|bn|million|billion|thousand)?\b"
     r"|\b\d[\d,.]*\s?(?:%|percent\b|per cent\b|pc\b|k\b|m\b|bn\b|million\b|billion\b|"
     r"thousand\b|euros?\b|dollars?\b|pounds?\b|millions?\b|mil\b|millones\b)"
+    # A share in words ("fell by a third", "was halved").
+    r"|\b(?:a|one|two)\s+(?:third|quarter|fifth)s?\b|\b(?:halved|doubled|tripled)\b"
 )
 _FINANCE = alternation(flatten(lexicons.FINANCE_WORDS))
 FINANCE = Phrases(flatten(lexicons.FINANCE_WORDS))
@@ -165,6 +167,7 @@ _SELF_POSSESSIVE = alternation(
         "the secretariat's",
     ]
 )
+_UNITS = r"(?:office|organisation|organization|section|team|movement|charity|ngo)"
 _SELF_SUBJECT = alternation(["we", "we're", "we've", "we'll", "we are", "nous", "nosotros"])
 
 
@@ -174,13 +177,16 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
         return cached
     names = alternation(org.long_names) if org.long_names else None
     owners = _SELF_POSSESSIVE + (f"|(?:{names})\\s*'?s?" if names else "")
+    # "at Amnesty", "at our office": where a money word's owner follows it.
+    places = rf"(?:{_SELF_POSSESSIVE})\s+{_UNITS}" + (f"|(?:{names})" if names else "")
     pattern = re.compile(
-        rf"(?<![\w])(?:(?:{owners})\s+(?:[\w-]+\s+){{0,2}}(?:{_FINANCE})"
+        rf"(?<![\w])(?:(?:{owners})\s+(?:[\w'-]+\s+){{0,2}}(?:{_FINANCE})"
         rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,6}}(?:{_FINANCE})"
-        r"|the\s+(?:campaigns?|comms|communications|research|fundraising|staff|team|office|"
-        rf"section|programmes?|events?)\s+(?:{_FINANCE})"
-        rf"|(?:{_FINANCE})\s+(?:[\w-]+\s+){{0,2}}(?:at|of|in|for)\s+(?:{_SELF_POSSESSIVE})\s+"
-        r"(?:office|organisation|organization|section|team|movement|charity|ngo))(?![\w])"
+        r"|the\s+(?:[\w-]+\s+)?(?:campaigns?|comms|communications|research|fundraising|staff|"
+        r"team|office|section|programmes?|events?)(?:'s|s')?\s+(?:[\w-]+\s+)?"
+        rf"(?:{_FINANCE})"
+        rf"|(?:{_FINANCE})\s+(?:\S+\s+){{0,4}}(?:at|of|in|for)\s+(?:{places})"
+        rf"|my\s+(?:salary|pay|wages?|bonus)\s+(?:at|with|from)\s+(?:{places}))(?![\w])"
     )
     org.__dict__["_cnf303"] = pattern
     return pattern
@@ -250,6 +256,22 @@ NAMED_COLLEAGUE = re.compile(
     r"(?:[A-Za-z]+\s+)?(?:team|office|department|dept|section|unit|équipe|equipo)\b"
 )
 MENTION = re.compile(r"(?<![\w@])@[\w.]+")
+# A first name as the subject of a workplace-only fact: "Marcus is facing a disciplinary".
+# Dismissal alone is left out: "Nasrin was fired for protesting" is a case, not a colleague.
+NAMED_WORKPLACE_FACT = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?(?:\s+(?:is|was|has been|got|gets|has|had|faces|"
+    r"faced)|['’]s)\s+(?:facing\s+|been\s+given\s+|given\s+|put\s+on\s+|on\s+|off\s+)?"
+    r"(?:an?\s+disciplinary(?!\s+proceedings)|(?:a\s+)?(?:written warning|final warning|"
+    r"formal warning|performance improvement plan|PIP|grievance)|sick leave|stress leave|"
+    r"sick again)\b"
+)
+# "They let Priya go": a colleague's dismissal, counted when the post states an HR fact too
+# ("Redundancy notices went out today"); "they let Ahmed go" alone is a release.
+LET_GO = re.compile(
+    r"\b(?:they|management|HR|the board|they've|they have|we|we've)\s+(?:just\s+)?let\s+"
+    r"[A-Z][a-zà-ÿ]+\s+go\b",
+    re.IGNORECASE,
+)
 
 
 @rule("CNF304", "employee-information", confidence="medium")
@@ -305,6 +327,10 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             [person, fact_ev],
         )
         return
+    named = NAMED_WORKPLACE_FACT.search(view.original) or LET_GO.search(view.original)
+    if named is not None:
+        ev = _ev(named.start(), named.end(), named.group(0))
+        yield Hit(f'The post states a colleague\'s employment matter: "{ev["text"]}".', [ev])
 
 
 # ---------------------------------------------------------------- CNF305 personal-data
@@ -334,7 +360,7 @@ STREET = re.compile(
     r"Grove|Hill|Row|Mews)\b\.?"
     r"|\b(?:rue|avenue|boulevard|calle|avenida|plaza|rua)\s+(?:de\s+(?:la\s+)?|del\s+|d')?"
     r"[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)*,?\s+\d{1,4}\b"
-    r"|\b\d{1,4},?\s+(?:rue|avenue|boulevard|place)\s+(?:de\s+(?:la\s+)?|du\s+|des\s+|d')?"
+    r"|\b\d{1,4},?\s+(?i:rue|avenue|boulevard|place)\s+(?:de\s+(?:la\s+)?|du\s+|des\s+|d')?"
     r"[A-ZÀ-Ý][\w'-]+"
 )
 # Words without which no address, ID number or birth date is looked for (a cheap first test).
@@ -348,6 +374,9 @@ PERSONAL_CUES = Phrases(
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
 SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
+# A North American number written the local way, "(212) 555-0147" or "212-555-0147": read
+# with the US plan whatever the configured region, which would not know it.
+NANP = re.compile(r"(?<![\d+])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?!\d)")
 _ID_CUE = alternation(lexicons.ID_CUES)
 ID_NUMBER = re.compile(
     rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*"
@@ -402,6 +431,11 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             if key in org.public_phones(region):
                 continue
             found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
+        if region != "US" and NANP.search(text):
+            seen = {ev["start"] for _, ev in found}
+            for match in phonenumbers.PhoneNumberMatcher(text, "US"):
+                if match.start not in seen and NANP.fullmatch(match.raw_string):
+                    found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
         for m in SSN.finditer(text):
             found.append(("a social security number", _ev(m.start(), m.end(), m.group(0))))
     if "@" in text and _EMAIL_HINT.search(text):

@@ -200,6 +200,43 @@ def _handle(value: str) -> str:
     return value.strip().lower().lstrip("@")
 
 
+# Country codes that national sections of an organisation go by after its short alias
+# ("AI UK", "AIUSA"). Codes that are also common capitalised words next to "AI" in tech bios
+# (IT, IN, IS, ML, NO, AT, US) are left out: "AI US policy" is not a section.
+SECTION_CODES = (
+    "UK",
+    "USA",
+    "NZ",
+    "AUS",
+    "IRL",
+    "NL",
+    "FR",
+    "DE",
+    "ES",
+    "CA",
+    "CH",
+    "BE",
+    "SE",
+    "DK",
+    "FI",
+    "PT",
+    "PL",
+    "JP",
+    "KR",
+    "HK",
+    "ZA",
+    "NG",
+    "KE",
+    "GH",
+    "PH",
+    "MX",
+    "AR",
+    "BR",
+    "CL",
+    "PE",
+)
+
+
 @dataclass
 class Politics:
     """Every configured party, candidate and account, compiled for NPT201/NPT202."""
@@ -208,6 +245,8 @@ class Politics:
     compact: list[str]
     surnames: list[str]
     accounts: set[str]
+    # Candidates' first names, for hashtags such as "#NiamhForTD" (with an office only).
+    first_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -237,8 +276,15 @@ class Org:
         # Lexicons from the config stay out of the shared automaton: an engine is built per
         # run, and a long-lived process (the scheduler) must not grow it run after run.
         self.names = Phrases(long_names, shared=False)
+        # A short capital alias ("AI") is also a common word ("AI ethics"), so it names the
+        # organisation only with a section's country code ("AI UK", "AI-USA", "AIUK") or as
+        # "AI Secretariat", "AI International Secretariat", "AI section".
         self.short_names_re = (
-            re.compile(r"(?<![\w])(?:" + "|".join(map(re.escape, self.short_names)) + r")(?![\w])")
+            re.compile(
+                r"(?<![\w@])(?:" + "|".join(map(re.escape, self.short_names)) + r")"
+                rf"(?:[-\s]?(?:{'|'.join(SECTION_CODES)})(?![\w])"
+                r"|\s+(?:International\s+)?(?:Secretariat|[Ss]ection)(?![\w]))"
+            )
             if self.short_names
             else None
         )
@@ -285,6 +331,7 @@ class Org:
     def _politics(settings: Settings) -> Politics:
         names: list[str] = []
         surnames: list[str] = []
+        first_names: list[str] = []
         accounts: set[str] = set()
         for entry in settings.politics:
             names.extend(entry.parties)
@@ -293,10 +340,13 @@ class Org:
                 parts = candidate.split()
                 if len(parts) >= 2 and len(parts[-1]) > 3:
                     surnames.append(parts[-1])
+                if len(parts) >= 2 and len(parts[0]) > 2:
+                    first_names.append(parts[0])
             accounts.update(_handle(a) for a in entry.accounts if a.strip())
         compact = [re.sub(r"[\W_]+", "", norm_phrase(n)) for n in names]
         compact += [re.sub(r"[\W_]+", "", a) for a in accounts]
-        return Politics(names, [c for c in compact if len(c) > 3], surnames, accounts)
+        compact = [c for c in compact if len(c) > 3]
+        return Politics(names, compact, surnames, accounts, first_names)
 
     def public_phones(self, region: str) -> set[str]:
         """The public contacts' phone numbers (E.164), national ones read in `region`."""

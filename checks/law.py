@@ -64,6 +64,9 @@ _NOT_NAMES = {
     "quien",
     "qui",
 }
+# A place named after a preposition ("the landlord on Calle Mayor,"): an address, whose
+# words ("Mayor", "Court Road") are not a title or an institution.
+_PLACE_AFTER = re.compile(r"\b(?:on|in|at|from|en|de)\s+(?:[A-Z][\w'’.-]*\s*)+,?\s*$")
 _HEDGES = re.compile(
     r"(?<![\w])(?:allegedly|alleged|accused of|is accused|was accused|charged with|"
     r"according to|claims? that|presunt\w+|presume\w*)(?![\w])"
@@ -107,7 +110,8 @@ def possible_defamation(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             continue
         if words[0] in _NOT_NAMES and len(words) > 1:
             who = " ".join(who.split()[1:])
-        context = view.original[max(0, o_start - 80 - 30) : o_start].lower()
+        context = _PLACE_AFTER.sub("", view.original[max(0, o_start - 80 - 30) : o_start])
+        context = context.lower()
         if INSTITUTION.search(who.lower()) or INSTITUTION.search(" ".join(context.split()[-4:])):
             continue
         if ctx.org.is_org_account(who):

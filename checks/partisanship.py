@@ -13,13 +13,26 @@ from checks.registry import rule
 _OBJECTS = alternation([*lexicons.NON_PARTISAN_OBJECTS, "call", "plan", "statement", "question"])
 
 
-def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
+class _Named:
+    """A pattern that counts only in a post that names a configured party or candidate: "vote
+    them out" is partisan after "the Harbour Party", not on its own."""
+
+    def __init__(self, targets: str, pattern: str) -> None:
+        self.named = re.compile(rf"(?<![\w])(?:{targets})(?![\w])")
+        self.pattern = re.compile(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        match = self.pattern.search(text)
+        return match if match and self.named.search(text) else None
+
+
+def _endorsement_patterns(org: Org) -> list[re.Pattern[str] | _Named]:
     """Compiled once per organisation config: verb + target, target + verb, and hashtags."""
     cached = org.__dict__.get("_npt201")
     if cached is not None:
         return cached
     politics = org.politics
-    patterns: list[re.Pattern[str]] = []
+    patterns: list[re.Pattern[str] | _Named] = []
     if politics.names or politics.accounts:
         targets = alternation(politics.names + [f"@{a}" for a in politics.accounts])
         with_surnames = alternation(
@@ -30,7 +43,7 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
         not_object = rf"(?!'?s?\s+(?:\w+\s+){{0,2}}(?:{_OBJECTS})\b)"
         patterns.append(
             re.compile(
-                rf"(?<![\w])(?:{before})\s+(?:(?:the|la|le|el|los|les)\s+)?"
+                rf"(?<![\w])(?:{before})\s*(?<=[\s:])(?:(?:the|la|le|el|los|les)\s+)?"
                 rf"(?:{with_surnames})(?![\w]){not_object}"
             )
         )
@@ -41,6 +54,38 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
                 r"(?:re-?\s?elected|elected|into office|over the line)(?![\w])"
             )
         )
+        # Campaign work for a party or candidate, whatever follows ("the X campaign").
+        work = alternation(lexicons.CAMPAIGN_WORK)
+        patterns.append(
+            re.compile(
+                rf"(?<![\w])(?:{work})\s+(?:(?:the|la|le|el)\s+)?(?:{with_surnames})(?![\w])"
+            )
+        )
+        # "give X your number 1 / your vote", "don't let X near government".
+        patterns.append(
+            re.compile(
+                rf"(?<![\w])(?:give|giving)\s+(?:{with_surnames})\s+(?:your|my|our)\s+"
+                r"(?:number\s*1|no\.?\s*1|#\s?1|1st|first preference|vote|votes)(?![\w])"
+                rf"|(?<![\w])(?:don't|do not|never)\s+let\s+(?:the\s+)?(?:{with_surnames})\s+"
+                r"(?:near|into|anywhere near|back into|win)(?![\w])"
+            )
+        )
+        # "X 2028!" as a slogan; "let's get her elected" once X is named in the post.
+        patterns.append(re.compile(rf"(?<![\w@#])(?:{targets})\s+20\d\d\s*!"))
+        patterns.append(
+            _Named(
+                targets,
+                r"(?<![\w])(?:get|getting|help|helping)\s+(?:her|him|them)\s+"
+                r"(?:re-?\s?elected|elected|into office)(?![\w])"
+                r"|(?:^|[.!?]\s+|let's\s+|lets\s+)vote\s+(?:her|him|them)\s+(?:in|out)(?![\w])",
+            )
+        )
+        firsts = politics.first_names
+        if firsts:
+            offices = alternation(lexicons.OFFICES)
+            patterns.append(
+                re.compile(rf"#(?:{alternation(firsts)})\s+(?:for|4)\s+(?:{offices})(?![\w])")
+            )
     if politics.compact:
         compact = "|".join(sorted(map(re.escape, politics.compact), key=len, reverse=True))
         patterns.append(
@@ -52,6 +97,19 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str]]:
         )
     org.__dict__["_npt201"] = patterns
     return patterns
+
+
+def _mention(org: Org) -> re.Pattern[str] | None:
+    """Any configured party, candidate (full, surname or first name) or account: a post that
+    names none of them can only match a hashtag pattern, so the others are skipped (most
+    posts name no party, and this one search is cheaper than the endorsement patterns)."""
+    if "_npt201_mention" not in org.__dict__:
+        politics = org.politics
+        words = [*politics.names, *politics.surnames, *politics.first_names, *politics.accounts]
+        org.__dict__["_npt201_mention"] = (
+            re.compile(rf"(?<![\w])(?:{alternation(words)})(?![\w])") if words else None
+        )
+    return org.__dict__["_npt201_mention"]
 
 
 def _hashtag_view(view) -> str:
@@ -87,11 +145,15 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """
     view = item.view
     patterns = _endorsement_patterns(ctx.org)
+    mention = _mention(ctx.org)
+    named = mention is not None and mention.search(view.text) is not None
     for i, pattern in enumerate(patterns):
         # The hashtag pattern reads hashtags as written ("#janeexample2026"), the others the
         # normalised words.
         hashtags = i == len(patterns) - 1 and bool(ctx.org.politics.compact)
         if hashtags and "#" not in view.original:
+            continue
+        if not hashtags and not named:
             continue
         match = pattern.search(_hashtag_view(view) if hashtags else view.text)
         if match and hashtags:

@@ -11,8 +11,6 @@ never raised again.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from checks.engine import Engine, PostItem, ProfileItem, Result, ThreadInfo
 from checks.respect import hostile_parent
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
+from socialaudit.findings import Written, fingerprint, write_finding
 from socialaudit.models import (
     Account,
     Finding,
@@ -33,7 +32,6 @@ from socialaudit.models import (
     Post,
     ProfileSnapshot,
     ReferencedPost,
-    ReviewStatus,
 )
 from socialaudit.weeks import Week
 
@@ -65,12 +63,6 @@ class CheckSummary:
                 "(reviewed as false positives)"
             )
         return text
-
-
-def fingerprint(rule: str, subject: str, evidence: list[dict[str, Any]]) -> str:
-    """A stable hash of rule code, subject and evidence."""
-    payload = json.dumps([rule, subject, evidence], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def run_checks(db: SqlEngine, settings: Settings, *, engine: Engine | None = None) -> CheckSummary:
@@ -289,23 +281,10 @@ def _store(
     post_id: int | None = None,
     snapshot_id: int | None = None,
 ) -> None:
-    fp = fingerprint(result.rule, subject, result.evidence)
-    if session.exec(select(Finding.id).where(Finding.fingerprint == fp)).first():
-        summary.already_known += 1
-        return
-    dismissed = session.exec(
-        select(Finding.id).where(
-            Finding.rule_code == result.rule,
-            Finding.review_status == ReviewStatus.FALSE_POSITIVE,
-            fp_filter,
-        )
-    ).first()
-    if dismissed is not None:
-        summary.suppressed += 1
-        return
-    session.add(
+    written = write_finding(
+        session,
         Finding(
-            fingerprint=fp,
+            fingerprint=fingerprint(result.rule, subject, result.evidence),
             rule_code=result.rule,
             rule_name=result.name,
             severity=result.severity,
@@ -318,8 +297,14 @@ def _store(
             message=result.message,
             evidence=result.evidence,
             week=week,
-        )
+        ),
+        fp_filter,
     )
-    session.flush()
+    if written == Written.KNOWN:
+        summary.already_known += 1
+        return
+    if written == Written.SUPPRESSED:
+        summary.suppressed += 1
+        return
     summary.new_findings += 1
     summary.by_rule[result.rule] += 1

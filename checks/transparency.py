@@ -64,7 +64,9 @@ def missing_affiliation(item: ProfileItem, ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it does
     Looks for the organisation's configured names and aliases, its handles and its domains in
-    a spokesperson's bio, display name and profile link, and fires when none is there.
+    a spokesperson's bio, display name and profile link, and fires when none is there. A
+    short capital alias such as "AI" is also everyday language ("AI ethics"), so it counts
+    only as a section's name ("AI UK", "AIUSA") or "AI (International) Secretariat".
 
     ## Why it matters
     "If you regularly comment about Amnesty International or you are a recognized Amnesty

@@ -367,7 +367,32 @@ class MastodonCollector(Collector):
         if status.get("edited_at") and not status.get("reblog") and not known:
             # First sight of an edited post: its earlier texts are only in the history.
             history = self.seam.call("status_history", client.status_history, status["id"])
-        return transform_status(status, history)
+        post = transform_status(status, history)
+        if not known and post.reply_to_account_id and post.reply_to_account_id != post.author_id:
+            self._thread_context(client, post)
+        return post
+
+    def _thread_context(self, client: Mastodon, post: NormalisedPost) -> None:
+        """A new reply to someone else: its conversation and the message it answers.
+
+        A Mastodon status names only its parent's id, yet the thread rules need the words
+        replied to (RSP502, RSP503) and which conversation the reply belongs to (RSP503). One
+        `status_context` call per new reply to another account gives both: the first
+        ancestor is the conversation's root, the last one the parent.
+        """
+        try:
+            context = self.seam.call("status_context", client.status_context, post.platform_id)
+        except ApiError as error:
+            if isinstance(error.cause, MastodonNotFoundError):
+                return  # gone since the timeline was read: the next sweep says so
+            raise
+        ancestors = (context or {}).get("ancestors") or []
+        if not ancestors:
+            return
+        post.reply_root_id = post.conversation_id = str(ancestors[0]["id"])
+        parent = ancestors[-1]
+        if str(parent["id"]) == post.reply_to_id:
+            post.referenced.append(_referenced(parent))
 
     def fetch_posts(
         self, account: AccountRef, *, known: Callable[[str], bool], max_pages: int

@@ -509,8 +509,9 @@ def collect_platform(
 
     Errors are recorded in the run, never raised: an account's in its `errors` (status
     `partial`), anything that stops the platform's round (a failed login, a bug) as status
-    `failed`. Only an interruption (KeyboardInterrupt, SystemExit) propagates; the run is
-    then left `running` and the next round marks it `interrupted`.
+    `failed`. A service stop (SIGTERM) ends the round after the account in hand, without the
+    deletion sweep, as status `stopped`. Only an interruption (KeyboardInterrupt, SystemExit)
+    propagates; the run is then left `running` and the next round marks it `interrupted`.
     """
     now = now or datetime.now(UTC)
     progress = progress or Progress()
@@ -543,11 +544,13 @@ def collect_platform(
                     tally.error(ref, "profile", exc)
         due: list[tuple[AccountRef, int | None, bool]] = []
         by_id = {r.id: r for r in resolved}
+        stopped = False
         for ref in (by_id.get(r.id, r) for r in refs):
             if stop_requested():  # SIGTERM: end after the account in hand; the rest is next
                 log.info(
                     "%s: stop requested; the remaining accounts wait for the next round", platform
                 )
+                stopped = True
                 break
             try:
                 profile = profiles.get(ref.platform_id or "")
@@ -568,9 +571,10 @@ def collect_platform(
                 tally.error(ref, "timeline", exc)
             finally:
                 progress.advance(platform, ref.handle)
-        _sweep(engine, collector, due, settings, now, tally)
+        if not stopped:  # a stop skips the deletion sweep too: the next round does it
+            _sweep(engine, collector, due, settings, now, tally)
         _mark_errors(engine, tally, now)
-        status = "ok" if not tally.errors else "partial"
+        status = "stopped" if stopped else "ok" if not tally.errors else "partial"
     except Exception as exc:
         log.exception("%s: the round stopped", platform)
         tally.error(None, "round", exc)

@@ -196,6 +196,8 @@ def upsert_post(
             _add_version(session, post, version.key, version.text, version.created_at)
         _add_version(session, post, key, data.text, now)
         for name, value in values.items():
+            if value is None and name in _LEARNT_ONCE:
+                continue
             setattr(post, name, value)
         post.edited = True
         post.checked_at = None
@@ -205,6 +207,11 @@ def upsert_post(
         session.add(post)
     save_referenced(session, account.platform, data.referenced, now)
     return post, outcome
+
+
+# Thread facts a collector may learn only at first sight (Mastodon's status_context): an
+# edit seen later does not carry them again, and must not erase them.
+_LEARNT_ONCE = ("reply_root_id", "conversation_id")
 
 
 def mark_missing(session: Session, post: Post, cause: DeletionCause, now: datetime) -> bool:

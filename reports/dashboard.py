@@ -52,7 +52,7 @@ class Dashboard:
     compliance: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
     families: pd.DataFrame  # index week, columns families, counts
     coverage: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
-    lifecycle: pd.DataFrame  # index week, columns deleted, deleted-after-flag, edited, ...
+    lifecycle: pd.DataFrame  # index week, columns reports.lifecycle.EVENTS (stored outcomes)
     summary: pd.DataFrame  # one row per group
     charts: dict[str, Markup] = field(default_factory=dict)
 
@@ -243,12 +243,14 @@ def _draw(board: Dashboard) -> None:
             ylabel="%",
             percent=True,
         )
+    life = board.lifecycle
+    corrected = life[[str(o) for o in lifecycle.CORRECTED]].sum(axis=1)
     board.charts["lifecycle"] = charts.lines(
         board.weeks,
         {
-            "deleted": board.lifecycle["deleted"].tolist(),
-            "deleted after a flag": board.lifecycle["deleted-after-flag"].tolist(),
-            "edited (corrected)": board.lifecycle["edited"].tolist(),
+            "corrected (edit, openly, or after deleting)": corrected.tolist(),
+            "deleted without correction": life["deleted-without-correction"].tolist(),
+            "deleted after a flag": life["deleted-after-flag"].tolist(),
         },
         "Deletions versus corrections",
         ylabel="posts",
@@ -282,12 +284,7 @@ def render_html(board: Dashboard) -> str:
             coverage=table(board.coverage, True),
             families=table(board.families, False),
             life=table(
-                board.lifecycle.rename(
-                    columns={
-                        "deleted-after-flag": "deleted after a flag",
-                        "deleted-without-correction": "deleted without correction",
-                    }
-                ),
+                board.lifecycle.rename(columns=lifecycle.LABELS),
                 False,
             ),
             summary=[

@@ -1,14 +1,15 @@
-"""Deletions versus corrections, as events the report and the dashboard count.
+"""Deletions versus corrections, as the store decided them, for the report and the dashboard.
 
-`lifecycle_events` is the seam: it returns one row per event (a person deleted a post, a post
-became unavailable for another reason, a post was edited) from the store's own columns
-(`Post.deleted_at`, `Post.deletion_cause`, `Post.edited`, the MST801 findings). When the
-lifecycle table arrives it only has to return the same columns, and both readers follow.
+Both read the `PostOutcome` rows that `socialaudit.lifecycle.update_outcomes` keeps (one per
+post that changed after publication), never the Post columns again: the weekly report, the
+dashboard, the nudges and the web app then show the very outcome the store holds, with its
+time to delete and time to correct.
 
-Only `DeletionCause.DELETED` is the person's deletion; a protected, suspended or deactivated
-account, or a deleted original behind a repost, is counted as "unavailable", never as a
-deletion (DESIGN.md, principle 3). A deletion of a post that carried a high finding is the
-right thing to do and is counted apart ("deleted after flag").
+The weekly report's per-person table is `socialaudit.lifecycle.outcomes_table` for its week,
+pivoted here by `per_person`; the dashboard counts `lifecycle_events` per week. Outcomes that
+are not the person's doing (an account protected, suspended, deactivated or gone, the
+original of a repost deleted, an unexplained error) are one column, "unavailable", never a
+deletion (DESIGN.md, principle 3).
 """
 
 from __future__ import annotations
@@ -19,74 +20,88 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from checks.mistakes import NOT_A_DELETION, Outcome
 from reports.frames import read
-from socialaudit.models import Account, DeletionCause, Finding, Post, ReviewStatus, Severity
+from socialaudit.models import PostOutcome
 
-EVENT_COLUMNS = ["person_id", "post_id", "at", "event"]
-EVENTS = ("deleted", "deleted-after-flag", "unavailable", "edited", "deleted-without-correction")
+EVENT_COLUMNS = ["person_id", "post_id", "at", "event", "outcome"]
+UNAVAILABLE = "unavailable"
+# The columns every reader shows, in this order: the person's doing first, best first.
+EVENTS = (
+    str(Outcome.CORRECTED_BY_EDIT),
+    str(Outcome.CORRECTED_OPENLY),
+    str(Outcome.DELETED_THEN_CORRECTED),
+    str(Outcome.DELETED_AFTER_FLAG),
+    str(Outcome.AWAITING_CORRECTION),
+    str(Outcome.DELETED_WITHOUT_CORRECTION),
+    UNAVAILABLE,
+)
+# How the readers name each column.
+LABELS = {
+    str(Outcome.CORRECTED_BY_EDIT): "corrected by edit",
+    str(Outcome.CORRECTED_OPENLY): "corrected openly",
+    str(Outcome.DELETED_THEN_CORRECTED): "deleted then corrected",
+    str(Outcome.DELETED_AFTER_FLAG): "deleted after a flag",
+    str(Outcome.AWAITING_CORRECTION): "deleted, window open",
+    str(Outcome.DELETED_WITHOUT_CORRECTION): "deleted without correction (MST801)",
+    UNAVAILABLE: "unavailable",
+}
+CORRECTED = (Outcome.CORRECTED_BY_EDIT, Outcome.CORRECTED_OPENLY, Outcome.DELETED_THEN_CORRECTED)
+_NOT_THE_PERSON = {str(o) for o in NOT_A_DELETION.values()}
+# Which time each outcome reports: how long until the correction, or until the deletion.
+TIME_TO = {
+    str(Outcome.CORRECTED_BY_EDIT): "correct",
+    str(Outcome.CORRECTED_OPENLY): "correct",
+    str(Outcome.DELETED_THEN_CORRECTED): "correct",
+    str(Outcome.DELETED_AFTER_FLAG): "delete",
+    str(Outcome.AWAITING_CORRECTION): "delete",
+    str(Outcome.DELETED_WITHOUT_CORRECTION): "delete",
+}
+
+
+def event_of(outcome: str) -> str:
+    """The column an outcome is counted in (the not-a-deletion outcomes share one)."""
+    return UNAVAILABLE if outcome in _NOT_THE_PERSON else outcome
 
 
 def lifecycle_events(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
-    """Events in [start, end): columns person_id, post_id, at (UTC), event (see EVENTS)."""
-    flagged = (
-        sa.exists()
-        .where(
-            Finding.post_id == Post.id,
-            Finding.severity == Severity.HIGH,
-            Finding.review_status != ReviewStatus.FALSE_POSITIVE,
-        )
-        .correlate(Post)
-    )
-    gone = read(
+    """Stored outcomes whose event (the deletion, or the publication of a post corrected
+    without deletion) falls in [start, end): person_id, post_id, at (UTC), event (a column
+    of EVENTS), outcome (as stored), hours_to_delete, hours_to_correct."""
+    frame = read(
         conn,
         sa.select(
-            Account.person_id,
-            Post.id.label("post_id"),
-            Post.deleted_at.label("at"),
-            Post.deletion_cause,
-            flagged.label("flagged"),
-        )
-        .join(Account, Account.id == Post.account_id)
-        .where(Post.deleted_at >= start, Post.deleted_at < end),
+            PostOutcome.person_id,
+            PostOutcome.post_id,
+            PostOutcome.event_at.label("at"),
+            PostOutcome.outcome,
+            PostOutcome.seconds_to_delete,
+            PostOutcome.seconds_to_correct,
+        ).where(PostOutcome.event_at >= start, PostOutcome.event_at < end),
         dates=["at"],
     )
-    if gone.empty:
-        gone["event"] = pd.Series(dtype=object)
-    else:
-        person_deleted = gone["deletion_cause"] == DeletionCause.DELETED
-        gone["event"] = "unavailable"
-        gone.loc[person_deleted, "event"] = "deleted"
-        gone.loc[person_deleted & gone["flagged"].astype(bool), "event"] = "deleted-after-flag"
-    edited = read(
-        conn,
-        sa.select(Account.person_id, Post.id.label("post_id"), Post.created_at.label("at"))
-        .join(Account, Account.id == Post.account_id)
-        .where(Post.edited, Post.created_at >= start, Post.created_at < end),
-        dates=["at"],
-    )
-    edited["event"] = "edited"
-    uncorrected = read(
-        conn,
-        sa.select(Finding.person_id, Finding.post_id, Finding.created_at.label("at")).where(
-            Finding.rule_code == "MST801",
-            Finding.created_at >= start,
-            Finding.created_at < end,
-            Finding.review_status != ReviewStatus.FALSE_POSITIVE,
-        ),
-        dates=["at"],
-    )
-    uncorrected["event"] = "deleted-without-correction"
-    frames = [f[EVENT_COLUMNS] for f in (gone, edited, uncorrected) if not f.empty]
-    if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
-    return pd.concat(frames, ignore_index=True)
+    frame["event"] = frame["outcome"].map(event_of) if not frame.empty else pd.Series(dtype=object)
+    frame["hours_to_delete"] = frame.pop("seconds_to_delete").astype("float64") / 3600
+    frame["hours_to_correct"] = frame.pop("seconds_to_correct").astype("float64") / 3600
+    return frame[[*EVENT_COLUMNS, "hours_to_delete", "hours_to_correct"]]
 
 
-def per_person(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per person_id, one column per event kind, counts (zero-filled)."""
-    if events.empty:
-        return pd.DataFrame(columns=["person_id", *EVENTS]).astype(dict.fromkeys(EVENTS, "int64"))
-    table = events.groupby(["person_id", "event"]).size().unstack(fill_value=0)
-    table = table.reindex(columns=list(EVENTS), fill_value=0).astype("int64")
-    table.columns.name = None
-    return table.reset_index()
+def per_person(table: pd.DataFrame) -> pd.DataFrame:
+    """One week's `outcomes_table` as one row per person_id: a count column per EVENTS entry
+    (zero-filled) and, for each outcome with a time, `hours:<outcome>` (the median hours to
+    correct, or to delete; missing when no such post)."""
+    hours = [f"hours:{kind}" for kind in TIME_TO]
+    columns = ["person_id", *EVENTS, *hours]
+    if table.empty:
+        frame = pd.DataFrame(columns=columns)
+        return frame.astype(dict.fromkeys(EVENTS, "int64"))
+    if table["week"].nunique() > 1:
+        raise ValueError("per_person takes one week: medians of medians are not medians")
+    table = table.assign(event=table["outcome"].map(event_of))
+    counts = table.groupby(["person_id", "event"])["posts"].sum().unstack(fill_value=0)
+    counts = counts.reindex(columns=list(EVENTS), fill_value=0).astype("int64")
+    for kind, which in TIME_TO.items():
+        rows = table[table["outcome"] == kind].set_index("person_id")
+        counts[f"hours:{kind}"] = rows[f"median_hours_to_{which}"].reindex(counts.index)
+    counts.columns.name = None
+    return counts.reset_index()[columns]

@@ -41,8 +41,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from checks.mistakes import Outcome as PostFate
 from checks.registry import get_rule
 from reports import nudge_texts
+from reports.lifecycle import CORRECTED
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -56,7 +58,7 @@ from socialaudit.models import (
     Person,
     Post,
     PostKind,
-    PostVersion,
+    PostOutcome,
     ProfileSnapshot,
     ReviewStatus,
     Severity,
@@ -98,7 +100,7 @@ class WentWell:
     """What the store can tell went well that week (the policy's clauses 4 and 9)."""
 
     replies: int = 0  # replies the person posted: a dialogue, not a monologue
-    corrected: int = 0  # posts edited that week: corrected in the open
+    corrected: int = 0  # posts corrected (edited, openly, or after deleting them) that week
     taken_down: int = 0  # posts with a high finding that the person deleted that week
 
     @property
@@ -208,26 +210,18 @@ def _went_well(session: Session, person_id: int, start: datetime, end: datetime)
             Post.created_at < end,
         )
     ).one()
-    edit_time = func.coalesce(PostVersion.created_at, PostVersion.seen_at)
+    # Corrections and flagged posts taken down, as the store decided them (PostOutcome), so
+    # the nudge says what the report and the web app say.
+    outcomes = select(func.count(PostOutcome.id)).where(
+        PostOutcome.person_id == person_id,
+        PostOutcome.event_at >= start,  # type: ignore[operator]
+        PostOutcome.event_at < end,  # type: ignore[operator]
+    )
     corrected = session.exec(
-        select(func.count(func.distinct(PostVersion.post_id)))
-        .join(Post, Post.id == PostVersion.post_id)  # type: ignore[arg-type]
-        .where(
-            Post.account_id.in_(accounts),  # type: ignore[attr-defined]
-            PostVersion.position > 0,
-            edit_time >= start,
-            edit_time < end,
-        )
+        outcomes.where(PostOutcome.outcome.in_([str(o) for o in CORRECTED]))  # type: ignore[attr-defined]
     ).one()
-    flagged = select(Finding.post_id).where(Finding.severity == Severity.HIGH)
     taken_down = session.exec(
-        select(func.count(Post.id)).where(
-            Post.account_id.in_(accounts),  # type: ignore[attr-defined]
-            Post.deletion_cause == DeletionCause.DELETED,
-            Post.deleted_at >= start,  # type: ignore[operator]
-            Post.deleted_at < end,  # type: ignore[operator]
-            Post.id.in_(flagged),  # type: ignore[union-attr]
-        )
+        outcomes.where(PostOutcome.outcome == PostFate.DELETED_AFTER_FLAG)
     ).one()
     return WentWell(int(replies), int(corrected), int(taken_down))
 
@@ -501,6 +495,7 @@ def send_nudges(
     sent is sent by the next run. Raises UsageError for a week that has not ended yet (its
     findings are not complete) unless `dry_run`, and for an unknown `person`.
     """
+    clock_given = now is not None
     now = now or utcnow()
     summary = NudgeSummary(week=str(week), dry_run=dry_run)
     tz = settings.organisation.timezone
@@ -534,7 +529,7 @@ def send_nudges(
         _defer_rest(summary, candidates, "mail server unavailable")
         return summary
     try:
-        _deliver(engine, settings, week, candidates, mailer, dry_run, now, summary)
+        _deliver(engine, settings, week, candidates, mailer, dry_run, now, summary, clock_given)
     finally:
         mailer.close()
     return summary
@@ -549,6 +544,7 @@ def _deliver(
     dry_run: bool,
     now: datetime,
     summary: NudgeSummary,
+    clock_given: bool = False,
 ) -> None:
     for index, candidate in enumerate(candidates):
         with Session(engine, expire_on_commit=False) as session:
@@ -609,7 +605,9 @@ def _deliver(
             except BaseException:
                 session.rollback()
                 raise
-            row.sent_at = utcnow()
+            # When the server accepted it; on a given clock (replays, tests), that clock, so the
+            # weekly cap counts in the same calendar as the run.
+            row.sent_at = now if clock_given else utcnow()
             session.add(row)
             session.commit()
             log.info("nudge for %s, week %s, sent (%s)", candidate.name, week, row.message_id)

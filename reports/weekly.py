@@ -36,6 +36,7 @@ from reports.frames import plain, read
 from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
+from socialaudit.lifecycle import outcomes_table
 from socialaudit.models import (
     SEVERITY_RANK,
     Account,
@@ -143,10 +144,18 @@ class WeeklyReport:
 
 def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
     start, end = week.bounds(tz)
+    # An account is audited for a week once it was registered, or once anything of it from
+    # before the week's end is in the store (an archive import, a simulated clock, history
+    # collected on the first round), whichever comes first.
+    seen_before_end = sa.or_(
+        Account.created_at < end,
+        sa.exists().where(ProfileSnapshot.account_id == Account.id, ProfileSnapshot.seen_at < end),
+        sa.exists().where(Post.account_id == Account.id, Post.created_at < end),
+    )
     people = conn.scalar(
         sa.select(sa.func.count(sa.distinct(Person.id)))
         .join(Account, Account.person_id == Person.id)
-        .where(Person.active, Account.active, Account.created_at < end)
+        .where(Person.active, Account.active, seen_before_end)
     )
     posts = conn.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.created_at >= start, Post.created_at < end)
@@ -371,7 +380,7 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
         people = _people(conn)
         frames = profiles.load(conn, end)
         profile_table = profiles.status_at(frames, end, week=str(week))
-        events = lifecycle.lifecycle_events(conn, start, end)
+        outcomes = outcomes_table(conn, [str(week)])
         figures_engagement = engagement(conn, start, end, settings.organisation.handles)
         unavailable = _unavailable(conn)
         runs = _runs(conn, start, end)
@@ -384,9 +393,10 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
     profile_table = profile_table.sort_values(
         ["order", "person", "platform", "handle"], ascending=[False, True, True, True]
     ).reset_index(drop=True)
-    life = lifecycle.per_person(events).merge(people, on="person_id")
+    life = lifecycle.per_person(outcomes).merge(people, on="person_id")
     life = life.sort_values(
-        ["deleted-without-correction", "deleted", "person"], ascending=[False, False, True]
+        ["deleted-without-correction", "awaiting-correction", "person"],
+        ascending=[False, False, True],
     )
     eng_people = (
         figures_engagement.per_person.merge(people, on="person_id")
@@ -622,6 +632,7 @@ def render_html(report: WeeklyReport) -> str:
         findings=_finding_views(report),
         profiles=_records(report.profiles),
         lifecycle=_records(report.lifecycle),
+        lifecycle_columns=[(key, lifecycle.LABELS[key]) for key in lifecycle.EVENTS],
         engagement=eng,
         share=Engagement.share,
         engagement_people=_records(report.engagement_people),

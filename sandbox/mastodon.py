@@ -309,6 +309,39 @@ def status_history(world: _World, match: re.Match[str], query: Query) -> Respons
     )
 
 
+@route("GET", r"/api/v1/statuses/(?P<id>[0-9]+)/context", "mastodon.status_context")
+def status_context(world: _World, match: re.Match[str], query: Query) -> Response:
+    """The visible thread around a status: ancestors oldest first, then descendants."""
+    post = _status(world, match.group("id"))
+    if post is None:
+        return _not_found()
+    ancestors: list[SandboxPost] = []
+    parent = _status(world, post.reply_to) if post.reply_to else None
+    while parent is not None:
+        ancestors.insert(0, parent)
+        parent = _status(world, parent.reply_to) if parent.reply_to else None
+    descendants: list[SandboxPost] = []
+    frontier = [post.id]
+    while frontier:
+        children = sorted(
+            (
+                p
+                for p in world.posts.values()
+                if p.platform == "mastodon" and p.reply_to in frontier and _status(world, p.id)
+            ),
+            key=lambda p: (p.created_at, p.id),
+        )
+        descendants.extend(children)
+        frontier = [p.id for p in children]
+    return Response(
+        200,
+        {
+            "ancestors": [status_entity(world, p) for p in ancestors],
+            "descendants": [status_entity(world, p) for p in descendants],
+        },
+    )
+
+
 @route("GET", r"/api/v1/statuses", "mastodon.statuses")
 def statuses(world: _World, match: re.Match[str], query: Query) -> Response:
     wanted = query.get("id[]", []) + query.get("id", [])
@@ -325,6 +358,7 @@ class MastodonApi(PlatformApi):
             account_statuses,
             account,
             status_history,
+            status_context,
             status,
             statuses,
         ]

@@ -4,9 +4,10 @@ Every person, handle, phone number and address here is invented (handles on `.te
 `.example` domains, phone numbers from the UK's drama range). The posts are written to make
 each rule in `policy/RULES.md` fire at least once and to give each a hard negative that must
 not fire; the script (`SCRIPT`) plays out every lifecycle case the collectors must record:
-edits, deletions, deleted-then-corrected, corrections by reply, quote and edit, a repost
-whose original is deleted, a Bluesky record rewritten in place, a bio losing its disclaimer,
-a handle change, an account going protected, one suspended and one deactivated (and back).
+edits, deletions, deleted-then-corrected, a flagged post deleted, corrections by reply,
+quote and edit, a repost whose original is deleted, a Bluesky record rewritten in place, a
+bio losing its disclaimer, a handle change, an account going protected, one suspended, one
+deactivated (and back) and one deactivated for good.
 
 `DEMO_CONFIG` is the configuration that matches this world (parties, embargo, pending
 position); `socialaudit sandbox config` prints it with the sandbox's URL filled in.
@@ -563,12 +564,17 @@ def _script(world: World, acc: dict[str, dict[str, str]]) -> None:
             acc["Chloé Martin"]["x"], "The report says 3,000 people were detained."
         )
 
-    @at(1 * D, "Ben deletes a post without correcting it; Chloé deletes her wrong figure")
+    @at(1 * D, "Ben deletes a post without correcting it")
     def _deletions(w: World) -> None:
         w.delete_post(made["ben_deleted"])
+
+    # After the day-1 round has seen the wrong figure: a post deleted before any round saw
+    # it leaves nothing to decide.
+    @at(1 * D + 1 * H, "Chloé deletes her wrong figure")
+    def _chloe_deletes(w: World) -> None:
         w.delete_post(made["chloe_wrong"])
 
-    @at(1 * D + 2 * H, "Chloé posts the correction of the deleted post")
+    @at(1 * D + 3 * H, "Chloé posts the correction of the deleted post")
     def _chloe_fix(w: World) -> None:
         post(acc["Chloé Martin"]["x"], "Correction: the report says 300 people were detained.")
 
@@ -581,6 +587,12 @@ def _script(world: World, acc: dict[str, dict[str, str]]) -> None:
             ):
                 w.delete_post(candidate)
         w.delete_post(made["isla_original"])
+
+    @at(1 * D + 5 * H, "Grace deletes her flagged SharePoint link (deleted after a flag)")
+    def _grace_deletes(w: World) -> None:
+        for candidate in w.posts.values():
+            if candidate.account == acc["Grace Kim"]["x"] and "sharepoint" in candidate.text:
+                w.delete_post(candidate)
 
     @at(2 * D, "Grace changes her Bluesky handle")
     def _handle(w: World) -> None:
@@ -603,6 +615,10 @@ def _script(world: World, acc: dict[str, dict[str, str]]) -> None:
     @at(6 * D, "Hugo deactivates his Bluesky account")
     def _deactivated(w: World) -> None:
         w.set_status(acc["Hugo Weber"]["bluesky"], DEACTIVATED)
+
+    @at(7 * D, "Ana deactivates her Mastodon account for good")
+    def _deactivated_for_good(w: World) -> None:
+        w.set_status(acc["Ana Lima"]["mastodon"], DEACTIVATED)
 
     @at(8 * D, "Hugo reactivates his Bluesky account (his posts reappear)")
     def _reactivated(w: World) -> None:

@@ -8,11 +8,12 @@ does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlalchemy.engine import Engine
+from typing import TYPE_CHECKING
 
 from socialaudit.config import Settings, load_settings
-from socialaudit.db import ensure_schema, make_engine
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 
 @dataclass
@@ -27,6 +28,8 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
+            from socialaudit.db import ensure_schema, make_engine
+
             engine = make_engine(self.settings.database.sqlalchemy_url)
             if self.settings.database.auto_upgrade:
                 ensure_schema(engine)

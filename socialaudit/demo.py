@@ -27,7 +27,7 @@ from sandbox.server import Sandbox
 from socialaudit.config import load_settings
 from socialaudit.db import ensure_schema, make_engine
 from socialaudit.lifecycle import update_outcomes
-from socialaudit.models import PostOutcome
+from socialaudit.models import Post, PostOutcome
 from socialaudit.registry import import_people_csv
 from socialaudit.weeks import Week
 
@@ -91,9 +91,12 @@ def run_demo(
             rows = session.exec(
                 select(PostOutcome.outcome, func.count()).group_by(PostOutcome.outcome)
             ).all()
+            earliest = session.exec(select(func.min(Post.created_at))).one()
         result.outcomes = {outcome: count for outcome, count in rows}
         tz = settings.organisation.timezone
-        first = Week.of(DEFAULT_START, tz)
+        # From the week of the oldest post collected (the history the first round found), so
+        # the findings on that history are in a report too.
+        first = Week.of(min(earliest or DEFAULT_START, DEFAULT_START), tz)
         last = Week.of(world.now - timedelta(days=1), tz)
         weeks = [first]
         while weeks[-1] < last:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from socialaudit import logs
@@ -22,6 +23,11 @@ from socialaudit.models import JobRun
 log = logging.getLogger(__name__)
 
 STOP = threading.Event()
+
+# Collections on different platforms run side by side (they wait on different networks), but
+# the checks and the lifecycle outcomes after them read and write the same findings and
+# outcomes: one job at a time does that step.
+_ANALYSE = threading.Lock()
 
 
 def stop_requested() -> bool:
@@ -59,8 +65,9 @@ def _collect(app: AppContext, platform: str) -> str:
     from socialaudit.lifecycle import update_outcomes
 
     runs = collect(app.engine, app.settings, platform=platform)
-    checked = run_checks(app.engine, app.settings)
-    lifecycle = update_outcomes(app.engine, app.settings)
+    with _ANALYSE:
+        checked = run_checks(app.engine, app.settings)
+        lifecycle = update_outcomes(app.engine, app.settings)
     run = runs[0]
     if run.status == "failed":
         raise RuntimeError(f"{platform} round failed: {run.errors[:1]}")
@@ -103,6 +110,23 @@ def set_current_app(app: AppContext | None) -> None:
     _current = app
 
 
+def close_interrupted_runs(engine: Engine) -> int:
+    """Mark runs left `running` by a dead leader as `interrupted`; return how many.
+
+    Only the leader runs jobs and a new leader calls this before its first job, so any run
+    still open belongs to a process that died (SIGKILL, power loss) and will never finish.
+    """
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        stale = session.exec(select(JobRun).where(col(JobRun.finished_at).is_(None))).all()
+        for row in stale:
+            row.status = "interrupted"
+            row.finished_at = now
+            session.add(row)
+        session.commit()
+    return len(stale)
+
+
 def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobRun:
     """Run one job, recording it; an exception is logged and recorded, never raised."""
     func = JOB_FUNCTIONS[kind]
@@ -132,8 +156,9 @@ def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobR
 def running_jobs(session: Session) -> list[JobRun]:
     """Jobs that started and have not finished, oldest first (`status` and the web app).
 
-    A process killed in the middle of a job never records its end, so its row stays here;
-    the start time and host shown with it tell a stale row from a long job.
+    A process killed in the middle of a job never records its end, so its row stays here
+    until the next leader closes it (`close_interrupted_runs`); the start time and host shown
+    with it tell such a row from a long job meanwhile.
     """
     return list(
         session.exec(

@@ -8,19 +8,19 @@ weekly report and the dashboard read.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, or_, select
 
 from checks.mistakes import DEFAULT_WINDOW, Decision, Outcome, PostState, decide
 from checks.registry import get_rule
 from socialaudit.config import Settings
+from socialaudit.findings import Written, fingerprint, write_finding
 from socialaudit.models import (
     Account,
     Finding,
@@ -47,6 +47,7 @@ def correction_window(settings: Settings) -> timedelta:
 class LifecycleResult:
     decided: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     findings: int = 0
+    withdrawn: int = 0  # outcomes removed because the post is visible and unchanged again
 
 
 def _state(post: Post, high: bool) -> PostState:
@@ -62,10 +63,6 @@ def _state(post: Post, high: bool) -> PostState:
         edited=post.edited,
         high_finding=high,
     )
-
-
-def _fingerprint(post: Post) -> str:
-    return hashlib.sha256(f"MST801|post|{post.platform}|{post.platform_id}".encode()).hexdigest()
 
 
 def update_outcomes(
@@ -86,6 +83,9 @@ def update_outcomes(
                 select(PostOutcome.post_id).where(col(PostOutcome.outcome).in_(list(_OPEN)))
             ).all()
         )
+        # Every post with an outcome is decided again: a post seen again (an account
+        # reactivated, a protected one opened) has nothing left to decide, and loses its row.
+        decided = select(PostOutcome.post_id)
         changed = session.exec(
             select(Post)
             .where(
@@ -94,6 +94,7 @@ def update_outcomes(
                     col(Post.edited).is_(True),
                     col(Post.reply_to_id).is_not(None),
                     col(Post.quote_of_id).is_not(None),
+                    col(Post.id).in_(decided),
                 )
             )
             .where(or_(Post.created_at >= horizon, col(Post.id).in_(open_ids or {-1})))
@@ -121,11 +122,21 @@ def update_outcomes(
                 ).all()
             )
             states = [_state(p, p.id in high) for p in posts]
+            rows = {
+                row.post_id: row
+                for row in session.exec(
+                    select(PostOutcome).where(col(PostOutcome.post_id).in_([p.id for p in posts]))
+                ).all()
+            }
             for post in posts:
                 if not (post.deleted_at or post.edited or post.platform_id in targets):
-                    continue
-                decision = decide(_state(post, post.id in high), states, now, window)
+                    decision = None
+                else:
+                    decision = decide(_state(post, post.id in high), states, now, window)
                 if decision is None:
+                    if post.id in rows:
+                        session.delete(rows[post.id])
+                        result.withdrawn += 1
                     continue
                 correction = by_platform_id.get(decision.correction_id or "")
                 _save(session, post, account, decision, correction, tz)
@@ -185,40 +196,48 @@ def _raise_mst801(
     tz: str,
     window: timedelta,
 ) -> int:
-    fingerprint = _fingerprint(post)
-    if session.exec(select(Finding.id).where(Finding.fingerprint == fingerprint)).first():
-        return 0
     assert post.deleted_at is not None
     text = post.text
     took = _hours(decision.time_to_delete) if decision.time_to_delete else "some time"
-    session.add(
-        Finding(
-            fingerprint=fingerprint,
-            rule_code="MST801",
-            rule_name="deleted-without-correction",
-            severity=severity,
-            confidence="medium",
-            subject_type="post",
-            person_id=account.person_id,
-            account_id=account.id,
-            post_id=post.id,
-            message=(
-                f"This post was deleted {took} after it was published, and no correction "
-                f"followed within {_hours(window)}. If it contained a mistake, a short correction "
-                "(a reply, a quote or an edit) is better than a silent deletion."
-            ),
-            evidence=[{"field": "text", "start": 0, "end": len(text), "text": text}],
-            week=str(Week.of(post.deleted_at, tz)),
-        )
+    finding = Finding(
+        # One per post, whatever its text (retention may redact a deleted post's text).
+        fingerprint=fingerprint("MST801", f"post|{post.platform}|{post.platform_id}"),
+        rule_code="MST801",
+        rule_name="deleted-without-correction",
+        severity=severity,
+        confidence="medium",
+        subject_type="post",
+        person_id=account.person_id,
+        account_id=account.id,
+        post_id=post.id,
+        message=(
+            f"This post was deleted {took} after it was published, and no correction "
+            f"followed within {_hours(window)}. If it contained a mistake, a short correction "
+            "(a reply, a quote or an edit) is better than a silent deletion."
+        ),
+        evidence=[{"field": "text", "start": 0, "end": len(text), "text": text}],
+        week=str(Week.of(post.deleted_at, tz)),
     )
-    return 1
+    return int(write_finding(session, finding, Finding.post_id == post.id) == Written.NEW)
 
 
-def outcomes_table(engine: Engine, weeks: list[str] | None = None) -> pd.DataFrame:
-    """Outcomes per person and week: one row per (week, person, outcome) with counts and
-    median times to delete and to correct (hours)."""
+def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> pd.DataFrame:
+    """Outcomes per person and week: one row per (week, person, outcome) with the count of
+    posts and the median hours to delete and to correct. The weekly report reads its week's
+    rows (`reports.lifecycle.per_person`); `db` is an engine or an open connection."""
+    columns = [
+        "week",
+        "person_id",
+        "person",
+        "team",
+        "outcome",
+        "posts",
+        "median_hours_to_delete",
+        "median_hours_to_correct",
+    ]
     query = select(
         PostOutcome.week,
+        PostOutcome.person_id,
         Person.name,
         Person.team,
         PostOutcome.outcome,
@@ -227,28 +246,28 @@ def outcomes_table(engine: Engine, weeks: list[str] | None = None) -> pd.DataFra
     ).join(Person, Person.id == PostOutcome.person_id)
     if weeks:
         query = query.where(col(PostOutcome.week).in_(weeks))
-    with Session(engine) as session:
+    with Session(db) as session:
         rows = session.exec(query).all()
     frame = pd.DataFrame(
-        rows,
-        columns=["week", "person", "team", "outcome", "seconds_to_delete", "seconds_to_correct"],
+        [tuple(row) for row in rows],
+        columns=[
+            "week",
+            "person_id",
+            "person",
+            "team",
+            "outcome",
+            "seconds_to_delete",
+            "seconds_to_correct",
+        ],
     )
     if frame.empty:
-        return pd.DataFrame(
-            columns=[
-                "week",
-                "person",
-                "team",
-                "outcome",
-                "posts",
-                "median_hours_to_delete",
-                "median_hours_to_correct",
-            ]
-        )
-    grouped = frame.groupby(["week", "person", "team", "outcome"], dropna=False)
+        return pd.DataFrame(columns=columns)
+    for name in ("seconds_to_delete", "seconds_to_correct"):
+        frame[name] = frame[name].astype("float64")
+    grouped = frame.groupby(["week", "person_id", "person", "team", "outcome"], dropna=False)
     table = grouped.agg(
         posts=("outcome", "size"),
         median_hours_to_delete=("seconds_to_delete", lambda s: s.median() / 3600),
         median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
     ).reset_index()
-    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)
+    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)[columns]

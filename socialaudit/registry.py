@@ -17,10 +17,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from socialaudit.errors import NotFoundError, UsageError
-from socialaudit.models import Account, HandleChange, Person, Platform, Role
+from socialaudit.models import (
+    Account,
+    AuditLog,
+    HandleChange,
+    Person,
+    Platform,
+    Role,
+    User,
+)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"1", "true", "yes", "y", "on"}
@@ -319,6 +327,7 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
             if found:
                 ids[child.name] |= found
                 frontier.append(child.name)
+    names = _identifying_strings(session, person, ids)
     erased: dict[str, int] = {}
     for table in reversed(SQLModel.metadata.sorted_tables):
         wanted = sorted(ids.get(table.name, ()))
@@ -327,5 +336,66 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
         for start in range(0, len(wanted), 500):
             session.execute(sa.delete(table).where(table.c.id.in_(wanted[start : start + 500])))
         erased[table.name] = len(wanted)
+    scrubbed = _scrub_audit_log(session, names)
+    if scrubbed:
+        erased["auditlog (scrubbed)"] = scrubbed
     session.expunge_all()
     return erased
+
+
+FORGOTTEN = "[forgotten person]"
+
+
+def _identifying_strings(session: Session, person: Person, ids: dict[str, set[int]]) -> list[str]:
+    """The person's name, e-mail, handles (old and new) and sign-in names, longest first."""
+    found: set[str] = {person.name}
+    if person.email:
+        found.add(person.email)
+    if ids.get("account"):
+        found.update(
+            session.exec(select(Account.handle).where(col(Account.id).in_(ids["account"])))
+        )
+    if ids.get("handlechange"):
+        for old, new in session.exec(
+            select(HandleChange.old_handle, HandleChange.new_handle).where(
+                col(HandleChange.id).in_(ids["handlechange"])
+            )
+        ):
+            found.update((old, new))
+    if ids.get("webuser"):
+        found.update(session.exec(select(User.name).where(col(User.id).in_(ids["webuser"]))))
+    return sorted((s for s in found if s and len(s) >= 3), key=len, reverse=True)
+
+
+def _scrub_audit_log(session: Session, names: list[str]) -> int:
+    """Replace the person's names in the audit log, keeping the record of what was done.
+
+    The audit log names people as text (who signed in, whose account was added, notes), not
+    by foreign key, so following keys cannot reach it; erasure must still.
+    """
+    if not names:
+        return 0
+    fields = (AuditLog.actor, AuditLog.target, AuditLog.detail)
+    matches = sa.or_(
+        *(sa.func.lower(f).contains(n.lower(), autoescape=True) for f in fields for n in names)
+    )
+    # Whole words only: a sign-in name "ana" must not touch "Canada".
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), flags=re.IGNORECASE
+    )
+    scrubbed = 0
+    for row in session.exec(select(AuditLog).where(matches)):
+        changed = False
+        for name_of in ("actor", "target", "detail"):
+            value = getattr(row, name_of)
+            if value is None:
+                continue
+            new, count = pattern.subn(FORGOTTEN, value)
+            if count:
+                setattr(row, name_of, new[:200] if name_of != "detail" else new)
+                changed = True
+        if changed:
+            session.add(row)
+            scrubbed += 1
+    session.flush()
+    return scrubbed

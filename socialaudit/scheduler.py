@@ -12,7 +12,7 @@ import logging
 import signal
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEv
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -41,6 +42,9 @@ class PlannedJob:
     kind: str
     trigger: BaseTrigger
     args: list[Any] = field(default_factory=list)
+    # First run as soon as the job is new, rather than one interval later: a fresh install
+    # collects at once.
+    at_once: bool = False
 
 
 def plan(settings: Settings) -> list[PlannedJob]:
@@ -61,6 +65,7 @@ def plan(settings: Settings) -> list[PlannedJob]:
                             timezone=tz,
                         ),
                         [name],
+                        at_once=True,
                     )
                 )
     weekly = {"report": cfg.report_at, "dashboard": cfg.dashboard_at, "nudges": cfg.nudges_at}
@@ -107,18 +112,43 @@ def _log_event(event: JobExecutionEvent) -> None:
         log.error("job %s raised %s", event.job_id, type(event.exception).__name__)
 
 
-def install_plan(scheduler: BackgroundScheduler, planned: list[PlannedJob]) -> None:
+def _trigger_key(trigger: BaseTrigger) -> tuple[object, ...]:
+    """What makes two triggers the same schedule (an interval's start date does not)."""
+    if isinstance(trigger, IntervalTrigger):
+        return ("interval", trigger.interval, trigger.jitter, str(trigger.timezone))
+    return (type(trigger).__name__, str(trigger), trigger.jitter, str(trigger.timezone))
+
+
+def install_plan(scheduler: BaseScheduler, planned: list[PlannedJob]) -> None:
+    """Make the job store hold exactly the planned jobs.
+
+    A job whose schedule did not change is left as stored, with its next run time: after a
+    crash or a stop, the runs it missed in the meantime are then coalesced into one run as
+    soon as the scheduler resumes (replacing it would silently skip them). The scheduler must
+    be started (paused is enough): only then does `get_jobs` read the job store.
+    """
+    stored = {job.id: job for job in scheduler.get_jobs()}
     wanted = {job.id for job in planned}
     for job in planned:
+        args = (job.id, job.kind, *job.args)
+        existing = stored.get(job.id)
+        if (
+            existing is not None
+            and existing.args == args
+            and _trigger_key(existing.trigger) == _trigger_key(job.trigger)
+        ):
+            continue
+        extra = {"next_run_time": datetime.now(UTC)} if job.at_once and existing is None else {}
         scheduler.add_job(
             "socialaudit.jobs:run_job",
             job.trigger,
-            args=[job.id, job.kind, *job.args],
+            args=list(args),
             id=job.id,
             name=job.id,
             replace_existing=True,
+            **extra,
         )
-    for existing in scheduler.get_jobs():
+    for existing in stored.values():
         if existing.id not in wanted:
             log.info("removing job %s: no longer in the configuration", existing.id)
             existing.remove()
@@ -126,8 +156,6 @@ def install_plan(scheduler: BackgroundScheduler, planned: list[PlannedJob]) -> N
 
 def next_runs(engine: Engine) -> dict[str, datetime | None]:
     """Next run time per job, read from the job store (empty before the first `run`)."""
-    from datetime import UTC
-
     if JOBSTORE_TABLE not in sa.inspect(engine).get_table_names():
         return {}
     with engine.connect() as conn:
@@ -175,11 +203,17 @@ class Service:
             lock.release()
             return
         log.info("leading: starting the scheduler")
+        jobs.STOP.clear()  # a stop asked of an earlier service in this process is not ours
         jobs.set_current_app(self.app)
         self.scheduler = build_scheduler(self.app.settings, engine)
         try:
+            interrupted = jobs.close_interrupted_runs(self.app.engine)
+            if interrupted:
+                log.warning("%d job run(s) of a previous leader never finished", interrupted)
+            # Paused first: the plan is compared with the job store before anything is due.
+            self.scheduler.start(paused=True)
             install_plan(self.scheduler, plan(self.app.settings))
-            self.scheduler.start()
+            self.scheduler.resume()
             # The main thread keeps the leadership heartbeat; a stop requested at any moment
             # (even before the scheduler started) ends this loop.
             while not self.stopping.wait(self.heartbeat_seconds):

@@ -82,6 +82,8 @@ def _empty_tables(engine: Engine) -> None:
     names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        # The scheduler's job store is APScheduler's table, outside our metadata.
+        conn.execute(sa.text("DROP TABLE IF EXISTS apscheduler_jobs"))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -180,3 +182,12 @@ def sandbox(sandbox_world):
 
     with Sandbox(sandbox_world) as box:
         yield box
+
+
+@pytest.fixture(autouse=True)
+def _service_stop_flag_cleared():
+    """A test that stops a service in-process must not leave later jobs thinking they stop."""
+    yield
+    from socialaudit import jobs
+
+    jobs.STOP.clear()

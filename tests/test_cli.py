@@ -141,9 +141,11 @@ def test_database_password_never_printed(
 
 
 def _commands(group, path=()):
+    """Every command path, loading the root's lazily registered sub-commands as `--help` does."""
     yield path
-    for name, command in getattr(group, "commands", {}).items():
-        yield from _commands(command, (*path, name))
+    if hasattr(group, "list_commands"):
+        for name in group.list_commands(None):
+            yield from _commands(group.get_command(None, name), (*path, name))
 
 
 def test_help_on_every_command(runner: CliRunner) -> None:

@@ -189,3 +189,44 @@ def test_forget_erases_every_row_derived_from_the_person(engine: Engine) -> None
     # Ben's rows are all still there.
     for name, count in before.items():
         assert after[name] == count - erased.get(name, 0), name
+
+
+def test_forget_scrubs_the_person_from_the_audit_log(engine: Engine) -> None:
+    from socialaudit.models import AuditLog, User
+
+    with Session(engine) as session:
+        ana, account, _ = make_person_with_posts(session, "Ana Lima", posts=1)
+        make_person_with_posts(session, "Ben Okafor", posts=1)
+        session.add(User(name="ana", role="person", person_id=ana.id))
+        handle = account.handle
+        session.add_all(
+            [
+                AuditLog(actor="admin", action="person:add", target="Ana Lima"),
+                AuditLog(
+                    actor="admin", action="account:add", target=f"x:{handle}", detail="Ana Lima"
+                ),
+                AuditLog(actor="ana", action="sign-in"),
+                AuditLog(
+                    actor="rev",
+                    action="review:acknowledged",
+                    target="finding 1",
+                    detail="Spoke to ANA LIMA; she agrees.",
+                ),
+                AuditLog(actor="admin", action="person:add", target="Ben Okafor"),
+                AuditLog(actor="rev", action="review:resolved", detail="Banana-shaped Canada map"),
+            ]
+        )
+        session.commit()
+        erased = forget_person(session, session.get(Person, ana.id))
+        session.commit()
+    assert erased["auditlog (scrubbed)"] == 4
+    assert erased["webuser"] == 1
+    with Session(engine) as session:
+        rows = session.exec(select(AuditLog).order_by(AuditLog.id)).all()
+    assert len(rows) == 6  # what was done stays on record; who it was about does not
+    text = " ".join(f"{r.actor} {r.target} {r.detail}" for r in rows[:4]).lower()
+    assert "ana lima" not in text and handle.lower() not in text
+    assert [r.actor for r in rows][2] == "[forgotten person]"
+    assert rows[3].detail == "Spoke to [forgotten person]; she agrees."
+    assert rows[4].target == "Ben Okafor"
+    assert rows[5].detail == "Banana-shaped Canada map"

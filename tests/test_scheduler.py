@@ -7,17 +7,18 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from socialaudit import jobs
 from socialaudit.config import load_settings
 from socialaudit.context import AppContext
 from socialaudit.db import make_engine
 from socialaudit.models import JobRun
-from socialaudit.scheduler import plan
+from socialaudit.scheduler import next_runs, plan
 
 
 def test_plan_follows_the_configuration(tmp_path: Path) -> None:
@@ -54,10 +55,13 @@ def test_a_failing_job_is_recorded_and_does_not_raise(
     engine.dispose()
 
 
-def _start(db_url: str, tmp_path: Path, name: str) -> tuple[subprocess.Popen, Path]:
+def _start(
+    db_url: str, tmp_path: Path, name: str, environ: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, Path]:
     log = tmp_path / f"{name}.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALAUDIT_")}
     env["SOCIALAUDIT_DATABASE_URL"] = db_url
+    env |= environ or {}
     proc = subprocess.Popen(
         [sys.executable, "-m", "socialaudit", "-v", "run", "--poll-seconds", "0.5"],
         stdout=subprocess.DEVNULL,
@@ -100,3 +104,145 @@ def test_one_leader_and_a_hot_standby_that_takes_over(db_url: str, tmp_path: Pat
             if proc is not None and proc.poll() is None:
                 proc.kill()
                 proc.wait()
+
+
+def _count(engine, model: type) -> int:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _runs(engine, job: str) -> list[JobRun]:
+    with Session(engine) as session:
+        return list(session.exec(select(JobRun).where(JobRun.job == job).order_by(JobRun.id)))
+
+
+def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
+    db_url: str, sandbox, tmp_path: Path
+) -> None:
+    """SIGKILL in the middle of a scheduled round, down for several intervals, restarted:
+    the posts are all there once, the dead run is marked, and the missed runs make one run."""
+    from sqlalchemy import distinct
+
+    from sandbox.seed import people_csv
+    from socialaudit.db import session_scope
+    from socialaudit.models import CollectionRun, Post
+    from socialaudit.registry import import_people_csv
+    from tests.collectors.conftest import sandbox_environ
+    from tests.collectors.rounds import visible_posts
+
+    interval = 8.0
+    world = sandbox.world
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        import_people_csv(session, people_csv(world))
+    environ = sandbox_environ(
+        sandbox.url,
+        db_url,
+        SOCIALAUDIT_PLATFORMS_X_ENABLED="false",
+        SOCIALAUDIT_PLATFORMS_MASTODON_ENABLED="false",
+        SOCIALAUDIT_PLATFORMS_BLUESKY_TIMEOUT_SECONDS="120",
+        SOCIALAUDIT_SCHEDULER_COLLECT_EVERY_HOURS=str(interval / 3600),
+        SOCIALAUDIT_SCHEDULER_COLLECT_JITTER_MINUTES="0",
+        SOCIALAUDIT_REPORTS_OUTPUT_DIR=str(tmp_path / "reports"),
+    )
+    world.inject("bluesky.getAuthorFeed", "slow", seconds=60, skip=3)  # the 4th account hangs
+
+    first, first_log = _start(db_url, tmp_path, "first", environ)
+    try:
+        deadline = time.monotonic() + 90
+        while world.counts["bluesky.getAuthorFeed"] < 4:
+            assert first.poll() is None, first_log.read_text()
+            assert time.monotonic() < deadline, "the scheduled round never started"
+            time.sleep(0.05)
+        first.kill()  # SIGKILL: no cleanup, no finally
+        first.wait(timeout=30)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    saved = _count(engine, Post)
+    assert 0 < saved < visible_posts(world, "bluesky")
+    time.sleep(2.5 * interval)  # down long enough to miss two runs or more
+
+    second, second_log = _start(db_url, tmp_path, "second", environ)
+    try:
+        _wait_for(second_log, "leading: starting the scheduler")
+        leading = datetime.now(UTC)
+        deadline = time.monotonic() + 90
+        while not [r for r in _runs(engine, "collect-bluesky")[1:] if r.finished_at]:
+            assert second.poll() is None, second_log.read_text()
+            assert time.monotonic() < deadline, "no run after the restart"
+            time.sleep(0.05)
+        next_run = next_runs(engine)["collect-bluesky"]
+        assert next_run is not None
+        # Watch until just before the next regular run: nothing else may start meanwhile.
+        time.sleep(max(0.0, min(3.0, (next_run - datetime.now(UTC)).total_seconds() - 0.5)))
+        runs = _runs(engine, "collect-bluesky")
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=60) == 0
+    finally:
+        if second.poll() is None:
+            second.kill()
+            second.wait()
+
+    assert "1 job run(s) of a previous leader never finished" in second_log.read_text()
+    assert runs[0].status == "interrupted"
+    after = [r for r in runs[1:] if r.started_at < next_run]
+    assert len(after) == 1, [(r.started_at, r.status) for r in runs]  # coalesced: one run
+    assert after[0].status == "ok", after[0].error
+    # Caught up at once, not an interval after the restart (as a replaced job would be).
+    assert (after[0].started_at - leading).total_seconds() < interval / 2
+    with Session(engine) as session:
+        posts = session.exec(select(func.count()).select_from(Post)).one()
+        distinct_ids = session.exec(select(func.count(distinct(Post.platform_id)))).one()
+        rounds = session.exec(select(CollectionRun.status).order_by(CollectionRun.id)).all()
+    assert posts == distinct_ids == visible_posts(world, "bluesky")
+    assert rounds[:2] == ["interrupted", "ok"]
+    engine.dispose()
+
+
+def test_sigterm_mid_collection_stops_after_the_account_in_hand(
+    db_url: str, sandbox, tmp_path: Path
+) -> None:
+    from sandbox.seed import people_csv
+    from socialaudit.db import session_scope
+    from socialaudit.models import CollectionRun, Post
+    from socialaudit.registry import import_people_csv
+    from tests.collectors.conftest import sandbox_environ
+    from tests.collectors.rounds import visible_posts
+
+    world = sandbox.world
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        import_people_csv(session, people_csv(world))
+    environ = sandbox_environ(
+        sandbox.url,
+        db_url,
+        SOCIALAUDIT_PLATFORMS_X_ENABLED="false",
+        SOCIALAUDIT_PLATFORMS_MASTODON_ENABLED="false",
+        SOCIALAUDIT_PLATFORMS_BLUESKY_TIMEOUT_SECONDS="60",
+    )
+    world.inject("bluesky.getAuthorFeed", "slow", seconds=3, skip=2)  # the 3rd account is slow
+    proc, log = _start(db_url, tmp_path, "service", environ)
+    try:
+        deadline = time.monotonic() + 90
+        while world.counts["bluesky.getAuthorFeed"] < 3:  # a fresh install collects at once
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the first round never started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = log.read_text()
+    assert "stop requested; the remaining accounts wait for the next round" in text
+    assert world.counts["bluesky.getAuthorFeed"] == 3  # no account started after the stop
+    with Session(engine) as session:
+        job = session.exec(select(JobRun).where(JobRun.job == "collect-bluesky")).one()
+        round_ = session.exec(select(CollectionRun)).one()
+        posts = session.exec(select(func.count()).select_from(Post)).one()
+    assert job.status == "stopped" and job.finished_at is not None
+    assert round_.status == "stopped"
+    assert 0 < posts < visible_posts(world, "bluesky")  # what was collected before the stop is kept
+    engine.dispose()

@@ -2,28 +2,108 @@
 
 Exit codes (documented in the README): 0 success; 1 a command that reports findings found
 some; 2 a usage or configuration error, printed as one line naming the problem.
-Each sub-command lives in its own module here and is registered below.
+Each sub-command lives in its own module here and is registered by name in `COMMANDS`: the
+module is imported only when its command runs (or `--help` lists them all), so `scan`, `rules`
+and `draft` start without the database, report and scheduler libraries that other commands
+need (tests/test_cli_startup.py holds this).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from difflib import get_close_matches
+from importlib import import_module
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from socialaudit import logs
-from socialaudit.context import AppContext
 from socialaudit.errors import SocialAuditError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from socialaudit.context import AppContext
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
+# Command name -> (module, attribute): a typer.Typer is a group of sub-commands, anything else
+# a command function. Listed in the order `--help` shows them.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "forget": ("socialaudit.cli.people", "forget"),
+    "collect": ("socialaudit.cli.collect", "command"),
+    "report": ("socialaudit.cli.reports", "report"),
+    "dashboard": ("socialaudit.cli.reports", "dashboard"),
+    "review": ("socialaudit.cli.reports", "review"),
+    "nudge": ("socialaudit.cli.nudges", "nudge"),
+    "purge": ("socialaudit.cli.purge", "purge"),
+    "run": ("socialaudit.cli.service", "run"),
+    "status": ("socialaudit.cli.service", "status"),
+    "serve": ("socialaudit.cli.web", "serve"),
+    "scan": ("socialaudit.cli.checks", "scan"),
+    "check": ("socialaudit.cli.checks", "check"),
+    "draft": ("socialaudit.cli.checks", "draft"),
+    "rules": ("socialaudit.cli.checks", "rules"),
+    "demo": ("socialaudit.cli.demo", "demo"),
+    "people": ("socialaudit.cli.people", "app"),
+    "accounts": ("socialaudit.cli.accounts", "app"),
+    "db": ("socialaudit.cli.db", "app"),
+    "sandbox": ("socialaudit.cli.sandbox", "app"),
+    "import": ("socialaudit.cli.imports", "app"),
+    "users": ("socialaudit.cli.web", "users"),
+}
+
+
+def _load_command(name: str) -> Any:
+    """Import the module behind `name` and turn its Typer app or function into a command."""
+    from typer.main import get_command_from_info, get_group_from_info
+    from typer.models import CommandInfo, TyperInfo
+
+    module, attribute = COMMANDS[name]
+    target = getattr(import_module(module), attribute)
+    if isinstance(target, typer.Typer):
+        return get_group_from_info(
+            TyperInfo(target, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            suggest_commands=app.suggest_commands,
+            rich_markup_mode=app.rich_markup_mode,
+        )
+    return get_command_from_info(
+        CommandInfo(name=name, callback=target),
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
 class AuditGroup(TyperGroup):
-    """Turns the errors a user can fix into one line on stderr and exit code 2."""
+    """Loads each sub-command on first use, and turns the errors a user can fix into one line
+    on stderr and exit code 2."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = self.commands[cmd_name] = _load_command(cmd_name)
+        return command
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(name for name in self.commands if name not in COMMANDS)]
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except UsageError as exc:  # typer's suggestion looks only at commands already loaded
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches:
+                exc.message = (
+                    exc.message.rstrip(".")
+                    + ". Did you mean "
+                    + (", ".join(repr(m) for m in matches) + "?")
+                )
+            raise
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -71,6 +151,8 @@ def _root(
 
 def console() -> Console:
     """A console for this command's output, sized from the terminal (or $COLUMNS) now."""
+    from rich.console import Console
+
     return Console(soft_wrap=True)
 
 
@@ -78,49 +160,10 @@ def get_app(ctx: typer.Context) -> AppContext:
     """Load and validate the settings on first use (every command that needs them calls it)."""
     state = ctx.find_root().obj
     if state["app"] is None:
+        from socialaudit.context import AppContext
+
         state["app"] = AppContext.load(state["config"])
     return state["app"]
-
-
-def _register() -> None:
-    from socialaudit.cli import (
-        accounts,
-        checks,
-        collect,
-        db,
-        demo,
-        imports,
-        nudges,
-        people,
-        purge,
-        reports,
-        sandbox,
-        service,
-        web,
-    )
-
-    app.add_typer(people.app, name="people")
-    app.add_typer(accounts.app, name="accounts")
-    app.add_typer(db.app, name="db")
-    app.command("forget")(people.forget)
-    app.add_typer(sandbox.app, name="sandbox")
-    app.command("collect")(collect.command)
-    app.add_typer(imports.app, name="import")
-    reports.register(app)
-    app.command("nudge")(nudges.nudge)
-    app.command("purge")(purge.purge)
-    app.command("run")(service.run)
-    app.command("status")(service.status)
-    app.command("serve")(web.serve)
-    app.add_typer(web.users, name="users")
-    app.command("scan")(checks.scan)
-    app.command("check")(checks.check)
-    app.command("draft")(checks.draft)
-    app.command("rules")(checks.rules)
-    app.command("demo")(demo.demo)
-
-
-_register()
 
 
 def main() -> None:

@@ -133,3 +133,9 @@ def command(
         for error in run.errors:
             who = f" {error['handle']}" if "handle" in error else ""
             out.print(f"{run.platform}{who}: {error['stage']}: {error['error']}", markup=False)
+    incomplete = [run for run in runs if run.status != "ok"]
+    if incomplete:
+        # Cron and systemd see the trouble in the exit code; what was saved stays saved.
+        summary = ", ".join(f"{run.platform} {run.status}" for run in incomplete)
+        typer.echo(f"collection incomplete: {summary}", err=True)
+        raise typer.Exit(code=3)

@@ -57,6 +57,19 @@ def visible_posts(world: World, platform: str) -> int:
     )
 
 
+def replies_to_others(world: World, platform: str) -> int:
+    """Visible replies by registered people to another account (Mastodon asks each's context)."""
+    count = 0
+    for post in world.posts.values():
+        author = world.accounts[post.account]
+        if post.platform != platform or not author.person or not world.visible(post):
+            continue
+        parent = world.post(platform, post.reply_to) if post.reply_to else None
+        if parent is not None and parent.account != post.account:
+            count += 1
+    return count
+
+
 def collect_in_subprocess(
     url: str, db_url: str, platform: str, world: World
 ) -> subprocess.Popen[bytes]:

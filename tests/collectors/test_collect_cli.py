@@ -31,3 +31,26 @@ def test_collect_refuses_bad_input_with_one_line(runner, cli_env) -> None:
     assert "--now: expected an ISO date and time, got 'yesterday'" in bad_now.output
     nobody = runner.invoke(app, ["collect", "--person", "Nobody Here"])
     assert nobody.exit_code == 2 and "no registered person called 'Nobody Here'" in nobody.output
+
+
+def test_collect_exits_3_when_a_round_is_incomplete_and_keeps_what_it_saved(
+    runner, cli_env, sandbox, tmp_path, monkeypatch
+) -> None:
+    environ = sandbox_environ(
+        sandbox.url,
+        cli_env["SOCIALAUDIT_DATABASE_URL"],
+        SOCIALAUDIT_PLATFORMS_BLUESKY_MAX_RETRIES="0",
+    )
+    for key, value in environ.items():
+        monkeypatch.setenv(key, value)
+    csv = tmp_path / "people.csv"
+    csv.write_text(people_csv(sandbox.world))
+    assert runner.invoke(app, ["people", "import", str(csv)]).exit_code == 0
+    now = sandbox.world.now.isoformat()
+    sandbox.world.inject("bluesky.getAuthorFeed", "500", skip=1)  # the second account fails
+    result = runner.invoke(app, ["collect", "--platform", "bluesky", "--now", now])
+    assert result.exit_code == 3, result.output
+    assert "collection incomplete: bluesky partial" in result.output
+    healed = runner.invoke(app, ["collect", "--platform", "bluesky", "--now", now])
+    assert healed.exit_code == 0, healed.output
+    assert "incomplete" not in healed.output

@@ -31,6 +31,7 @@ from tests.collectors.rounds import (
     kill_when,
     post_by_id,
     post_by_text,
+    replies_to_others,
     rows,
     settings_for,
     visible_posts,
@@ -90,7 +91,11 @@ def test_first_collection_stores_posts_profiles_and_context(engine, ms, sandbox)
     assert result.status == "ok", result.errors
     assert result.accounts == ACCOUNTS
     assert result.new_posts == visible_posts(world, "mastodon") == rows(engine, Post)
-    assert result.api_calls == world.calls("mastodon.") == 2 * ACCOUNTS  # lookup, one page
+    # A lookup and one page per account, and one status_context per reply to someone else.
+    answers = replies_to_others(world, "mastodon")
+    assert answers == 11
+    assert result.api_calls == world.calls("mastodon.") == 2 * ACCOUNTS + answers
+    assert world.counts["mastodon.status_context"] == answers
     assert result.posts_read == result.new_posts
     assert result.rate_limits["/api/v1/accounts/:id/statuses"]["x-ratelimit-limit"] == "300"
     assert rows(engine, HandleChange) == 0  # user@instance stays user@instance
@@ -117,11 +122,22 @@ def test_first_collection_stores_posts_profiles_and_context(engine, ms, sandbox)
     reply = post_by_text(engine, "I have answered this already, point 1.")
     critic = world.accounts["mastodon:critic"]
     assert reply.kind == PostKind.REPLY and reply.reply_to_account_id == critic.id
+    # The status entity names only the parent; status_context gives its words and the
+    # conversation's root, which the thread rules (RSP502, RSP503) need.
+    taunts = sorted(
+        (p for p in world.posts.values() if p.account == "mastodon:critic"),
+        key=lambda p: p.created_at,
+    )
+    assert reply.reply_to_id == taunts[0].id
+    assert reply.conversation_id == reply.reply_root_id == taunts[0].id
+    last = post_by_text(engine, "I have answered this already, point 4.")
+    assert last.conversation_id == taunts[0].id and last.reply_to_id == taunts[3].id
     with Session(engine) as session:
         context = session.exec(
             select(ReferencedPost).where(ReferencedPost.platform == "mastodon")
         ).all()
-    assert context == []  # a reply's parent is not in the status entity; nothing invented
+    texts = {ref.text for ref in context if ref.author_id == critic.id}
+    assert texts == {f"Pathetic answer number {i}, you clowns." for i in range(1, 5)}
 
 
 def test_boosts_media_and_hashtags(engine, ms, sandbox) -> None:
@@ -134,7 +150,9 @@ def test_boosts_media_and_hashtags(engine, ms, sandbox) -> None:
     run(engine, ms, world)
     with Session(engine) as session:
         boost = session.exec(select(Post).where(Post.kind == PostKind.REPOST)).one()
-        context = session.exec(select(ReferencedPost)).one()
+        context = session.exec(
+            select(ReferencedPost).where(ReferencedPost.platform_id == original.id)
+        ).one()
     assert boost.repost_of_id == original.id and boost.text == ""
     assert boost.repost_of_account_id == world.accounts["mastodon:kemi"].id
     assert context.text == "Our report on evictions. #Housing"
@@ -277,7 +295,8 @@ def test_rate_limits_server_errors_time_outs_and_bad_json_are_retried(engine, ms
     assert result.status == "ok", result.errors
     assert result.rate_limited == 1
     assert rows(engine, Post) == visible_posts(world, "mastodon")
-    assert result.api_calls == world.calls("mastodon.") == 2 * ACCOUNTS + 5
+    contexts = replies_to_others(world, "mastodon")
+    assert result.api_calls == world.calls("mastodon.") == 2 * ACCOUNTS + 5 + contexts
     world.delete_post(world.timeline(world.accounts["mastodon:ana"])[0])
     world.inject("mastodon.statuses", "429", times=1, seconds=1)
     swept = run(engine, ms, world)

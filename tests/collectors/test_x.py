@@ -176,9 +176,10 @@ def test_deletions_need_proof_and_reposts_lose_their_original(engine, xs, sandbo
     assert ben.deletion_cause == DeletionCause.DELETED and ben.deleted_at == world.now
     assert post_by_text(engine, "3,000 people").deletion_cause == DeletionCause.DELETED
 
-    world.advance(hours=4)  # Isla deletes the post that Luca retweeted
+    world.advance(hours=4)  # Isla deletes the post Luca retweeted; Grace her SharePoint link
     result = run(engine, xs, world)
-    assert result.deleted_posts == 1
+    assert result.deleted_posts == 2
+    assert post_by_text(engine, "sharepoint").deletion_cause == DeletionCause.DELETED
     isla = post_by_text(engine, "We are hiring")
     assert isla.deletion_cause == DeletionCause.DELETED
     with Session(engine) as session:

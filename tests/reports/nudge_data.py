@@ -18,6 +18,7 @@ from socialaudit.models import (
     Person,
     Post,
     PostKind,
+    PostOutcome,
     PostVersion,
     ProfileSnapshot,
     ReviewStatus,
@@ -98,6 +99,19 @@ def _post(
     session.add(post)
     session.flush()
     return post
+
+
+def _outcome(session: Session, person: Person, post: Post, outcome: str, at: datetime) -> None:
+    """The outcome `socialaudit.lifecycle.update_outcomes` keeps for a changed post."""
+    session.add(
+        PostOutcome(
+            post_id=post.id,
+            person_id=person.id,
+            outcome=outcome,
+            event_at=at,
+            week=str(Week.of(at, "Europe/London")),
+        )
+    )
 
 
 def _finding(
@@ -200,6 +214,7 @@ def seed_week(engine: Engine) -> Seeded:
             deletion_cause=DeletionCause.DELETED,
         )
         _finding(s, ana, ana_x, "CNF303", "financial-information", "high", post=gone)
+        _outcome(s, ana, gone, "deleted-after-flag", at=MONDAY + timedelta(hours=8))
         # What went well: two replies and one post corrected in the open.
         for i in range(2):
             _post(s, ana_x, f"ana-r{i}", f"Thanks for asking! ({i})", 10 + i, kind=PostKind.REPLY)
@@ -214,6 +229,7 @@ def seed_week(engine: Engine) -> Seeded:
                 created_at=MONDAY + timedelta(hours=13),
             )
         )
+        _outcome(s, ana, edited, "corrected-by-edit", at=edited.created_at)
 
         bruno, bruno_x = _person(s, "Bruno Caron", language="fr-FR")
         rude = _post(s, bruno_x, "bruno-1", "BRUNO-TEXT quelle bande d'idiots", 20)

@@ -21,6 +21,7 @@ from socialaudit.models import (
     Person,
     Post,
     PostKind,
+    PostOutcome,
     PostVersion,
     ProfileSnapshot,
     ReferencedPost,
@@ -159,6 +160,23 @@ def seed_week(session: Session, people: int = 6) -> dict[str, int]:
     )
     session.flush()
     session.add(PostVersion(post_id=edited.id, version_key="v0", text="Wrong figure: 21"))
+    # The outcomes socialaudit.lifecycle.update_outcomes keeps for the three changed posts.
+    for post, person_id, outcome, at in (
+        (deleted, ana.id, "deleted-without-correction", deleted.deleted_at),
+        (edited, persons[1][0].id, "corrected-by-edit", edited.created_at),
+        (hidden, persons[3][0].id, "account-protected", hidden.deleted_at),
+    ):
+        assert at is not None and post.id is not None and person_id is not None
+        session.add(
+            PostOutcome(
+                post_id=post.id,
+                person_id=person_id,
+                outcome=outcome,
+                event_at=at,
+                week="2026-W47",
+                seconds_to_delete=3 * 3600 if post is deleted else None,
+            )
+        )
     f_high = _finding(
         session,
         1,

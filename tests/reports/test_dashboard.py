@@ -60,7 +60,8 @@ def test_dashboard_figures(engine: Engine) -> None:
     assert small.coverage.loc["2026-W46", "whole organisation"] == 1
     assert small.coverage.loc["2026-W47", "Campaigns"] == 0
     life = board.lifecycle.loc["2026-W47"]
-    assert (life["deleted"], life["edited"], life["unavailable"]) == (1, 1, 1)
+    assert life["deleted-without-correction"] == life["corrected-by-edit"] == 1
+    assert life["unavailable"] == 1 and life["deleted-then-corrected"] == 0
 
     html = dashboard.render_html(board)
     for heading in (

@@ -63,9 +63,12 @@ def test_report_contents_and_order(engine: Engine) -> None:
     assert report.profiles.iloc[0]["person_id"] == ids["person"]  # worst first
     # Lifecycle: Ana deleted one post; the protected account's post is not a deletion.
     life = report.lifecycle.set_index("person")
-    assert life.loc[f"Ana {SCRIPT} Lima", "deleted"] == 1
-    assert life.loc["Person 3", "deleted"] == 0 and life.loc["Person 3", "unavailable"] == 1
-    assert life.loc["Person 1", "edited"] == 1
+    ana_life = life.loc[f"Ana {SCRIPT} Lima"]
+    assert ana_life["deleted-without-correction"] == 1 and ana_life["corrected-by-edit"] == 0
+    assert ana_life["hours:deleted-without-correction"] == 3  # the stored time to delete
+    assert life.loc["Person 3", "deleted-without-correction"] == 0
+    assert life.loc["Person 3", "unavailable"] == 1
+    assert life.loc["Person 1", "corrected-by-edit"] == 1
     eng = report.engagement
     assert (eng.posts, eng.replies, eng.questions, eng.answered_in_48h, eng.copies) == (
         6,
