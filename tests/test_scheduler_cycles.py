@@ -138,10 +138,10 @@ def test_eight_simulated_days_run_every_job_in_order(
                 while True:
                     # Nothing due any more (so submitted), and everything submitted finished.
                     _until(
-                        lambda: all(
-                            j.next_run_time > datetime.now(UTC) for j in scheduler.get_jobs()
-                        )
-                        and watch.idle(),
+                        lambda: (
+                            all(j.next_run_time > datetime.now(UTC) for j in scheduler.get_jobs())
+                            and watch.idle()
+                        ),
                         "the running jobs",
                     )
                     due = min(job.next_run_time for job in scheduler.get_jobs())
