@@ -79,8 +79,13 @@ def status_at(frames: ProfileFrames, moment: datetime, week: str | None = None) 
 
     `lost` is a current TRN103, or any TRN103 raised in `week` (the report's week).
     """
-    accounts = frames.accounts[frames.accounts["registered_at"] < moment].copy()
     snaps = frames.snapshots[frames.snapshots["seen_at"] < moment]
+    # Audited from registration, or from the first profile stored, whichever came first (an
+    # archive import or a replayed clock stores profiles from before the registration).
+    known = (frames.accounts["registered_at"] < moment) | frames.accounts["account_id"].isin(
+        snaps["account_id"]
+    )
+    accounts = frames.accounts[known].copy()
     latest = (
         snaps.sort_values(["account_id", "seen_at", "snapshot_id"])
         .drop_duplicates("account_id", keep="last")
@@ -125,8 +130,9 @@ def disclaimer_grid(frames: ProfileFrames, moments: list[datetime]) -> pd.DataFr
     unit = "datetime64[ns, UTC]"
     ends = pd.DataFrame({"moment": pd.Series(moments, dtype=object)})
     ends["moment"] = pd.to_datetime(ends["moment"], utc=True).astype(unit)
-    grid = frames.accounts[["account_id", "person_id", "registered_at"]].merge(ends, how="cross")
-    grid = grid[grid["registered_at"].astype(unit) < grid["moment"]]
+    # Every account, whenever registered: only those with a profile seen before the moment
+    # stay (below), as in `status_at`.
+    grid = frames.accounts[["account_id", "person_id"]].merge(ends, how="cross")
     snaps = frames.snapshots.rename(
         columns={"snapshot_id": "latest_snapshot", "seen_at": "latest_seen"}
     )
