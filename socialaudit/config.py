@@ -250,7 +250,7 @@ class SchedulerConfig(Section):
     dashboard_at: time = time(7, 30)
     nudges_at: time = time(9, 0)
     purge_at: time = time(3, 0)
-    misfire_grace_minutes: int = Field(default=60, ge=1)
+    misfire_grace_minutes: int = Field(default=7 * 24 * 60, ge=1)
 
 
 class WebConfig(Section):

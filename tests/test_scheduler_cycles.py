@@ -196,3 +196,58 @@ def test_eight_simulated_days_run_every_job_in_order(
     assert (tmp_path / "reports" / "report-2026-W45.html").is_file()
     assert list((tmp_path / "reports").glob("dashboard-*.html"))
     app.close()
+
+
+def test_weekly_jobs_missed_during_an_outage_run_once_when_the_service_is_back(
+    db_url: str, tmp_path: Path, monkeypatch
+) -> None:
+    """Down from 06:00 to 11:30 on a Monday: the report, dashboard and nudges still go out."""
+    monkeypatch.chdir(tmp_path)
+    environ = {
+        "SOCIALAUDIT_DATABASE_URL": db_url,
+        "SOCIALAUDIT_REPORTS_OUTPUT_DIR": str(tmp_path / "reports"),
+        "SOCIALAUDIT_NUDGES_OUTBOX": str(tmp_path / "outbox"),
+        **{f"SOCIALAUDIT_PLATFORMS_{p.upper()}_ENABLED": "false" for p in PLATFORMS},
+    }
+    settings = load_settings(environ=environ)
+    monday = datetime(2026, 11, 9, 6, 0, tzinfo=UTC)
+    with time_machine.travel(monday, tick=True) as clock:
+        for moment in (monday, monday.replace(hour=11, minute=30)):
+            clock.move_to(moment)
+            app = AppContext(settings=settings)
+            service = Service(app, poll_seconds=0.05, heartbeat_seconds=0.1)
+            thread = threading.Thread(target=service.run, daemon=True)
+            thread.start()
+            _until(
+                lambda service=service: (
+                    service.scheduler is not None and service.scheduler.state == STATE_RUNNING
+                ),
+                "the scheduler",
+            )
+            scheduler = service.scheduler
+            _until(
+                lambda scheduler=scheduler: all(
+                    j.next_run_time > datetime.now(UTC) for j in scheduler.get_jobs()
+                ),
+                "the jobs due",
+            )
+            expected = 0 if moment == monday else 3  # nothing due at 06:00; all three at 11:30
+            _until(lambda app=app, n=expected: _finished_runs(app) == n, "the missed jobs")
+            service.request_stop()
+            thread.join(timeout=60)
+            app.close()
+    engine_app = AppContext(settings=settings)
+    with Session(engine_app.engine) as session:
+        runs = session.exec(select(JobRun).order_by(JobRun.id)).all()
+    engine_app.close()
+    assert sorted(r.job for r in runs) == ["dashboard", "nudges", "report"]
+    assert all(r.status == "ok" for r in runs), [(r.job, r.error) for r in runs]
+    assert all(r.started_at >= monday.replace(hour=11, minute=30) for r in runs)
+    assert (tmp_path / "reports" / "report-2026-W45.html").is_file()
+
+
+def _finished_runs(app: AppContext) -> int:
+    with Session(app.engine) as session:
+        return session.exec(
+            select(func.count()).select_from(JobRun).where(JobRun.finished_at.is_not(None))
+        ).one()
