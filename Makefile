@@ -11,8 +11,8 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test lint format check-migrations eval eval-blind bench clean bench-reports \
-	bench-collect bench-collect-x-mastodon bench-web
+.PHONY: venv demo test lint format check-migrations eval eval-blind eval-blind3 bench clean \
+	bench-reports bench-collect bench-collect-x-mastodon bench-web
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -43,6 +43,10 @@ eval: venv
 # The same over the second blind set (written before reading the matchers; README).
 eval-blind: venv
 	$(BIN)/python -m checks.evaluate --allow-missing tests/checks/eval/blind-2
+
+# The third blind set, untuned (written and committed before its first run; README).
+eval-blind3: venv
+	$(BIN)/python -m checks.evaluate --allow-missing tests/checks/eval/blind-3
 
 # Throughput of `socialaudit scan` over 100,000 generated posts and profiles, on one core;
 # then the web app under load (bench-web).
