@@ -148,6 +148,22 @@ FIGURE = re.compile(
     r"thousand\b|euros?\b|dollars?\b|pounds?\b|millions?\b|mil\b|millones\b)"
     # A share in words ("fell by a third", "was halved").
     r"|\b(?:a|one|two)\s+(?:third|quarter|fifth)s?\b|\b(?:halved|doubled|tripled)\b"
+    # An amount in words ("half a million pounds", "deux millions d'euros", "medio millon").
+    r"|\b(?:half\s+a|a|one|two|three|four|five|six|seven|eight|nine|ten|several|a\s+few|"
+    r"un|une|deux|trois|un\s+demi|medio|dos|tres|varios)[\s-]+"
+    r"(?:million|millions|billion|billions|millon|millones|milliard|milliards)\b"
+    r"(?:\s+(?:pounds|euros|dollars|quid|francs|d'euros|de\s+euros|de\s+libras))?"
+)
+# A person's pay as "on £58k" ("Rosa in fundraising is on £58k now"), read in the original
+# text: a capitalised name, a pronoun or a job as the subject.
+ON_PAY = re.compile(
+    r"\b(?P<who>[A-Z][a-zà-ÿ]+|[Hh]e|[Ss]he|[Tt]hey|I|[Ss]taff|[Cc]ampaigners?|[Rr]esearchers?|"
+    r"[Mm]anagers?|[Dd]irectors?|[Ii]nterns?|[Oo]fficers?)"
+    r"(?:\s+(?:in|from|on)\s+(?:the\s+)?[a-z]+(?:\s+team)?)?"
+    r"(?:\s+(?:is|are|was|were|am)|['’](?:s|m|re))\s+(?:now\s+|still\s+|only\s+)?on\s+"
+    r"(?:about\s+|around\s+|just\s+|nearly\s+|almost\s+|over\s+|under\s+|less\s+than\s+|"
+    r"more\s+than\s+)?[£$€]\s?\d[\d,.]*\s?(?:k|K|grand)?(?![\w.,]*\s*(?:a|per|each|off|"
+    r"offer|sale|discount|deal|entry)\b)"
 )
 _FINANCE = alternation(flatten(lexicons.FINANCE_WORDS))
 FINANCE = Phrases(flatten(lexicons.FINANCE_WORDS))
@@ -167,8 +183,16 @@ _SELF_POSSESSIVE = alternation(
         "the secretariat's",
     ]
 )
-_UNITS = r"(?:office|organisation|organization|section|team|movement|charity|ngo)"
+_UNITS = (
+    r"(?:office|organisation|organization|section|team|movement|charity|ngo|seccion|"
+    r"organizacion|oficina|equipo|movimiento|bureau|equipe|mouvement)"
+)
 _SELF_SUBJECT = alternation(["we", "we're", "we've", "we'll", "we are", "nous", "nosotros"])
+# Jobs whose pay "here" is the organisation's ("a junior campaigner here earns ...").
+_STAFF = (
+    r"(?:staff|campaigners?|researchers?|workers?|employees?|interns?|officers?|managers?|"
+    r"directors?|fundraisers?|people|someone|anyone|everyone|colleagues?)"
+)
 
 
 def _finance_patterns(org: Org) -> re.Pattern[str]:
@@ -181,11 +205,18 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
     places = rf"(?:{_SELF_POSSESSIVE})\s+{_UNITS}" + (f"|(?:{names})" if names else "")
     pattern = re.compile(
         rf"(?<![\w])(?:(?:{owners})\s+(?:[\w'-]+\s+){{0,2}}(?:{_FINANCE})"
-        rf"|(?:{_SELF_SUBJECT})\s+(?:\S+\s+){{0,6}}(?:{_FINANCE})"
+        # "we" owns the money word unless another owner comes between ("we call on the
+        # government to increase its aid budget").
+        rf"|(?:{_SELF_SUBJECT})\s+(?:(?!(?:its|their|his|her|the\s+government's)\s)\S+\s+){{0,8}}"
+        rf"(?:{_FINANCE})"
+        # The owner after the money word: "the deficit we're carrying", "donations to us".
+        rf"|(?:{_FINANCE})\s+(?:(?:\S+\s+)?(?:we|we're|we've|we are|nous)"
+        r"|(?:to|for|from|into)\s+us)"
+        rf"|{_STAFF}\s+here\s+(?:\S+\s+)?(?:{_FINANCE})"
         r"|the\s+(?:[\w-]+\s+)?(?:campaigns?|comms|communications|research|fundraising|staff|"
         r"team|office|section|programmes?|events?)(?:'s|s')?\s+(?:[\w-]+\s+)?"
         rf"(?:{_FINANCE})"
-        rf"|(?:{_FINANCE})\s+(?:\S+\s+){{0,4}}(?:at|of|in|for)\s+(?:{places})"
+        rf"|(?:{_FINANCE})\s+(?:\S+\s+){{0,4}}(?:at|of|in|for|de|del|du|des)\s+(?:{places})"
         rf"|my\s+(?:salary|pay|wages?|bonus)\s+(?:at|with|from)\s+(?:{places}))(?![\w])"
     )
     org.__dict__["_cnf303"] = pattern
@@ -222,7 +253,10 @@ def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     Link the published annual accounts if the figures are public; otherwise leave them out.
     """
     plain = item.view.plain
-    if FINANCE.search(item.view) is None or not _DIGIT.search(plain):
+    if not _DIGIT.search(plain) and not _MILLION.search(plain):
+        return
+    if FINANCE.search(item.view) is None:
+        yield from _on_pay(item, ctx)
         return
     if ctx.org.official_link(item):
         return
@@ -234,12 +268,37 @@ def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             continue
         about = pattern.search(sentence)
         if about is None:
-            continue
+            # Income only a charity has (legacies, members, supporters), unless the sentence
+            # is about the sector ("legacy income across UK charities").
+            about = _INTRINSIC.search(sentence)
+            if about is None or _SECTOR.search(sentence):
+                continue
         s = start + min(figure.start(), about.start())
         e = start + max(figure.end(), about.end())
         ev = item.view.evidence("text", s, e)
         yield Hit(f'"{ev["text"]}" looks like the organisation\'s financial information.', [ev])
         return
+    yield from _on_pay(item, ctx)
+
+
+_MILLION = re.compile(r"million|billion|millon|milliard")
+_INTRINSIC = re.compile(
+    r"(?<![\w])(?:(?:legacy|legacies|membership|supporter|unrestricted)\s+(?:income|revenue|giving)"
+    r"|regular\s+giving)(?![\w])"
+)
+_SECTOR = re.compile(r"charities|charity sector|\bsector\b|\bngos\b|nationally|nationwide")
+
+
+def _on_pay(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
+    """Someone's pay as "on £58k", with or without a money word in the post."""
+    text = item.text
+    if "£" not in text and "$" not in text and "€" not in text:
+        return
+    pay = ON_PAY.search(text)
+    if pay is None or ctx.org.official_link(item):
+        return
+    ev = _ev(pay.start(), pay.end(), pay.group(0))
+    yield Hit(f'"{ev["text"]}" states someone\'s pay at the organisation.', [ev])
 
 
 # ---------------------------------------------------------------- CNF304 employee-information
@@ -258,12 +317,26 @@ NAMED_COLLEAGUE = re.compile(
 MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 # A first name as the subject of a workplace-only fact: "Marcus is facing a disciplinary".
 # Dismissal alone is left out: "Nasrin was fired for protesting" is a case, not a colleague.
-NAMED_WORKPLACE_FACT = re.compile(
-    r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?(?:\s+(?:is|was|has been|got|gets|has|had|faces|"
-    r"faced)|['’]s)\s+(?:facing\s+|been\s+given\s+|given\s+|put\s+on\s+|on\s+|off\s+)?"
+_WORKPLACE_FACT = (
     r"(?:an?\s+disciplinary(?!\s+proceedings)|(?:a\s+)?(?:written warning|final warning|"
     r"formal warning|performance improvement plan|PIP|grievance)|sick leave|stress leave|"
-    r"sick again)\b"
+    r"sick again|signed off(?:\s+sick|\s+with\s+\w+|\s+work)|gardening leave)"
+)
+NAMED_WORKPLACE_FACT = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?,?(?:\s+who)?(?:\s+(?:is|was|has been|got|gets|"
+    r"has|had|faces|faced)|['’]s(?:\s+been)?)\s+(?:facing\s+|been\s+given\s+|given\s+|"
+    r"put\s+on\s+|been\s+put\s+on\s+|on\s+|off\s+on\s+|off\s+|been\s+off\s+(?:on\s+)?|"
+    r"been\s+)?"
+    rf"{_WORKPLACE_FACT}\b"
+    # Management acting on a named person: "they've put Joanna on a PIP", "gave Tom a final
+    # warning".
+    r"|\b(?:put|placed|putting|placing|gave|given|handed|issued)\s+[A-Z][a-zà-ÿ]+\s+"
+    r"(?:on\s+)?(?:an?\s+)?(?:performance improvement plan|PIP|written warning|final warning|"
+    r"formal warning|disciplinary|gardening leave|probation)\b"
+    # A named person's review or appraisal: "Dan, who smashed his annual review".
+    r"|\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?,?\s+(?:who\s+)?(?:\w+\s+){1,2}(?:his|her|their)\s+"
+    r"(?:annual review|appraisal|performance review|probation|performance rating|"
+    r"disciplinary hearing)\b"
 )
 # "They let Priya go": a colleague's dismissal, counted when the post states an HR fact too
 # ("Redundancy notices went out today"); "they let Ahmed go" alone is a release.
@@ -297,9 +370,10 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """
     view = item.view
     facts = list(HR.finditer(view))
-    if not facts:
+    money = "£" in item.text or "$" in item.text or "€" in item.text
+    if not facts and not money:
         return
-    for start, end in _sentences(view.text):
+    for start, end in _sentences(view.text) if facts else ():
         fact = next((f for f in facts if start <= f.start() < end), None)
         if fact is None:
             continue
@@ -327,7 +401,17 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             [person, fact_ev],
         )
         return
-    named = NAMED_WORKPLACE_FACT.search(view.original) or LET_GO.search(view.original)
+    named = None
+    if facts:
+        named = NAMED_WORKPLACE_FACT.search(view.original) or LET_GO.search(view.original)
+    if named is None and money:
+        # A named colleague's pay ("Rosa in fundraising is on £58k").
+        named = ON_PAY.search(item.text)
+        if named is not None:
+            who = named.group("who")
+            # A colleague by name, not "I", a pronoun or "staff" (CNF303 covers those).
+            if not who[:1].isupper() or who in ("I", "He", "She", "They", "Staff"):
+                named = None
     if named is not None:
         ev = _ev(named.start(), named.end(), named.group(0))
         yield Hit(f'The post states a colleague\'s employment matter: "{ev["text"]}".', [ev])

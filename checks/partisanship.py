@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from checks import lexicons
 from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import alternation
+from checks.normalize import norm_phrase
 from checks.registry import rule
 
 _OBJECTS = alternation([*lexicons.NON_PARTISAN_OBJECTS, "call", "plan", "statement", "question"])
@@ -72,12 +73,33 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str] | _Named]:
         )
         # "X 2028!" as a slogan; "let's get her elected" once X is named in the post.
         patterns.append(re.compile(rf"(?<![\w@#])(?:{targets})\s+20\d\d\s*!"))
+        # A choice or an endorsement named as such: "the only sensible choice on Thursday
+        # is X", "my endorsement, for what it's worth: X", "lend X your vote".
+        patterns.append(
+            re.compile(
+                r"(?<![\w])(?:only|best|right|obvious|sensible|clear|real|serious|natural)\s+"
+                r"(?:\w+\s+)?(?:choice|option|candidate|vote)\s+(?:[\w,']+\s+){0,4}?"
+                rf"(?:is|:|=)\s*(?:the\s+)?(?:{with_surnames})(?![\w])"
+                r"|(?<![\w])my\s+(?:endorsement|pick|choice|vote|ballot)\b[^.!?\n]{0,30}?"
+                rf"[:\-–]\s*(?:the\s+)?(?:{with_surnames})(?![\w])"
+                rf"|(?<![\w])(?:lend|give)\s+(?:{with_surnames})\s+(?:your|my|our)\s+"
+                r"(?:vote|votes|support)(?![\w])"
+            )
+        )
+        # A pronoun for a party or candidate named in the post (or the account it quotes):
+        # "We need X in office. Vote for her", "Re-elect her on Monday".
+        pronoun = r"(?:her|him|them|elle|lui|eux|ella|ellos|ellas)"
         patterns.append(
             _Named(
                 targets,
                 r"(?<![\w])(?:get|getting|help|helping)\s+(?:her|him|them)\s+"
                 r"(?:re-?\s?elected|elected|into office)(?![\w])"
-                r"|(?:^|[.!?]\s+|let's\s+|lets\s+)vote\s+(?:her|him|them)\s+(?:in|out)(?![\w])",
+                r"|(?:^|[.!?]\s+|let's\s+|lets\s+)vote\s+(?:her|him|them)\s+(?:in|out)(?![\w])"
+                r"|(?<![\w])(?:vote\s+for|votes\s+for|voting\s+for|re-?\s?elect|reelect|elect|"
+                r"votez\s+pour|reelisez|elisez|vota\s+(?:a|por)|votad\s+a|voten\s+a)\s+"
+                rf"{pronoun}(?![\w])"
+                r"|(?<![\w])(?:lend|give)\s+(?:her|him|them)\s+(?:your|my|our)\s+"
+                r"(?:vote|votes|support)(?![\w])",
             )
         )
         firsts = politics.first_names
@@ -88,11 +110,19 @@ def _endorsement_patterns(org: Org) -> list[re.Pattern[str] | _Named]:
             )
     if politics.compact:
         compact = "|".join(sorted(map(re.escape, politics.compact), key=len, reverse=True))
+        # A first name alone in a voting hashtag ("#VotePriya", "#ImWithPriya"): a verb of
+        # voting makes it an endorsement, whoever else shares the name.
+        firsts = sorted(
+            {re.sub(r"[\W_]+", "", norm_phrase(f)) for f in politics.first_names}, key=len
+        )
+        first = "|".join(map(re.escape, reversed(firsts))) or r"(?!x)x"
         patterns.append(
             re.compile(
                 rf"#(?:vote|elect|reelect|back|support|votez|vota|go|team)(?:for|4|pour|por|a)?"
                 rf"(?:the)?(?:{compact})\b"
                 rf"|#(?:{compact})(?:for\w+|4\w+|20\d\d|2win|pourpresident|presidente?)\b"
+                rf"|#(?:vote|elect|reelect|votez|vota|imwith|jevote|yovoto)(?:for|4|pour|por|a)?"
+                rf"(?:{first})\b"
             )
         )
     org.__dict__["_npt201"] = patterns
@@ -147,6 +177,11 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     patterns = _endorsement_patterns(ctx.org)
     mention = _mention(ctx.org)
     named = mention is not None and mention.search(view.text) is not None
+    # Quoting a party's or candidate's account names it as well as the text would.
+    quoted = bool(item.quoted_from) and (
+        item.quoted_from.strip().lower().lstrip("@") in ctx.org.politics.accounts
+    )
+    named = named or quoted
     for i, pattern in enumerate(patterns):
         # The hashtag pattern reads hashtags as written ("#janeexample2026"), the others the
         # normalised words.
@@ -155,7 +190,10 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             continue
         if not hashtags and not named:
             continue
-        match = pattern.search(_hashtag_view(view) if hashtags else view.text)
+        if quoted and isinstance(pattern, _Named):
+            match = pattern.pattern.search(view.text)
+        else:
+            match = pattern.search(_hashtag_view(view) if hashtags else view.text)
         if match and hashtags:
             evidence = {
                 "field": "text",
