@@ -2,11 +2,83 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from checks.engine import Hit, PostItem, RuleContext
-from checks.matching import host_of
+from checks import lexicons
+from checks.engine import Embargo, Hit, Org, PostItem, RuleContext
+from checks.matching import Phrases, alternation, host_of
+from checks.normalize import norm_phrase
 from checks.registry import rule
+
+PUBLICATION = Phrases(lexicons.PUBLICATION_CUES, shared=False)
+_STOP = frozenset(lexicons.EMBARGO_STOPWORDS)
+_YEAR = re.compile(r"(?<![\w])20\d\d(?![\w])")
+_EARLIER_EDITION = re.compile(
+    r"last year's|previous|l'an dernier|del ano pasado|de l'annee derniere"
+)
+
+
+def _stem(word: str) -> str:
+    """A prefix that also matches the word's inflections ("drowned" -> "drown")."""
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+class _Topic:
+    """An embargo's topic words (from its title, key phrases and URL), each with its
+    translations: a post that names two of them and a publication ("our research shows
+    border guards at Eastmarch...", "le rapport sur la frontiere d'Eastmarch") is about the
+    embargoed report even without its title."""
+
+    def __init__(self, embargo: Embargo) -> None:
+        words: list[str] = []
+        sources = [embargo.title, *embargo.keywords]
+        if embargo.url:
+            sources.append(re.sub(r"[/_.:-]+", " ", embargo.url.split("://", 1)[-1]))
+        for source in sources:
+            for word in re.findall(r"[a-z0-9']+", norm_phrase(source)):
+                long_enough = len(word) >= 4 or _YEAR.fullmatch(word)
+                if long_enough and word not in words and word not in _STOP:
+                    words.append(word)
+        self.years = {w for w in words if _YEAR.fullmatch(w)}
+        concepts: dict[str, str] = {}
+        for word in words:
+            if word in self.years:
+                # A year names an edition, not a topic: it only rules out other editions.
+                continue
+            variants = [word, *lexicons.TOPIC_TRANSLATIONS.get(word, [])]
+            stems = {_stem(norm_phrase(v)) for v in variants}
+            # A long stem matches any ending; a short one only the usual endings ("mort",
+            # not "mortgage").
+            long = alternation(sorted(s for s in stems if len(s) > 5))
+            short = alternation(sorted(s for s in stems if len(s) <= 5))
+            concepts[_stem(word)] = rf"(?:{long})\w*|(?:{short})(?:s|es|ed|ing)?"
+        self.patterns = [
+            re.compile(rf"(?<![\w])(?:{pattern})(?![\w])") for pattern in concepts.values()
+        ]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The first topic word, when the text names at least two different ones."""
+        found = [m for m in (p.search(text) for p in self.patterns) if m is not None]
+        if len(found) < 2:
+            return None
+        if self.years:
+            named = set(_YEAR.findall(text))
+            if named and not named & self.years:
+                return None
+        if _EARLIER_EDITION.search(text):
+            return None
+        return min(found, key=lambda m: m.start())
+
+
+def _topics(org: Org) -> list[_Topic]:
+    cached = org.__dict__.get("_emb401")
+    if cached is None:
+        cached = org.__dict__["_emb401"] = [_Topic(e) for e in org.embargoes]
+    return cached
 
 
 def _same_url(a: str, b: str) -> bool:
@@ -45,7 +117,7 @@ def embargoed_content(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.org.embargoes or item.created_at is None:
         return
     view = item.view
-    for embargo in ctx.org.embargoes:
+    for index, embargo in enumerate(ctx.org.embargoes):
         if item.created_at >= embargo.lifts_at:
             continue
         evidence = None
@@ -56,6 +128,10 @@ def embargoed_content(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
                     break
         if evidence is None:
             match = embargo.phrases.search(view)
+            if match:
+                evidence = view.evidence("text", match.start(), match.end())
+        if evidence is None and PUBLICATION.search(view.text) is not None:
+            match = _topics(ctx.org)[index].search(view.text)
             if match:
                 evidence = view.evidence("text", match.start(), match.end())
         if evidence is not None:

@@ -255,6 +255,8 @@ class Embargo:
     url: str | None
     phrases: Phrases
     lifts_at: datetime
+    # The key phrases as configured (EMB401 reads their topic words).
+    keywords: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -319,6 +321,7 @@ class Org:
                 e.url,
                 Phrases([e.title, *e.keywords], shared=False),
                 e.lifts_at,
+                list(e.keywords),
             )
             for e in settings.embargoes
         ]
