@@ -463,7 +463,7 @@ SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
 NANP = re.compile(r"(?<![\d+])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?!\d)")
 _ID_CUE = alternation(lexicons.ID_CUES)
 ID_NUMBER = re.compile(
-    rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*"
+    rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*[(\[]?\s*"
     r"(?=[a-z0-9]*\d)([a-z0-9]{6,12})(?![\w])"
 )
 _BIRTH_CUE = alternation(lexicons.BIRTH_CUES)
@@ -479,6 +479,25 @@ DATE = (
     rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
 BIRTH_DATE = re.compile(rf"(?<![\w])(?:{_BIRTH_CUE})\s*(?:is|was|:|-)?\s*(?:on\s+)?({DATE})")
+EVENT = Phrases(lexicons.EVENT_CUES, shared=False)
+HOME = Phrases(lexicons.HOME_CUES, shared=False)
+NOT_A_PERSON = re.compile(
+    rf"(?<![\w])(?:{alternation(lexicons.NOT_A_PERSON_BORN)})(?![\w])", re.IGNORECASE
+)
+_LANG_REGION = {"fr": "FR", "es": "ES", "de": "DE", "it": "IT", "pt": "PT", "nl": "NL"}
+_LANGUAGE_WORDS = {region: frozenset(words) for region, words in lexicons.LANGUAGE_WORDS.items()}
+
+
+def _post_region(item: PostItem, text: str) -> str | None:
+    """The country whose numbering plan the post's own language suggests: its `lang` when
+    the platform gave one, else the language most of its common words belong to."""
+    if item.lang:
+        return _LANG_REGION.get(item.lang.split("-")[0].lower())
+    words = text.lower().split()
+    scores = {region: sum(w in vocab for w in words) for region, vocab in _LANGUAGE_WORDS.items()}
+    region, score = max(scores.items(), key=lambda kv: kv[1])
+    others = sum(scores.values()) - score
+    return region if score >= 2 and score > 2 * others else None
 
 
 @rule("CNF305", "personal-data", confidence="medium", params={"region": "GB"})
@@ -515,6 +534,15 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             if key in org.public_phones(region):
                 continue
             found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
+        # A national number in the plan of the post's own language ("01 99 00 45 67" in a
+        # French post), where the configured region's plan did not read it.
+        local = _post_region(item, text)
+        if local and local != region:
+            seen = {ev["start"] for _, ev in found}
+            for match in phonenumbers.PhoneNumberMatcher(text, local):
+                key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+                if match.start not in seen and key not in org.public_phones(local):
+                    found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
         if region != "US" and NANP.search(text):
             seen = {ev["start"] for _, ev in found}
             for match in phonenumbers.PhoneNumberMatcher(text, "US"):
@@ -539,12 +567,23 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             for m in NI_NUMBER.finditer(text):
                 found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
         if PERSONAL_CUES.search(view) is not None:
+            venue = None
             for m in STREET.finditer(text):
-                if not _public(m.group(0), org):
+                if _public(m.group(0), org):
+                    continue
+                if venue is None:
+                    # An event's venue ("tickets £12, doors at 7, 45 Old Street") is public,
+                    # unless the post says it is someone's home.
+                    venue = EVENT.search(view.text) is not None and HOME.search(view.text) is None
+                if not venue:
                     found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
             for m in ID_NUMBER.finditer(view.plain):
                 found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
             for m in BIRTH_DATE.finditer(view.plain):
+                # "Born on 10 December 1948: the Universal Declaration" is not a person.
+                around = view.plain[max(0, m.start() - 60) : m.end() + 60]
+                if NOT_A_PERSON.search(around):
+                    continue
                 found.append(("a date of birth", view.evidence("text", m.start(), m.end())))
     if found:
         kinds = sorted({kind for kind, _ in found})
