@@ -21,6 +21,18 @@ INSULT_AT_PERSON = re.compile(
     r"absolute|complete|total|utter|little|pathetic|stupid|lying|sad|d')\s*){0,3})"
     rf"(?:{_INSULT})(?![\w])"
 )
+_PERSON = alternation(lexicons.PERSON_INSULTS)
+# An insult that can only mean a person, pointed at someone without "you": "another moron in
+# my mentions", "this columnist is a spineless hack", "quel abruti", "vaya imbecil".
+INSULT_NAMED = re.compile(
+    r"(?<![\w])(?:(?:another|this|that|some|what an?|such an?|is an?|was an?|are|were|"
+    r"quel|quelle|quels|ce|cet|cette|vaya|menudo|menuda|que|es un|es una|est un|est une)\s+"
+    rf"(?:[\w-]+\s+)?(?:{_PERSON})"
+    # Two insults as a sentence of their own ("A liar and a cheat."), not "X is a liar and
+    # a thief", an accusation.
+    rf"|(?:^|(?<=[.!?:]\s))(?:what\s+)?(?:a|an)\s+(?:{_INSULT})\s+and\s+(?:a|an)\s+"
+    rf"(?:{_INSULT}))(?![\w])"
+)
 _ALL = re.compile(r"\S.*", re.S)
 HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU, shared=False)
 
@@ -38,7 +50,7 @@ def offensive(view: Text, prob: float | None, threshold: float, field: str) -> E
     that the classifier judges offensive with at least `threshold` probability."""
     found = _first(view, field, PROFANITY)
     if found is None and INSULTS.search(view) is not None:
-        found = _first(view, field, INSULT_AT_PERSON)
+        found = _first(view, field, INSULT_AT_PERSON, INSULT_NAMED)
     if found is not None:
         return found
     if prob is not None and prob >= threshold:
