@@ -210,7 +210,7 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
         rf"|(?:{_SELF_SUBJECT})\s+(?:(?!(?:its|their|his|her|the\s+government's)\s)\S+\s+){{0,8}}"
         rf"(?:{_FINANCE})"
         # The owner after the money word: "the deficit we're carrying", "donations to us".
-        rf"|(?:{_FINANCE})\s+(?:(?:\S+\s+)?(?:we|we're|we've|we are|nous)"
+        rf"|(?:{_FINANCE})\s+(?:(?:\S+\s+)?(?:we|we're|we've|we are|us|nous)"
         r"|(?:to|for|from|into)\s+us)"
         rf"|{_STAFF}\s+here\s+(?:\S+\s+)?(?:{_FINANCE})"
         r"|the\s+(?:[\w-]+\s+)?(?:campaigns?|comms|communications|research|fundraising|staff|"
@@ -284,7 +284,7 @@ def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 _MILLION = re.compile(r"million|billion|millon|milliard")
 _INTRINSIC = re.compile(
     r"(?<![\w])(?:(?:legacy|legacies|membership|supporter|unrestricted)\s+(?:income|revenue|giving)"
-    r"|regular\s+giving)(?![\w])"
+    r"|regular\s+giving|gifts\s+in\s+wills?)(?![\w])"
 )
 _SECTOR = re.compile(r"charities|charity sector|\bsector\b|\bngos\b|nationally|nationwide")
 
@@ -313,6 +313,10 @@ COLLEAGUE = re.compile(
 NAMED_COLLEAGUE = re.compile(
     r"\b[A-Z][a-zà-ÿ]+(?:\s+[A-Z][a-zà-ÿ]+)?\s+(?:from|in|de|del)\s+(?:our\s+|the\s+|la\s+|el\s+)?"
     r"(?:[A-Za-z]+\s+)?(?:team|office|department|dept|section|unit|équipe|equipo)\b"
+    # "Sam from finance", "Paula in legal": a first name and a department.
+    r"|\b[A-Z][a-zà-ÿ]+\s+(?:from|in)\s+(?:the\s+)?(?:finance|fundraising|HR|comms|"
+    r"communications|digital|research|campaigns|legal|IT|operations|ops|admin|media|press|"
+    r"policy|data|events|facilities|membership|programmes|accounts|payroll)\b"
 )
 MENTION = re.compile(r"(?<![\w@])@[\w.]+")
 # A first name as the subject of a workplace-only fact: "Marcus is facing a disciplinary".

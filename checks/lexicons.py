@@ -531,6 +531,8 @@ FINANCE_WORDS: dict[str, list[str]] = {
         "regular giving",
         "unrestricted income",
         "travel budget",
+        "gifts in wills",
+        "gifts in will",
     ],
     "fr": [
         "budget",
