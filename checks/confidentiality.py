@@ -289,10 +289,15 @@ _INTRINSIC = re.compile(
 _SECTOR = re.compile(r"charities|charity sector|\bsector\b|\bngos\b|nationally|nationwide")
 
 
+def _money_on(text: str) -> bool:
+    """A cheap first test for ON_PAY: "on" and a currency sign."""
+    return ("£" in text or "$" in text or "€" in text) and " on " in text
+
+
 def _on_pay(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """Someone's pay as "on £58k", with or without a money word in the post."""
     text = item.text
-    if "£" not in text and "$" not in text and "€" not in text:
+    if not _money_on(text):
         return
     pay = ON_PAY.search(text)
     if pay is None or ctx.org.official_link(item):
@@ -374,7 +379,7 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """
     view = item.view
     facts = list(HR.finditer(view))
-    money = "£" in item.text or "$" in item.text or "€" in item.text
+    money = _money_on(item.text)
     if not facts and not money:
         return
     for start, end in _sentences(view.text) if facts else ():
