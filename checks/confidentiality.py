@@ -516,10 +516,12 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     Finds phone numbers (with `phonenumbers`, which knows every country's numbering plan, so
     scores, dates, years and prices are not taken for numbers; national numbers are read as
-    `[rules.CNF305] region`), e-mail addresses, street addresses and postcodes, passport,
-    ID and national insurance numbers, and dates of birth. The organisation's public
-    contacts (`organisation.public_contacts`) and its role mailboxes (press@, info@ on an
-    official domain) are allowed.
+    `[rules.CNF305] region`, and also in the plan of the post's own language when that is
+    French or Spanish or the platform gave one), e-mail addresses, street addresses and
+    postcodes, passport, ID and national insurance numbers, and dates of birth. The
+    organisation's public contacts (`organisation.public_contacts`) and its role mailboxes
+    (press@, info@ on an official domain) are allowed, as are a venue's address in an event
+    post and the "birthday" of a declaration or an organisation.
 
     ## Why it matters
     "Do not share: any sensitive or confidential information about people", and clause 7

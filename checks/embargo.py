@@ -100,7 +100,11 @@ def embargoed_content(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     For each entry of the embargo register (`[[embargoes]] title, url, keywords, lifts_at`),
     fires when a post made before `lifts_at` links the embargoed URL or carries its title or
-    one of its key phrases. After the lift time the same post is fine.
+    one of its key phrases, or speaks of a publication ("our research", "findings",
+    "rapport", "informe") while naming two different topic words of the title, key phrases
+    or URL, in English, French or Spanish ("border guards at Eastmarch ... full findings
+    Thursday"). A post about another year's edition is not flagged. After the lift time the
+    same post is fine.
 
     ## Why it matters
     The policy's "OK to post" covers only "publicly available (and non-embargoed)" material.

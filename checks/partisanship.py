@@ -160,10 +160,12 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it does
     Looks for an endorsement ("vote for X", "#VoteX", "I endorse X", "re-elect X", "X for
-    president", "X has my vote", and the same in French and Spanish) whose object is one of
-    the parties, candidates or party accounts configured under `[[politics]]`. Voting on a
-    resolution, a bill, a petition or a human-rights cause is not an endorsement, nor is
-    naming a party in a report about what it did.
+    president", "X has my vote", "I'll be voting X", "the only sensible choice is X", "my
+    endorsement: X", "#VotePriya", and the same in French and Spanish) whose object is one of
+    the parties, candidates or party accounts configured under `[[politics]]`, or a pronoun
+    for one named in the post or in the account it quotes ("Re-elect her", "Vote for them").
+    Voting on a resolution, a bill, a petition or a human-rights cause is not an endorsement,
+    nor is naming a party in a report about what it did.
 
     ## Why it matters
     "You may not advocate on behalf of a political candidate or political party if you
