@@ -258,16 +258,13 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     async def forbidden(request: Request, exc: Forbidden) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": "not allowed for your role"}, status_code=403)
-        return HTMLResponse(
-            templates.get_template("web/error.html").render(
-                who=None,
-                csrf="",
-                path=request.url.path,
-                org=settings.organisation.name,
-                title="Not allowed",
-                message="Your role does not give access to this page.",
-            ),
-            status_code=403,
+        return page(
+            request,
+            "error.html",
+            None,
+            status=403,
+            title="Not allowed",
+            message="Your role does not give access to this page.",
         )
 
     @app.exception_handler(RequestValidationError)
@@ -276,16 +273,13 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         if request.url.path.startswith("/api/"):
             return await request_validation_exception_handler(request, exc)
         fields = sorted({str(error["loc"][-1]) for error in exc.errors() if error.get("loc")})
-        return HTMLResponse(
-            templates.get_template("web/error.html").render(
-                who=None,
-                csrf="",
-                path=request.url.path,
-                org=settings.organisation.name,
-                title="Please check the input",
-                message="Not a valid value for: " + ", ".join(fields) + ".",
-            ),
-            status_code=422,
+        return page(
+            request,
+            "error.html",
+            None,
+            status=422,
+            title="Please check the input",
+            message="Not a valid value for: " + ", ".join(fields) + ".",
         )
 
     @app.exception_handler(SocialAuditError)
