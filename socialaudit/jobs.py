@@ -118,7 +118,7 @@ def close_interrupted_runs(engine: Engine) -> int:
     """
     now = datetime.now(UTC)
     with Session(engine) as session:
-        stale = session.exec(select(JobRun).where(col(JobRun.finished_at).is_(None))).all()
+        stale = running_jobs(session)
         for row in stale:
             row.status = "interrupted"
             row.finished_at = now
