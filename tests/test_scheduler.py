@@ -11,14 +11,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import distinct
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from sandbox.seed import people_csv
 from socialaudit import jobs
 from socialaudit.config import load_settings
 from socialaudit.context import AppContext
-from socialaudit.db import make_engine
-from socialaudit.models import JobRun
+from socialaudit.db import make_engine, session_scope
+from socialaudit.models import CollectionRun, JobRun, Post
+from socialaudit.registry import import_people_csv
 from socialaudit.scheduler import next_runs, plan
+from tests.collectors.conftest import sandbox_environ
+from tests.collectors.rounds import visible_posts
 
 
 def test_plan_follows_the_configuration(tmp_path: Path) -> None:
@@ -116,30 +122,31 @@ def _runs(engine, job: str) -> list[JobRun]:
         return list(session.exec(select(JobRun).where(JobRun.job == job).order_by(JobRun.id)))
 
 
-def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
-    db_url: str, sandbox, tmp_path: Path
-) -> None:
-    """SIGKILL in the middle of a scheduled round, down for several intervals, restarted:
-    the posts are all there once, the dead run is marked, and the missed runs make one run."""
-    from sqlalchemy import distinct
-
-    from sandbox.seed import people_csv
-    from socialaudit.db import session_scope
-    from socialaudit.models import CollectionRun, Post
-    from socialaudit.registry import import_people_csv
-    from tests.collectors.conftest import sandbox_environ
-    from tests.collectors.rounds import visible_posts
-
-    interval = 8.0
-    world = sandbox.world
+def _bluesky_service(db_url: str, sandbox, **overrides: str) -> tuple[Engine, dict[str, str]]:
+    """The sandbox's people registered, and a service environment collecting Bluesky only."""
     engine = make_engine(db_url)
     with session_scope(engine) as session:
-        import_people_csv(session, people_csv(world))
+        import_people_csv(session, people_csv(sandbox.world))
     environ = sandbox_environ(
         sandbox.url,
         db_url,
         SOCIALAUDIT_PLATFORMS_X_ENABLED="false",
         SOCIALAUDIT_PLATFORMS_MASTODON_ENABLED="false",
+        **overrides,
+    )
+    return engine, environ
+
+
+def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
+    db_url: str, sandbox, tmp_path: Path
+) -> None:
+    """SIGKILL in the middle of a scheduled round, down for several intervals, restarted:
+    the posts are all there once, the dead run is marked, and the missed runs make one run."""
+    interval = 8.0
+    world = sandbox.world
+    engine, environ = _bluesky_service(
+        db_url,
+        sandbox,
         SOCIALAUDIT_PLATFORMS_BLUESKY_TIMEOUT_SECONDS="120",
         SOCIALAUDIT_SCHEDULER_COLLECT_EVERY_HOURS=str(interval / 3600),
         SOCIALAUDIT_SCHEDULER_COLLECT_JITTER_MINUTES="0",
@@ -203,23 +210,9 @@ def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
 def test_sigterm_mid_collection_stops_after_the_account_in_hand(
     db_url: str, sandbox, tmp_path: Path
 ) -> None:
-    from sandbox.seed import people_csv
-    from socialaudit.db import session_scope
-    from socialaudit.models import CollectionRun, Post
-    from socialaudit.registry import import_people_csv
-    from tests.collectors.conftest import sandbox_environ
-    from tests.collectors.rounds import visible_posts
-
     world = sandbox.world
-    engine = make_engine(db_url)
-    with session_scope(engine) as session:
-        import_people_csv(session, people_csv(world))
-    environ = sandbox_environ(
-        sandbox.url,
-        db_url,
-        SOCIALAUDIT_PLATFORMS_X_ENABLED="false",
-        SOCIALAUDIT_PLATFORMS_MASTODON_ENABLED="false",
-        SOCIALAUDIT_PLATFORMS_BLUESKY_TIMEOUT_SECONDS="60",
+    engine, environ = _bluesky_service(
+        db_url, sandbox, SOCIALAUDIT_PLATFORMS_BLUESKY_TIMEOUT_SECONDS="60"
     )
     world.inject("bluesky.getAuthorFeed", "slow", seconds=3, skip=2)  # the 3rd account is slow
     proc, log = _start(db_url, tmp_path, "service", environ)
