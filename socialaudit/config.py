@@ -253,6 +253,33 @@ class SchedulerConfig(Section):
     misfire_grace_minutes: int = Field(default=7 * 24 * 60, ge=1)
 
 
+def _check_public_url(value: str | None) -> str | None:
+    """The origin browsers reach the app at: scheme and host (and port), nothing else."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.username is not None
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+    ):
+        raise ValueError(
+            "expected the URL browsers open the app at, such as 'https://audit.example.org' "
+            "(http or https, a host, no path)"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 class WebConfig(Section):
     """The browser app (`socialaudit serve`)."""
 
@@ -264,6 +291,7 @@ class WebConfig(Section):
     lockout_minutes: int = Field(default=15, ge=1)
     trusted_user_header: str | None = None
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    public_url: Annotated[str | None, AfterValidator(_check_public_url)] = None
 
 
 class PoliticsConfig(Section):

@@ -14,7 +14,10 @@ from typing import Annotated, Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, FastAPI, Form, HTTPException, Path, Query, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
@@ -22,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session, col, select
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reports import dashboard, weekly
@@ -38,13 +42,17 @@ from socialaudit.web.cache import PageCache
 from socialaudit.web.security import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
+    UNSAFE_METHODS,
     LoginThrottle,
     Principal,
     client_ip,
+    cross_site,
     end_session,
     from_trusted_proxy,
     load_session,
     new_token,
+    proxy_csrf_cookie,
+    proxy_csrf_token,
     same,
     secure_cookie,
     start_session,
@@ -174,14 +182,21 @@ def from_environment() -> FastAPI:
 
 
 def create_app(settings: Settings, engine: Engine) -> FastAPI:
+    web = settings.web
+
+    async def same_site(request: Request) -> None:
+        """Every write, signed in or not and whatever the sign-in: not from another site."""
+        if request.method in UNSAFE_METHODS and (reason := cross_site(request, web)):
+            raise HTTPException(403, f"Refused: {reason}.")
+
     app = FastAPI(
         title="socialaudit",
         version="1",
         docs_url=None,
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(same_site)],
     )
-    web = settings.web
     throttle = LoginThrottle(limit=max(web.login_attempts * 4, 10))
     templates = environment()
     cache = PageCache()
@@ -224,16 +239,41 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         return who
 
     async def csrf(request: Request, who: Annotated[Principal, Depends(signed_in)]) -> None:
-        """State-changing requests carry the session's CSRF token (form field or header)."""
-        if who.session is None:  # proxy sign-in: no cookie to ride on, nothing to forge
-            return
+        """State-changing requests carry the CSRF token (form field or header): the session's,
+        or with a proxy sign-in (the browser sends its header on a forged post too) the
+        double-submit cookie's."""
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
             sent = str((await request.form()).get("csrf_token") or "")
-        if not same(sent, who.session.csrf_token):
-            raise HTTPException(403, "missing or wrong CSRF token")
+        if who.session is not None:
+            expected = who.session.csrf_token
+        else:
+            expected = request.cookies.get(proxy_csrf_cookie(request, web))
+        if not same(sent, expected):
+            raise HTTPException(403, "Refused: missing or wrong CSRF token.")
+
+    def csrf_of(request: Request, who: Principal | None) -> str:
+        """The token this user's forms carry (see `csrf`); `with_csrf_cookie` sets a new one."""
+        if who is None:
+            return ""
+        if who.session is not None:
+            return who.session.csrf_token
+        return proxy_csrf_token(request, web)
+
+    def with_csrf_cookie(request: Request, response: Response) -> Response:
+        fresh = getattr(request.state, "new_csrf", None)
+        if fresh:
+            response.set_cookie(
+                proxy_csrf_cookie(request, web),
+                fresh,
+                httponly=True,
+                samesite="lax",
+                secure=secure_cookie(request, web),
+                path="/",
+            )
+        return response
 
     def render(
         request: Request, name: str, who: Principal | None, csrf: str, **context: Any
@@ -245,8 +285,8 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     def page(
         request: Request, name: str, who: Principal | None, status: int = 200, **context: Any
     ) -> HTMLResponse:
-        csrf = who.session.csrf_token if who and who.session else ""
-        return HTMLResponse(render(request, name, who, csrf, **context), status_code=status)
+        html = render(request, name, who, csrf_of(request, who), **context)
+        return with_csrf_cookie(request, HTMLResponse(html, status_code=status))
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -284,7 +324,22 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     @app.exception_handler(SocialAuditError)
     async def usage_error(request: Request, exc: SocialAuditError) -> Response:
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return page(request, "error.html", None, 400, title="Not a valid request", message=str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """The API answers JSON; a page answers a page, with the same headers as any other."""
+        if request.url.path.startswith("/api/") or exc.status_code < 400:
+            return await http_exception_handler(request, exc)
+        title = {403: "Not allowed", 404: "Not found"}.get(exc.status_code, "Not possible")
+        response = page(
+            request, "error.html", None, exc.status_code, title=title, message=str(exc.detail)
+        )
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
 
     # ---- sign-in -----------------------------------------------------------------------
 
@@ -430,7 +485,9 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         # their session's CSRF token goes in per request.
         key = ("review", who.user.name, who.user.role, str(request.query_params))
         html = cache.get(key, cache.version(session), build)
-        return HTMLResponse(html.replace(CSRF_SLOT, who.session.csrf_token if who.session else ""))
+        return with_csrf_cookie(
+            request, HTMLResponse(html.replace(CSRF_SLOT, csrf_of(request, who)))
+        )
 
     def _finding(session: Session, finding_id: int) -> Finding:
         finding = session.get(Finding, finding_id)
@@ -671,6 +728,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
     ) -> dict[str, Any]:
         note = _disagree(session, who, finding_id, body.text)
         return {"finding": finding_id, "note": note.text}
+
+    @app.get("/api/csrf", tags=["service"])
+    def api_csrf(request: Request, who: Annotated[Principal, Depends(signed_in)]) -> Response:
+        """The token to send as `X-CSRF-Token` with every write of this sign-in."""
+        return with_csrf_cookie(request, JSONResponse({"csrf_token": csrf_of(request, who)}))
 
     @app.get("/api/status", tags=["service"])
     def api_status(

@@ -4,19 +4,25 @@ Sessions are server-side: the cookie carries 32 random bytes, the database only 
 SHA-256, so a leaked database cannot be replayed as cookies. A new token is issued at every
 sign-in (no session fixation). Every state-changing request needs the session's CSRF token,
 in the form (`csrf_token`) or in the `X-CSRF-Token` header for the JSON API; the sign-in form,
-which has no session yet, uses a double-submit cookie.
+which has no session yet, and sign-ins through the trusted proxy header, which have none at
+all, use a double-submit cookie (a random token in a cookie another site can neither read nor
+send on a cross-site post, repeated in the form or header). On top of the token, a write whose
+`Origin` (or, without one, `Referer`) names another origin than the app's public URL is
+refused: browsers always tell where a post comes from.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from sqlmodel import Session, col, select
@@ -26,6 +32,9 @@ from socialaudit.models import User, UserRole, WebSession
 
 SESSION_COOKIE = "sa_session"
 LOGIN_CSRF_COOKIE = "sa_login_csrf"
+PROXY_CSRF_COOKIE = "sa_csrf"  # "__Host-" prefixed when Secure: no sibling host can set it
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 # What each role may do. Admins may do everything.
 PERMISSIONS: dict[str, set[str]] = {
@@ -144,3 +153,62 @@ class LoginThrottle:
         with self._lock:
             now = time.monotonic()
             self._trim(key, now).append(now)
+
+
+def origin_of(url: str | None) -> str | None:
+    """`scheme://host[:port]` of a URL, lower-cased, default port left out; None if not one."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        return None
+    host = parts.hostname
+    if ":" in host:  # IPv6
+        host = f"[{host}]"
+    if port is not None and port != {"http": 80, "https": 443}[parts.scheme]:
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+def public_origin(request: Request, config: WebConfig) -> str | None:
+    """The origin browsers use for the app: `[web] public_url`, else the request's own."""
+    if config.public_url:
+        return origin_of(config.public_url)
+    scheme = "https" if is_https(request, config) else "http"
+    return origin_of(f"{scheme}://{request.headers.get('host', '')}")
+
+
+def cross_site(request: Request, config: WebConfig) -> str | None:
+    """Why a write is refused as coming from another site, or None when it is not.
+
+    A browser sends `Origin` with every post (`null` from sandboxed or privacy-stripped
+    contexts, refused too); when it is missing, `Referer` is read. A request with neither
+    comes from a script, not a browser a forged page could drive: the token alone guards it.
+    """
+    expected = public_origin(request, config)
+    for header in ("origin", "referer"):
+        value = request.headers.get(header)
+        if value is not None:
+            if expected is not None and origin_of(value) == expected:
+                return None
+            return f"the request comes from another site ({header} does not match the app)"
+    return None
+
+
+def proxy_csrf_cookie(request: Request, config: WebConfig) -> str:
+    return ("__Host-" if secure_cookie(request, config) else "") + PROXY_CSRF_COOKIE
+
+
+def proxy_csrf_token(request: Request, config: WebConfig) -> str:
+    """The double-submit token of a proxy sign-in: the cookie's, or a new one to set."""
+    current = request.cookies.get(proxy_csrf_cookie(request, config), "")
+    if _TOKEN.fullmatch(current):
+        return current
+    fresh: str | None = getattr(request.state, "new_csrf", None)
+    if fresh is None:
+        fresh = request.state.new_csrf = new_token()
+    return fresh
