@@ -2,8 +2,13 @@
 
 Management sees groups, never people (DESIGN.md, principle 7): each person counts in their
 team (or "no team"); a team with fewer than `[reports] min_group_size` people is merged into
-"other"; if "other" is itself still too small it is shown only inside the organisation's
-total, and if the whole organisation is too small nothing but the counts of weeks is shown.
+"other". The minimum holds under subtraction too: the whole organisation minus the groups
+shown is a figure anyone can work out, so it must cover no one or at least the minimum as
+well. While "other" is too small, the smallest team shown joins it; when that leaves
+"other" as the whole organisation, only the whole is shown; if the whole organisation is too
+small nothing but the counts of weeks is shown. Disclaimer coverage, whose groups change
+week by week with the profiles seen, follows the same rule per week (a group's share is left
+out that week rather than let the whole minus the shares shown cover fewer people).
 No name, handle or post text reaches the page.
 
 Figures per week: compliance rate (the share of people with no high or medium finding),
@@ -48,7 +53,7 @@ class Dashboard:
     min_group_size: int
     people: int
     groups: dict[str, int]  # group -> people, only groups large enough to show
-    hidden_people: int  # people counted only in the total (a too-small "other")
+    hidden_people: int  # people counted only in the total (no group could be shown)
     compliance: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
     families: pd.DataFrame  # index week, columns families, counts
     coverage: pd.DataFrame  # index week, columns groups + TOTAL, values 0..1
@@ -66,14 +71,24 @@ class Dashboard:
 
 
 def group_people(people: pd.DataFrame, min_size: int) -> tuple[pd.Series, dict[str, int], int]:
-    """Map person_id -> group label; small teams merge into "other", a small "other" hides."""
+    """Map person_id -> group label, and the groups shown with their sizes.
+
+    Small teams merge into "other"; while "other" is still too small the smallest team shown
+    joins it, so that the whole minus the groups shown ("other" included) is never a figure
+    of 1 to `min_size - 1` people. When everyone ends in "other", no group is shown beside
+    the whole; the number returned last is then everyone (counted in the whole only).
+    """
     teams = people["team"].fillna("").str.strip().replace("", NO_TEAM)
     sizes = teams.value_counts()
     small = set(sizes[sizes < min_size].index)
     groups = teams.where(~teams.isin(small), OTHER)
     counts = groups.value_counts()
+    while 0 < counts.get(OTHER, 0) < min_size and len(counts) > 1:
+        smallest = min((g for g in counts.index if g != OTHER), key=lambda g: (counts[g], g))
+        groups = groups.where(groups != smallest, OTHER)
+        counts = groups.value_counts()
     hidden = 0
-    if OTHER in counts and counts[OTHER] < min_size:
+    if list(counts.index) == [OTHER]:  # "other" would be the whole organisation again
         hidden = int(counts[OTHER])
         groups = groups.where(groups != OTHER, None)
         counts = counts.drop(OTHER)
@@ -167,13 +182,7 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     grid = profiles.disclaimer_grid(frames, list(ends))
     grid["week"] = grid["moment"].map({pd.Timestamp(k): v for k, v in ends.items()})
     grid["group"] = grid["person_id"].map(mapping)
-    shares = grid.groupby(["week", "group"])["disclaimer"].agg(["mean", "size"])
-    # A share over fewer accounts than the minimum group would single people out.
-    shares = shares[shares["size"] >= min_size]["mean"].unstack()
-    totals = grid.groupby("week")["disclaimer"].agg(["mean", "size"])
-    coverage = shares.reindex(index=labels, columns=list(groups)).astype("float64")
-    coverage[TOTAL] = totals["mean"].where(totals["size"] >= min_size).reindex(labels)
-    coverage = coverage.reindex(columns=columns)
+    coverage = _coverage(grid, labels, list(groups), min_size).reindex(columns=columns)
 
     # Deletions versus corrections (organisation-wide).
     events = events[events["person_id"].isin(people["person_id"])]
@@ -214,6 +223,32 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     if not board.withheld:
         _draw(board)
     return board
+
+
+def _coverage(
+    grid: pd.DataFrame, labels: list[str], groups: list[str], min_size: int
+) -> pd.DataFrame:
+    """Disclaimer shares per week and group, and of the whole, each over at least `min_size`
+    people, and the whole minus the groups shown too: the smallest share is left out until
+    the people it leaves uncovered are none or at least `min_size`."""
+    coverage = pd.DataFrame(float("nan"), index=labels, columns=[*groups, TOTAL])
+    if grid.empty:
+        return coverage
+    stats = grid.groupby(["week", "group"]).agg(
+        share=("disclaimer", "mean"), people=("person_id", "nunique")
+    )
+    whole = grid.groupby("week").agg(share=("disclaimer", "mean"), people=("person_id", "nunique"))
+    for week in labels:
+        if week not in whole.index or whole.at[week, "people"] < min_size:
+            continue
+        coverage.at[week, TOTAL] = whole.at[week, "share"]
+        seen = {g: int(stats.at[(week, g), "people"]) for g in groups if (week, g) in stats.index}
+        shown = {g: n for g, n in seen.items() if n >= min_size}
+        while shown and 0 < int(whole.at[week, "people"]) - sum(shown.values()) < min_size:
+            del shown[min(shown, key=lambda g: (shown[g], g))]
+        for g in shown:
+            coverage.at[week, g] = stats.at[(week, g), "share"]
+    return coverage
 
 
 def _percent_series(frame: pd.DataFrame) -> dict[str, list[float]]:

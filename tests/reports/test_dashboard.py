@@ -33,8 +33,9 @@ def test_small_groups_merge_into_other() -> None:
     mapping, shown, hidden = dashboard.group_people(people, 5)
     assert shown == {"A": 5, "other": 7} and hidden == 0
     assert mapping[0] == "A" and mapping[5] == "other" and mapping[11] == "other"
+    # A's 5 beside the whole of 8 would show the other 3 by subtraction: only the whole shows.
     mapping, shown, hidden = dashboard.group_people(people.iloc[:8], 5)
-    assert shown == {"A": 5} and hidden == 3 and pd.isna(mapping[6])
+    assert shown == {} and hidden == 8 and pd.isna(mapping[0]) and pd.isna(mapping[6])
 
 
 def test_dashboard_figures(engine: Engine) -> None:
@@ -42,11 +43,11 @@ def test_dashboard_figures(engine: Engine) -> None:
         seed_week(session)
     board = dashboard.build(engine, settings(), 4, until=W47)
     assert board.weeks == ["2026-W44", "2026-W45", "2026-W46", "2026-W47"]
-    assert board.groups == {"Campaigns": 5} and board.hidden_people == 1
+    # Campaigns (5) beside the whole (6) would give away Press's one person by subtraction.
+    assert board.groups == {} and board.hidden_people == 6
+    assert list(board.compliance.columns) == ["whole organisation"]
     # One person of six (in Campaigns) had a high finding in W47.
     assert board.compliance.loc["2026-W47", "whole organisation"] == pytest.approx(5 / 6)
-    assert board.compliance.loc["2026-W47", "Campaigns"] == pytest.approx(4 / 5)
-    assert board.compliance.loc["2026-W46", "Campaigns"] == 1
     assert board.families.loc["2026-W47"].to_dict() == {
         "confidentiality": 1,
         "embargo": 1,
@@ -57,6 +58,8 @@ def test_dashboard_figures(engine: Engine) -> None:
     assert board.coverage["whole organisation"].isna().all()
     small = dashboard.build(engine, settings(min_group_size=1), 4, until=W47)
     assert small.groups == {"Campaigns": 5, "Press": 1}
+    assert small.compliance.loc["2026-W47", "Campaigns"] == pytest.approx(4 / 5)
+    assert small.compliance.loc["2026-W46", "Campaigns"] == 1
     assert small.coverage.loc["2026-W46", "whole organisation"] == 1
     assert small.coverage.loc["2026-W47", "Campaigns"] == 0
     life = board.lifecycle.loc["2026-W47"]
