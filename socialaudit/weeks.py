@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from socialaudit.errors import UsageError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+# Weeks a report can be about: none before 1970, and none so late that the dashboard's
+# weeks back or the week after would leave the calendar (`date` ends in 9999).
+FIRST_YEAR, LAST_YEAR = 1970, 9998
 
 
 @dataclass(frozen=True, order=True)
@@ -28,6 +31,10 @@ class Week:
         if not match:
             raise UsageError(f"week: expected an ISO week such as 2026-W47, got {text!r}")
         year, number = int(match.group(1)), int(match.group(2))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise UsageError(
+                f"week: expected a year from {FIRST_YEAR} to {LAST_YEAR}, got {text!r}"
+            )
         try:
             date.fromisocalendar(year, number, 1)
         except ValueError:

@@ -1,0 +1,61 @@
+"""Weeks outside the calendar's reach: a 4xx page in the browser, a one-line error and exit 2
+on the command line, never a traceback (the first and last years overflowed `date`)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.engine import Engine
+from typer.testing import CliRunner
+
+from socialaudit.cli import app
+from socialaudit.errors import UsageError
+from socialaudit.weeks import Week
+from tests.web.seed import seed_web
+from tests.web.test_app import client_for, sign_in
+
+OUT_OF_RANGE = ["0001-W01", "9999-W52", "9999-W01", "0000-W01", "1969-W52", "2026-W00", "2026-W54"]
+
+
+@pytest.mark.parametrize("text", OUT_OF_RANGE)
+def test_week_parse_refuses_weeks_out_of_range(text: str) -> None:
+    with pytest.raises(UsageError, match=r"^week: "):
+        Week.parse(text)
+
+
+def test_the_first_and_last_weeks_allowed_reach_the_dashboards_span() -> None:
+    first, last = Week.parse("1970-W01"), Week.parse("9998-W52")
+    assert first.previous(260).bounds("Pacific/Kiritimati")[0].year == 1965
+    assert last.next().bounds("Pacific/Kiritimati")[1].year == 9999
+
+
+@pytest.mark.parametrize("text", OUT_OF_RANGE)
+def test_report_page_for_a_week_out_of_range_is_a_400_page(engine: Engine, text: str) -> None:
+    seed_web(engine)
+    with client_for(engine) as client:
+        sign_in(client, "rita")
+        response = client.get(f"/reports/{text}")
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "week: " in response.text and "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--week", "0001-W01"],
+        ["report", "--week", "9999-W52"],
+        ["dashboard", "--until", "0001-W01"],
+        ["dashboard", "--until", "9999-W52"],
+        ["review", "list", "--week", "9999-W52"],
+    ],
+)
+def test_cli_week_out_of_range_is_one_line_and_exit_2(
+    runner: CliRunner, cli_env: dict, args: list[str]
+) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "expected a year from 1970 to 9998" in lines[0], result.output
+    assert "Traceback" not in result.output
