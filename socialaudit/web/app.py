@@ -53,6 +53,7 @@ from socialaudit.web.security import (
     new_token,
     proxy_csrf_cookie,
     proxy_csrf_token,
+    safe_redirect,
     same,
     secure_cookie,
     start_session,
@@ -343,14 +344,11 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
 
     # ---- sign-in -----------------------------------------------------------------------
 
-    def _safe_next(target: str | None) -> str:
-        return target if target and target.startswith("/") and not target.startswith("//") else "/"
-
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_form(request: Request, next: str = "/") -> Response:
         token = new_token()
         response = page(
-            request, "login.html", None, next=_safe_next(next), login_csrf=token, error=None
+            request, "login.html", None, next=safe_redirect(next), login_csrf=token, error=None
         )
         response.set_cookie(
             LOGIN_CSRF_COOKIE,
@@ -380,7 +378,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
                 "login.html",
                 None,
                 429,
-                next=_safe_next(next),
+                next=safe_redirect(next),
                 login_csrf=csrf_token,
                 error="Too many attempts; try again later.",
             )
@@ -394,7 +392,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
                 "login.html",
                 None,
                 401,
-                next=_safe_next(next),
+                next=safe_redirect(next),
                 login_csrf=csrf_token,
                 error="Wrong name or password.",
             )
@@ -402,7 +400,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         token = start_session(session, user, web.session_hours)
         audit(session, user.name, "sign-in")
         session.commit()
-        response = RedirectResponse(_safe_next(next), status_code=303)
+        response = RedirectResponse(safe_redirect(next), status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
             token,
@@ -517,7 +515,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         back: Annotated[str, Form(max_length=2048, pattern=NO_NUL)] = "/review",
     ) -> Response:
         _decide(session, who, finding_id, status, note or None)
-        return RedirectResponse(_safe_next(back), status_code=303)
+        return RedirectResponse(safe_redirect(back, "/review"), status_code=303)
 
     @app.get("/reports", include_in_schema=False)
     def latest_report(who: Annotated[Principal, require("findings")]) -> Response:

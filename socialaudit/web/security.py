@@ -22,7 +22,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fastapi import Request
 from sqlmodel import Session, col, select
@@ -212,3 +212,30 @@ def proxy_csrf_token(request: Request, config: WebConfig) -> str:
     if fresh is None:
         fresh = request.state.new_csrf = new_token()
     return fresh
+
+
+_UNSAFE_IN_PATH = re.compile(r"[\\\x00-\x20\x7f]")  # backslash, controls, whitespace
+
+
+def safe_redirect(target: str | None, default: str = "/") -> str:
+    """`target` if it is a path on this site, else `default`.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so `/\\evil.example`
+    or `/\t/evil.example` lead to another host as `//evil.example` does; decoding (once or
+    more, as proxies do) must not make one either. A path only: no scheme, no host.
+    """
+    if not target:
+        return default
+    decoded, previous = target, None
+    for _ in range(5):  # %252F... decodes one level at a time
+        if _UNSAFE_IN_PATH.search(decoded):
+            return default
+        if not decoded.startswith("/") or decoded.startswith("//"):
+            return default
+        parts = urlsplit(decoded)
+        if parts.scheme or parts.netloc:
+            return default
+        if decoded == previous:
+            return target
+        previous, decoded = decoded, unquote(decoded)
+    return default
