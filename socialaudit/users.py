@@ -17,9 +17,24 @@ from socialaudit.models import AuditLog, Person, User, UserRole
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 12
-# Verified against when the user does not exist, so a wrong name takes as long as a wrong
-# password and sign-in does not reveal which names exist.
-_DUMMY_HASH = _HASHER.hash("not-a-real-password-" + "x" * 16)
+# Verified against when the user does not exist, has no password or is locked, so that such
+# a sign-in takes as long as a wrong password and does not reveal which names exist: made
+# with the hasher's own parameters (cached per parameters, the hasher can be replaced).
+_DUMMY_HASHES: dict[tuple[object, ...], str] = {}
+
+
+def _dummy_hash() -> str:
+    h = _HASHER
+    key = (h.time_cost, h.memory_cost, h.parallelism, h.hash_len, h.salt_len, h.type)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = h.hash("not-a-real-password-" + "x" * 16)
+    return _DUMMY_HASHES[key]
+
+
+def _verify_nothing(password: str) -> None:
+    """The work of checking a password, with no account behind it."""
+    with contextlib.suppress(VerificationError):
+        _HASHER.verify(_dummy_hash(), password)
 
 
 def hash_password(password: str) -> str:
@@ -69,12 +84,13 @@ def authenticate(
     `lockout`, whatever password is tried.
     """
     now = now or datetime.now(UTC)
+    _dummy_hash()  # made before the clock that counts matters: the first sign-in too
     user = session.exec(select(User).where(User.name == name, User.active)).first()
     if user is None or user.password_hash is None:
-        with contextlib.suppress(VerificationError):
-            _HASHER.verify(_DUMMY_HASH, password)
+        _verify_nothing(password)
         return None
     if user.locked_until is not None and user.locked_until > now:
+        _verify_nothing(password)  # as long as a wrong password: no hint that it is locked
         return None
     try:
         _HASHER.verify(user.password_hash, password)
