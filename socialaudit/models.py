@@ -446,3 +446,17 @@ class AuditLog(SQLModel, table=True):
     action: str = Field(max_length=64)
     target: str | None = Field(default=None, max_length=255)
     detail: str | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed sign-in from one client address: the throttle every `serve` worker shares.
+
+    Holds no user name (accounts lock on their own `failed_logins`); rows older than the
+    throttle's window are deleted as new ones come.
+    """
+
+    __table_args__ = (sa.Index("ix_loginfailure_client_at", "client", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    at: datetime = ts(nullable=False, default=utcnow, index=True)

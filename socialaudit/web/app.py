@@ -372,7 +372,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
             raise HTTPException(403, "missing or wrong CSRF token")
         ip = client_ip(request)
-        if throttle.blocked(ip):
+        if throttle.blocked(session, ip):
             return page(
                 request,
                 "login.html",
@@ -386,7 +386,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
             session, name, password, web.login_attempts, timedelta(minutes=web.lockout_minutes)
         )
         if user is None:
-            throttle.failed(ip)
+            throttle.failed(session, ip)
             return page(
                 request,
                 "login.html",

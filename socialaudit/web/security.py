@@ -17,18 +17,16 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
 from fastapi import Request
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from socialaudit.config import WebConfig
-from socialaudit.models import User, UserRole, WebSession
+from socialaudit.models import LoginFailure, User, UserRole, WebSession
 
 SESSION_COOKIE = "sa_session"
 LOGIN_CSRF_COOKIE = "sa_login_csrf"
@@ -131,28 +129,34 @@ def secure_cookie(request: Request, config: WebConfig) -> bool:
 
 
 class LoginThrottle:
-    """At most `limit` failed sign-ins per client address per `window` seconds."""
+    """At most `limit` failed sign-ins per client address per `window` seconds.
+
+    Counted in the database (`LoginFailure`), so the workers of `serve --workers N` share one
+    count instead of allowing N times the attempts.
+    """
 
     def __init__(self, limit: int = 20, window: float = 300.0) -> None:
         self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self.window = timedelta(seconds=window)
 
-    def _trim(self, key: str, now: float) -> deque[float]:
-        failures = self._failures[key]
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        return failures
+    @staticmethod
+    def _key(client: str) -> str:
+        return client[:64]
 
-    def blocked(self, key: str) -> bool:
-        with self._lock:
-            return len(self._trim(key, time.monotonic())) >= self.limit
+    def blocked(self, db: Session, client: str, now: datetime | None = None) -> bool:
+        since = (now or datetime.now(UTC)) - self.window
+        failures = db.exec(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.client == self._key(client), col(LoginFailure.at) > since)
+        ).one()
+        return failures >= self.limit
 
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._trim(key, now).append(now)
+    def failed(self, db: Session, client: str, now: datetime | None = None) -> None:
+        now = now or datetime.now(UTC)
+        db.execute(delete(LoginFailure).where(col(LoginFailure.at) <= now - self.window))
+        db.add(LoginFailure(client=self._key(client), at=now))
+        db.commit()
 
 
 def origin_of(url: str | None) -> str | None:
