@@ -12,6 +12,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 # Bidirectional controls and invisible format characters: an RTL override in a post would
@@ -34,6 +35,12 @@ def visible(value: object) -> str:
     )
 
 
+def isolated(value: object) -> Markup:
+    """Untrusted text (escaped) in a `<bdi>`: a name or post holding a right-to-left override
+    (U+202E) or right-to-left letters cannot reorder the page's own text around it."""
+    return Markup("<bdi>%s</bdi>") % ("" if value is None else str(value))
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -46,4 +53,5 @@ def environment() -> Environment:
     )
     env.filters["safe_url"] = safe_url
     env.filters["visible"] = visible
+    env.filters["bdi"] = isolated
     return env
