@@ -54,8 +54,10 @@ bench: venv
 	$(BIN)/python -m bench.scan
 	$(BIN)/python -m bench.web $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
 
-# Review queue and dashboard under 50 concurrent signed-in clients (wrk, 3 runs of 30 s each)
-# on the bench-reports store in a scratch PostgreSQL database (README "The browser app").
+# Review queue and dashboard under 50 concurrent signed-in clients (wrk, 3 runs of 30 s each),
+# then the queue while 5 of the 50 write review decisions (60 s), on the bench-reports store in
+# a scratch PostgreSQL database (README "The browser app"). The issue's target, two workers:
+# .venv/bin/python -m bench.web --workers 2 --only-writes
 bench-web: venv
 	$(BIN)/python -m bench.web $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
 

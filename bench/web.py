@@ -11,8 +11,16 @@ connection sending its next request as soon as the previous answer arrives. Each
 run `--runs` times (default 3) after a warm-up; the table gives the median of the runs'
 p50, p95, p99 and requests/s, and the errors (connection errors, timeouts, non-2xx/3xx).
 
+Then the queue with writers (once, `--write-seconds`, default 60): of the `--connections`,
+`--writers` (default 5) post review decisions through the JSON API as a signed-in reviewer
+would (session cookie, `X-CSRF-Token` from `/api/csrf`, `Origin` of the app), each on a
+random finding, cycling acknowledged / resolved / open so the queue keeps its size; the
+others read the queue. Every decision clears the page caches, so this is the queue's cost
+when it is being worked. `--only-writes` skips the read-only runs.
+
     make bench-web
     .venv/bin/python -m bench.web --runs 3 --seconds 30 --connections 50
+    .venv/bin/python -m bench.web --workers 2 --only-writes   # the issue's target
 """
 
 from __future__ import annotations
@@ -55,6 +63,25 @@ done = function(summary, latency, requests)
   io.write(string.format("RESULT %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
     e.connect + e.read + e.write + e.timeout, e.status))
+end
+"""
+
+
+# The writers: one review decision per request, on a random finding of the range given as
+# the script's arguments (first id, last id, CSRF token).
+WRITER_SCRIPT = """
+local first, last, statuses = 1, 1, {"acknowledged", "resolved", "open"}
+init = function(args)
+  first, last = tonumber(args[1]), tonumber(args[2])
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["X-CSRF-Token"] = args[3]
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)"), 16) % 100000)
+end
+request = function()
+  local id = math.random(first, last)
+  local body = '{"status": "' .. statuses[math.random(1, 3)] .. '"}'
+  return wrk.format(nil, "/api/findings/" .. id .. "/review", nil, body)
 end
 """
 
@@ -111,25 +138,30 @@ def _sign_in(base: str, name: str) -> str:
         return str(client.cookies[SESSION_COOKIE])
 
 
+def _wrk_command(
+    url: str,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    script: Path,
+    headers: tuple[str, ...] = (),
+    args: tuple[str, ...] = (),
+    threads: int = 2,
+) -> list[str]:
+    command = ["wrk", "--latency", "-t", str(min(threads, connections)), "-c", str(connections)]
+    command += ["-d", f"{seconds}s", "--timeout", "10s", "-s", str(script)]
+    for header in (f"Cookie: {SESSION_COOKIE}={cookie}", *headers):
+        command += ["-H", header]
+    return [*command, url, *(["--", *args] if args else [])]
+
+
 def _wrk(url: str, cookie: str, seconds: int, connections: int, script: Path) -> dict[str, Any]:
-    command = [
-        "wrk",
-        "--latency",
-        "-t",
-        "2",
-        "-c",
-        str(connections),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(script),
-        "-H",
-        f"Cookie: {SESSION_COOKIE}={cookie}",
-        url,
-    ]
+    command = _wrk_command(url, cookie, seconds, connections, script)
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return _wrk_result(out)
+
+
+def _wrk_result(out: str) -> dict[str, Any]:
     match = re.search(r"^RESULT (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+)$", out, re.MULTILINE)
     if not match:
         raise RuntimeError(f"unexpected wrk output:\n{out}")
@@ -144,8 +176,70 @@ def _wrk(url: str, cookie: str, seconds: int, connections: int, script: Path) ->
     }
 
 
+def _csrf(base: str, cookie: str) -> str:
+    answer = httpx.get(f"{base}/api/csrf", cookies={SESSION_COOKIE: cookie}, timeout=30)
+    answer.raise_for_status()
+    return str(answer.json()["csrf_token"])
+
+
+def _with_writers(
+    base: str, url: str, seconds: int, connections: int, writers: int, script: Path
+) -> dict[str, Any]:
+    """Readers of the queue and writers of review decisions at once, for `seconds`."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        first, last = conn.execute(sa.text("SELECT min(id), max(id) FROM finding")).one()
+    engine.dispose()
+    reader = _sign_in(base, "bench-reviewer")
+    writer = _sign_in(base, "bench-writer")
+    token = _csrf(base, writer)
+    check = httpx.post(
+        f"{base}/api/findings/{first}/review",
+        json={"status": "acknowledged"},
+        cookies={SESSION_COOKIE: writer},
+        headers={"X-CSRF-Token": token, "Origin": base},
+        timeout=30,
+    )
+    if check.status_code != 200:
+        raise RuntimeError(f"a review decision was refused: {check.status_code} {check.text}")
+    readers = subprocess.Popen(
+        _wrk_command(
+            f"{base}/review", reader, seconds, connections - writers, script.parent / "report.lua"
+        ),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    written = subprocess.run(
+        _wrk_command(
+            f"{base}/api/findings",
+            writer,
+            seconds,
+            writers,
+            script,
+            headers=(f"Origin: {base}",),
+            args=(str(first), str(last), token),
+            threads=1,
+        ),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    read, _ = readers.communicate(timeout=seconds + 60)
+    if readers.returncode:
+        raise RuntimeError("wrk (readers) failed")
+    return {"readers": _wrk_result(read), "writers": _wrk_result(written)}
+
+
 def bench(
-    url: str, runs: int, seconds: int, connections: int, workers: int, script: Path
+    url: str,
+    runs: int,
+    seconds: int,
+    connections: int,
+    workers: int,
+    script: Path,
+    writers: int = 5,
+    write_seconds: int = 60,
+    only_writes: bool = False,
 ) -> dict[str, dict[str, Any]]:
     engine = make_engine(url)
     upgrade(engine)
@@ -158,6 +252,7 @@ def bench(
     with Session(engine) as session:
         add_user(session, "bench-reviewer", "reviewer", PASSWORD)
         add_user(session, "bench-manager", "manager", PASSWORD)
+        add_user(session, "bench-writer", "reviewer", PASSWORD)
         session.commit()
     engine.dispose()
     print(
@@ -167,7 +262,7 @@ def bench(
     )
     results: dict[str, dict[str, Any]] = {}
     with _server(url, _free_port(), workers) as base:
-        for label, (user, path) in PAGES.items():
+        for label, (user, path) in ({} if only_writes else PAGES).items():
             cookie = _sign_in(base, user)
             check = httpx.get(base + path, cookies={SESSION_COOKIE: cookie}, timeout=60)
             if check.status_code != 200:
@@ -193,6 +288,30 @@ def bench(
                 f"{'met' if summary['p95_ms'] < TARGET_P95_MS else 'MISSED'})",
                 flush=True,
             )
+        if writers:
+            _wrk(base + "/review", _sign_in(base, "bench-reviewer"), 5, connections, script)
+            print(
+                f"queue with writers: load average {os.getloadavg()[0]:.2f} before the run",
+                flush=True,
+            )
+            mixed = _with_writers(
+                base, url, write_seconds, connections, writers, script.parent / "writer.lua"
+            )
+            results["review queue with writers"] = mixed
+            for role, run in mixed.items():
+                print(
+                    f"{role:8s} p50 {run['p50_ms']:6.1f} ms  p95 {run['p95_ms']:6.1f} ms  "
+                    f"p99 {run['p99_ms']:6.1f} ms  {run['rps']:7.1f} req/s  "
+                    f"errors {run['errors']} of {run['requests']}",
+                    flush=True,
+                )
+            p95 = mixed["readers"]["p95_ms"]
+            print(
+                f"queue with {writers} writers of {connections} clients, {write_seconds} s, "
+                f"{workers} workers: p95 of the queue {p95:.1f} ms, target {TARGET_P95_MS:.0f} ms: "
+                f"{'met' if p95 < TARGET_P95_MS else 'MISSED'}",
+                flush=True,
+            )
     return results
 
 
@@ -202,6 +321,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1, help="socialaudit serve --workers")
+    parser.add_argument("--writers", type=int, default=5, help="of the connections; 0: none")
+    parser.add_argument("--write-seconds", type=int, default=60)
+    parser.add_argument("--only-writes", action="store_true", help="skip the read-only runs")
     parser.add_argument("--postgres-url", default=PG_URL)
     parser.add_argument("--out", type=Path, default=Path("bench/results/web.json"))
     args = parser.parse_args()
@@ -213,8 +335,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "report.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
+        (Path(folder) / "writer.lua").write_text(WRITER_SCRIPT + WRK_SCRIPT, encoding="utf-8")
+        if not 0 <= args.writers < args.connections:
+            sys.exit("--writers: from 0 to one less than --connections")
         with _postgres(args.postgres_url) as url:
-            results = bench(url, args.runs, args.seconds, args.connections, args.workers, script)
+            results = bench(
+                url,
+                args.runs,
+                args.seconds,
+                args.connections,
+                args.workers,
+                script,
+                writers=args.writers,
+                write_seconds=args.write_seconds,
+                only_writes=args.only_writes,
+            )
     results["machine"] = {
         "workers": args.workers,
         "load_average_after": round(os.getloadavg()[0], 2),
