@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from socialaudit.errors import UsageError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-# Weeks a report can be about: none before 1970, and none so late that the dashboard's
-# weeks back or the week after would leave the calendar (`date` ends in 9999).
-FIRST_YEAR, LAST_YEAR = 1970, 9998
+# Weeks a report can be about: none before 1970 (the dashboard's 260 weeks back stay within
+# reach), none after 2261 (the dashboard's pandas timestamps end in April 2262; `date` itself
+# ends in 9999).
+FIRST_YEAR, LAST_YEAR = 1970, 2261
 
 
 @dataclass(frozen=True, order=True)
