@@ -78,3 +78,28 @@ def test_cli_week_out_of_range_is_one_line_and_exit_2(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "expected a year from 1970 to 2261" in lines[0], result.output
     assert "Traceback" not in result.output
+
+
+def test_out_of_range_ids_and_sizes_get_a_4xx_page_with_the_headers(engine: Engine) -> None:
+    seed_web(engine)
+    paths = {
+        "/findings/0": 422,
+        "/findings/-1": 422,
+        "/findings/99999999999": 422,
+        "/findings/2147483647": 404,
+        "/findings/1e3": 422,
+        "/reports/2026-W47%00": 400,
+        "/dashboard?weeks=0": 422,
+        "/dashboard?weeks=99999999999999999999": 422,
+        "/review?page=0": 422,
+        "/review?page=99999999999999999999999": 422,
+        "/no-such-page": 404,
+    }
+    with client_for(engine) as client:
+        sign_in(client, "ada")
+        for path, status in paths.items():
+            response = client.get(path)
+            assert response.status_code == status, path
+            assert response.headers["content-type"].startswith("text/html"), path
+            assert response.headers["X-Content-Type-Options"] == "nosniff", path
+            assert response.headers["Content-Security-Policy"].startswith("default-src"), path
