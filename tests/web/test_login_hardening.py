@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -70,24 +69,24 @@ def test_every_refused_sign_in_verifies_one_hash_with_the_same_parameters(
 def test_a_locked_account_answers_as_slowly_as_a_wrong_password(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Measured with a real (if light) work factor; medians of several tries each."""
+    """Measured with a real (if light) work factor. The tries take turns, so a busy machine
+    slows every kind alike, and the fastest of each counts (the least disturbed by others'
+    jobs). Before, a locked account took no hash at all: a few per cent of a wrong password."""
     monkeypatch.setattr(
         "socialaudit.users._HASHER", PasswordHasher(time_cost=2, memory_cost=16384, parallelism=1)
     )
     _seed_users(engine)
-
-    def median(name: str) -> float:
-        times = []
-        with Session(engine) as session:
-            for _ in range(7):
+    names = ("open", "locked", "nobody", "proxy-only")
+    times: dict[str, list[float]] = {name: [] for name in names}
+    with Session(engine) as session:
+        for _ in range(9):
+            for name in names:
                 start = time.perf_counter()
                 authenticate(session, name, "wrong password!", 10_000, LOCKOUT)
-                times.append(time.perf_counter() - start)
-        return statistics.median(times)
-
-    wrong = median("open")
-    for name in ("locked", "nobody", "proxy-only"):
-        assert median(name) > 0.5 * wrong, name
+                times[name].append(time.perf_counter() - start)
+    wrong = min(times["open"])
+    for name in names[1:]:
+        assert min(times[name]) > 0.4 * wrong, (name, min(times[name]), wrong)
 
 
 def _worker(engine: Engine) -> TestClient:
