@@ -518,12 +518,25 @@ def validate_rule_settings(settings: Settings) -> None:
                 ok = isinstance(value, int | float) and value >= 0
                 if ok and isinstance(default, int) and not isinstance(value, int):
                     ok = False
+            elif isinstance(default, list):
+                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             else:
                 ok = isinstance(value, type(default))
             if not ok:
                 raise ConfigError(
                     f"rules.{code}.{key}: expected {_kind(default)} like {default!r}, got {value!r}"
                 )
+            if key in REGION_PARAMS:
+                for region in value if isinstance(value, list) else [value]:
+                    if region not in phonenumbers.SUPPORTED_REGIONS:
+                        raise ConfigError(
+                            f"rules.{code}.{key}: {region!r} is not a country code such as "
+                            "'GB' or 'US' (ISO 3166, upper case)"
+                        )
+
+
+# Rule parameters that name countries, as phonenumbers reads them ("GB", "US").
+REGION_PARAMS = {"region", "regions"}
 
 
 def _kind(value: Any) -> str:
@@ -533,6 +546,8 @@ def _kind(value: Any) -> str:
         return "a whole number (0 or more)"
     if isinstance(value, float):
         return "a number (0 or more)"
+    if isinstance(value, list):
+        return "a list of strings"
     return f"a {type(value).__name__}"
 
 
