@@ -96,12 +96,19 @@ def _clause_disclaims(c: str) -> bool:
             if len(gap.split()) <= 2 and o.group(0).endswith("s"):
                 return True
         # "My own views", "Own tweets, own views", "All tweets own views", "Tweets=personal
-        # thoughts": an owner before the object, at the start of what the person says.
+        # thoughts", "what I say is my own opinion": an owner before the object, at the
+        # start of what the person says or after a verb - not "your own thoughts".
         before = c[: o.start()].rstrip()
         a = ADJECTIVES.search(before[-20:])
         if a and before[-20:].endswith(a.group(0)):
             lead = before[: len(before) - len(a.group(0))].split()
-            if not lead or lead[-1] in _LEADS or OBJECTS.fullmatch(lead[-1]):
+            if (
+                not lead
+                or lead[-1] in _LEADS
+                or OBJECTS.fullmatch(lead[-1])
+                or COPULAS.fullmatch(lead[-1])
+                or POSSESSIVES.fullmatch(lead[-1])
+            ):
                 return True
         # "these are my opinions", "tweets = my views", "posts reflect my opinion"
         head = c[: o.start()].split()
@@ -126,7 +133,7 @@ def _clause_disclaims(c: str) -> bool:
     for i, token in enumerate(tokens):
         if not ACCOUNTS.fullmatch(token):
             continue
-        window = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 2]
+        window = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
         if any(PERSONAL.fullmatch(t) for t in window):
             after = [t for t in tokens[i + 1 : i + 4] if t not in _POINTERS]
             if not (after and after[0].startswith("@")):

@@ -65,10 +65,47 @@ def test_disclaimers(bio: str) -> None:
         "Follow my personal account: @someone_else",
         "Blog about personal finance and private equity.",
         "View from the sixth floor.",
+        "Have complete control over your own thoughts.",
+        "Entrenador personal y fotógrafo.",
+        "Meine Meinung zu Fußball: siehe Blog.",
     ],
 )
 def test_not_disclaimers(bio: str) -> None:
     assert find_disclaimer(normalize(bio)) is None
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        # paraphrased, in the third person, with other subjects and predicates
+        "Her tweets are her own.",
+        "Opinions are her own, not her employer's.",
+        "Views expressed do not necessarily reflect those of my employer.",
+        "Everything I say here is my own opinion.",
+        "Tweets reflect my own views, not my organisation's.",
+        "Thoughts = mine.",
+        # the same kinds of language in the other languages
+        "Les propos tenus ici n'engagent pas mon employeur.",
+        "Ce compte est personnel.",
+        "Mes tweets sont les miens.",
+        "Las opiniones aquí expresadas son personales.",
+        "Mis tuits no representan a mi empresa.",
+        "Meine Meinung, nicht die meines Arbeitgebers.",
+        "Tweets spiegeln meine persönliche Meinung wider.",
+        "Äußerungen sind meine eigenen.",
+        "As opiniões não representam a minha empresa.",
+        "Conta pessoal.",
+        "Le opinioni espresse non rappresentano il mio datore di lavoro.",
+        "Account personale.",
+        "Berichten zijn niet namens mijn werkgever.",
+        "Mening is persoonlijk.",
+        "حساب شخصي",
+        "الآراء لا تمثل جهة عملي",
+        "تغريداتي تعبر عن رأيي الشخصي",
+    ],
+)
+def test_disclaimers_by_kind_in_every_language(bio: str) -> None:
+    assert find_disclaimer(normalize(bio)) is not None
 
 
 def test_evidence_is_the_disclaiming_clause() -> None:
