@@ -434,6 +434,13 @@ _EMAIL_HINT = re.compile(r"\w@\w")
 _UPPER_DIGIT = re.compile(r"[A-Z]\d")
 # An e-mail address; "@user@instance.social" is a Mastodon account (a remote mention), not one.
 EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+_AT = alternation(flatten(lexicons.EMAIL_AT_WORDS))
+_DOT = alternation(flatten(lexicons.EMAIL_DOT_WORDS))
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+\s*(?:[\[({{<]\s*(?:{_AT}|@)\s*[\])}}>])\s*[\w-]+"
+    rf"(?:\s*(?:[\[({{<]\s*(?:{_DOT}|\.)\s*[\])}}>]|\.)\s*[\w-]+)+",
+    re.IGNORECASE,
+)
 _ROLE_MAILBOXES = {
     "press",
     "media",
@@ -486,7 +493,7 @@ _SUFFIX_HINT = re.compile(rf"(?i:{_SUFFIX})\s*\d")
 PERSONAL_CUES = Phrases(
     [
         *lexicons.ID_CUES,
-        *lexicons.BIRTH_CUES,
+        *flatten(lexicons.BIRTH_CUES),
         *lexicons.STREET_WORDS,
         *flatten(lexicons.STREET_TYPES_AFTER_NAME),
         *flatten(lexicons.STREET_TYPES_BEFORE_NAME),
@@ -500,16 +507,11 @@ ID_NUMBER = re.compile(
     rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*[(\[]?\s*"
     r"(?=[a-z0-9]*\d)([a-z0-9]{6,12})(?![\w])"
 )
-_BIRTH_CUE = alternation(lexicons.BIRTH_CUES)
-_MONTHS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|"
-    r"juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|"
-    r"junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
-)
+_BIRTH_CUE = alternation(flatten(lexicons.BIRTH_CUES))
+_MONTHS = rf"(?:{alternation(flatten(lexicons.MONTHS))})"
 DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:de\s+)?{_MONTHS}\.?,?\s+(?:de\s+)?\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{_MONTHS}\.?,?\s+(?:de\s+)?\d{{4}}|"
     rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
 BIRTH_DATE = re.compile(rf"(?<![\w])(?:{_BIRTH_CUE})\s*(?:is|was|:|-)?\s*(?:on\s+)?({DATE})")
@@ -684,11 +686,12 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     "tel." or "llame"; case, bill and report numbers do not count. Also finds e-mail
     addresses (a Mastodon account, "@user@instance.social", is not one), street addresses
     by their shape in each language ("724 W. 2nd Avenue", "12 rue de la Paix", "Via Enrico
-    Mattei 25", "Hauptstraße 5"), postcodes, passport, ID and national insurance numbers,
-    and dates of birth. The organisation's public contacts (`organisation.public_contacts`)
-    and its role mailboxes (press@, info@ on an official domain) are allowed, as are a
-    venue's address in an event post and the "birthday" of a declaration or an
-    organisation.
+    Mattei 25", "Hauptstraße 5"), e-mail addresses written to dodge harvesters ("ana [at]
+    example [dot] org"), postcodes, passport, ID and national insurance numbers, and dates
+    of birth (with the words and month names of each language). The organisation's public
+    contacts (`organisation.public_contacts`) and its role mailboxes (press@, info@ on an
+    official domain) are allowed, as are a venue's address in an event post and the
+    "birthday" of a declaration or an organisation.
 
     ## Why it matters
     "Do not share: any sensitive or confidential information about people", and clause 7
@@ -733,6 +736,10 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             if local in _ROLE_MAILBOXES and host_in(domain, org.official_domains):
                 continue
             found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
+    if ("[" in text or "(" in text or "{" in text or "<" in text) and (
+        m := OBFUSCATED_EMAIL.search(text)
+    ):
+        found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
     if _DIGIT.search(text):
         if _UPPER_DIGIT.search(text):
             for m in POSTCODE.finditer(text):

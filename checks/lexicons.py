@@ -777,21 +777,60 @@ COLLEAGUE_CUES: list[str] = [
 ]
 
 # CNF305: cues that a date or number is personal.
-BIRTH_CUES = [
-    "date of birth",
-    "dob",
-    "d.o.b",
-    "born on",
-    # "born" alone only before a full date (BIRTH_DATE needs day, month and year).
-    "born",
-    "birthday is",
-    "ne le",
-    "nee le",
-    "fecha de nacimiento",
-    "nacio el",
-    "nacida el",
-    "nacido el",
-]
+BIRTH_CUES: dict[str, list[str]] = {
+    "en": [
+        "date of birth",
+        "dob",
+        "d.o.b",
+        "born on",
+        # "born" alone only before a full date (BIRTH_DATE needs day, month and year).
+        "born",
+        "birthday is",
+    ],
+    "fr": ["ne le", "nee le", "date de naissance"],
+    "es": ["fecha de nacimiento", "nacio el", "nacida el", "nacido el"],
+    "de": ["geboren am", "geb.", "geburtsdatum"],
+    "it": ["nato il", "nata il", "data di nascita"],
+    "pt": ["nascido em", "nascida em", "data de nascimento"],
+    "nl": ["geboren op", "geboortedatum"],
+}
+# CNF305: month names, for a full date of birth written in words.
+MONTHS: dict[str, list[str]] = {
+    "en": ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+           "dec", "january", "february", "march", "april", "june", "july", "august",
+           "september", "october", "november", "december"],
+    "fr": ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+           "septembre", "octobre", "novembre", "decembre"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"],
+    "de": ["januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september",
+           "oktober", "november", "dezember"],
+    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+           "settembre", "ottobre", "novembre", "dicembre"],
+    "pt": ["janeiro", "fevereiro", "marco", "abril", "maio", "junho", "julho", "agosto",
+           "setembro", "outubro", "novembro", "dezembro"],
+    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+           "september", "oktober", "november", "december"],
+}  # fmt: skip
+# CNF305: an e-mail address written to dodge harvesters, "ana [at] example [dot] org":
+# the words for "at" and "dot", per language (in brackets, or the sign itself in brackets).
+EMAIL_AT_WORDS: dict[str, list[str]] = {
+    "en": ["at"],
+    "fr": ["arobase", "at"],
+    "es": ["arroba"],
+    "pt": ["arroba"],
+    "it": ["chiocciola"],
+    "de": ["at", "klammeraffe"],
+}
+EMAIL_DOT_WORDS: dict[str, list[str]] = {
+    "en": ["dot"],
+    "fr": ["point"],
+    "es": ["punto"],
+    "pt": ["ponto"],
+    "it": ["punto"],
+    "de": ["punkt"],
+    "nl": ["punt"],
+}
 ID_CUES = [
     "passport number",
     "passport no",

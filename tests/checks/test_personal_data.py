@@ -82,6 +82,26 @@ def test_street_addresses_by_shape(engine: Engine, text: str, address: str) -> N
     assert address in _evidence(engine, text)
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ruft ihn an: 030 12345678", "030 12345678"),
+        ("Bel haar op 06-12345678", "06-12345678"),
+        ("اتصلوا على +20 10 1234 5678", "+20 10 1234 5678"),
+        ("رقم هاتفه ٠١٠١٢٣٤٥٦٧٨", "٠١٠١٢٣٤٥٦٧٨"),
+        ("Ligue para (11) 98765-4321", "(11) 98765-4321"),
+        ("Vive en C/ Mayor, 5, Madrid", "C/ Mayor, 5"),
+        ("Escríbele a ana [at] ejemplo [dot] com", "ana [at] ejemplo [dot] com"),
+        ("contact: mguza(@)tribweb(.)com", "mguza(@)tribweb(.)com"),
+        ("Geboren am 03.07.1990, sitzt seit Monaten in Haft", "Geboren am 03.07.1990"),
+        ("Er wurde geboren am 3. März 1990 in Köln", "geboren am 3. März 1990"),
+        ("nato il 12/03/1990 a Roma", "nato il 12/03/1990"),
+    ],
+)
+def test_other_languages_and_scripts(engine: Engine, text: str, found: str) -> None:
+    assert found in _evidence(engine, text)
+
+
 def test_email_but_not_a_mastodon_account(engine: Engine) -> None:
     assert _evidence(engine, "Write to ana.lima@examplemail.com") == ["ana.lima@examplemail.com"]
     for text in (
@@ -107,6 +127,14 @@ def test_email_but_not_a_mastodon_account(engine: Engine) -> None:
         "Press enquiries: +44 20 7413 5566",
         "Text RED to 2899 to donate",
         "Shared via Facebook 2 days ago",
+        "In 2019, 1,234,567 people; population 12.345.678 in 2020",
+        "ISBN 978-3-16-148410-0",
+        "Order #12345678 shipped",
+        "Score 3-1, 2-0 and 4-2 tonight",
+        "GPS 40.7128, -74.0060",
+        "Article 19 of the ICCPR, resolution 2334 (2016)",
+        "Meet me (at) the station at 5",
+        "The Universal Declaration, born on 10 December 1948",
     ],
 )
 def test_hard_negatives_stay_silent(engine: Engine, text: str) -> None:
