@@ -12,6 +12,7 @@ import phonenumbers
 from checks import lexicons
 from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import DOMAIN_IN_TEXT, Phrases, alternation, flatten, host_in, host_of
+from checks.normalize import Text
 from checks.registry import rule
 
 _DIGIT = re.compile(r"\d")
@@ -475,28 +476,47 @@ _AFTER = _raw_alternation(
 )
 _BEFORE = _raw_alternation(flatten(lexicons.STREET_TYPES_BEFORE_NAME))
 _SUFFIX = _raw_alternation(flatten(lexicons.STREET_SUFFIXES))
-STREET = re.compile(
+# Each shape is asked only when a street type of its kind is in the post (a cheap test).
+STREET_NUMBER_FIRST = re.compile(
     # "724 W. 2nd Avenue", "12206 Central Valley Rd", "80, Main St."
     rf"(?<![\d:.,/$£€#-])\b\d{{1,5}}[A-Za-z]?,?\s+(?:{_DIRECTION}\s+)?(?:{_NAME}\s+){{1,3}}"
     rf"(?:{_AFTER})(?![\w'’])\.?"
+)
+STREET_TYPE_FIRST = re.compile(
     # "12 rue de la Paix"
-    rf"|(?<![\d:.,/$£€#-])\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?i:{_BEFORE})\.?\s+"
+    rf"(?<![\d:.,/$£€#-])\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?i:{_BEFORE})\.?\s+"
     rf"(?:{_PARTICLE}\s*){{0,2}}[A-ZÀ-Ý][\w'’-]+"
     # "Via Enrico Mattei 25", "Av. Pres. Vargas, 2291", "Rua dos Andradas, 1925"
     rf"|(?<![\w])(?i:{_BEFORE})\.?\s+(?:(?:{_PARTICLE}|{_NAME})\s*){{0,4}}?[A-ZÀ-Ý][\w'’.-]*"
     r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?(?![\w]|[/%:.,-]\d|\s+[a-z])"
-    # "Hauptstraße 5", "Kerkstraat 12"
-    rf"|\b[A-ZÀ-Ý][\w'’-]*?(?i:{_SUFFIX})\s*\d{{1,4}}[a-z]?(?![\w]|[/%:.,-]\d)"
 )
-_SUFFIX_HINT = re.compile(rf"(?i:{_SUFFIX})\s*\d")
-# Words without which no address, ID number or birth date is looked for (a cheap first test).
+# "Hauptstraße 5", "Kerkstraat 12": the suffix is written in lower case inside the word.
+STREET_SUFFIX = re.compile(
+    rf"\b[A-ZÀ-Ý][\w'’-]*?(?:{_SUFFIX})\s*\d{{1,4}}[a-z]?(?![\w]|[/%:.,-]\d)"
+)
+# The suffixes' common stems, without which no suffix address is looked for.
+_SUFFIX_HINT = re.compile(
+    rf"(?:{'|'.join(sorted({re.escape(w[:4]) for w in flatten(lexicons.STREET_SUFFIXES)}))})"
+    r"[\w.]*\s?\d"
+)
+AFTER_NAME = Phrases(flatten(lexicons.STREET_TYPES_AFTER_NAME))
+BEFORE_NAME = Phrases(flatten(lexicons.STREET_TYPES_BEFORE_NAME))
+
+
+def _street_addresses(text: str, view: Text) -> Iterator[re.Match[str]]:
+    if AFTER_NAME.search(view) is not None:
+        yield from STREET_NUMBER_FIRST.finditer(text)
+    if BEFORE_NAME.search(view) is not None:
+        yield from STREET_TYPE_FIRST.finditer(text)
+    if _SUFFIX_HINT.search(text):
+        yield from STREET_SUFFIX.finditer(text)
+
+
+# Words without which no ID number or birth date is looked for (a cheap first test).
 PERSONAL_CUES = Phrases(
     [
         *lexicons.ID_CUES,
         *flatten(lexicons.BIRTH_CUES),
-        *lexicons.STREET_WORDS,
-        *flatten(lexicons.STREET_TYPES_AFTER_NAME),
-        *flatten(lexicons.STREET_TYPES_BEFORE_NAME),
     ]
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
@@ -539,6 +559,7 @@ PHONE_CANDIDATE = re.compile(
     rf"(?<![\w$£€¥,/:#+-])(?<!\d\.)([+#]?\(?\+?\d+\)?(?:{_SEP}\(?\d+\)?)*)(?![\w%°]|[.,:/-]\d|-[A-Za-z])"
 )
 # Vanity numbers: "1-800-621-FEMA", "1-844-4STAND5", "1-866-DHS-2ICE".
+_VANITY_HINT = re.compile(r"1[-. ]?8\d\d[-. ][A-Z0-9]{3}")
 VANITY = re.compile(r"(?<![\w-])1[-. ]?8\d\d[-. ][A-Z0-9]{3}[-. ]?[A-Z0-9]{3,4}(?![\w-])")
 _DATE_SHAPE = re.compile(r"\(?\d{1,4}\)?[/.-]\d{1,2}[/.-]\d{2,4}")
 # "1 250 000" or "2.500.000": a count in thousands, unless a word says it is to be called.
@@ -585,9 +606,9 @@ def _phone_pieces(raw: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\S+", raw) if _DIGIT.search(m.group(0))]
 
 
-def _phone_numbers(item: PostItem, text: str, region: str, regions: list[str]) -> Iterator[dict]:
-    """Numbers the configured region's matcher did not read: in the plans of the post's
-    language, of the configured regions, in `+` international form, in hashtags."""
+def _regions(item: PostItem, text: str, region: str, regions: list[str]) -> list[str]:
+    """The plans to read a number in, in order: the configured region, the countries of
+    the post's language, the configured regions."""
     langs = []
     if item.lang:
         langs.append(item.lang.split("-")[0].lower())
@@ -598,12 +619,22 @@ def _phone_numbers(item: PostItem, text: str, region: str, regions: list[str]) -
     for lang in langs:
         order += lexicons.LANGUAGE_REGIONS.get(lang, [])
     order += regions
-    order = list(dict.fromkeys(r for r in order if r in _SUPPORTED))
+    return list(dict.fromkeys(r for r in order if r in _SUPPORTED))
+
+
+def _phone_numbers(
+    item: PostItem, text: str, region: str, regions: list[str], seen: list[tuple[int, int]]
+) -> Iterator[dict]:
+    """Numbers the configured region's matcher did not read (`seen`): in the plans of the
+    post's language, of the configured regions, in `+` international form, in hashtags."""
+    order: list[str] = []
     for m in PHONE_CANDIDATE.finditer(text):
         raw = m.group(1)
         offset = m.start(1)
         if raw[0] == "#":
             raw, offset = raw[1:], offset + 1
+        if any(a < offset + len(raw) and offset < b for a, b in seen):
+            continue
         digits = sum(ch.isdigit() for ch in raw)
         if digits < 7 or any(
             shape.fullmatch(raw) for shape in (_DATE_SHAPE, _YEARS, _REFERENCE_SHAPE, _TIME_RANGE)
@@ -613,6 +644,8 @@ def _phone_numbers(item: PostItem, text: str, region: str, regions: list[str]) -
         if _REFERENCE_CUE.search(before):
             continue
         cued = _CONTACT_CUE.search(before) is not None
+        if not order:
+            order = _regions(item, text, region, regions)
         spans = [(0, len(raw))] if digits <= 15 else []
         if not spans or _valid_region(raw, order, cued) is None:
             spans = _split_valid(raw, order, cued)
@@ -627,7 +660,7 @@ def _phone_numbers(item: PostItem, text: str, region: str, regions: list[str]) -
             if _valid_region(piece, order, False) is None and not cued:
                 continue
             yield _ev(offset + a, offset + b, piece)
-    for m in VANITY.finditer(text):
+    for m in VANITY.finditer(text) if _VANITY_HINT.search(text) else ():
         if any(ch.isalpha() for ch in m.group(0)):
             yield _ev(m.start(), m.end(), m.group(0))
 
@@ -708,7 +741,7 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     org = ctx.org
     view = item.view
     found: list[tuple[str, dict]] = []
-    if _DIGITS7.search(text) or VANITY.search(text):
+    if _DIGITS7.search(text) or ("8" in text and _VANITY_HINT.search(text)):
         region = str(ctx.params["region"])
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
@@ -718,7 +751,7 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         # Then every other plausible plan: the post's language's countries, the configured
         # regions, "+" international forms, numbers in hashtags, vanity numbers.
         seen = [(ev["start"], ev["end"]) for _, ev in found]
-        for ev in _phone_numbers(item, text, region, list(ctx.params["regions"])):
+        for ev in _phone_numbers(item, text, region, list(ctx.params["regions"]), seen):
             if any(a < ev["end"] and ev["start"] < b for a, b in seen):
                 continue
             if _public_number(ev["text"], org, region):
@@ -747,17 +780,17 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
                     found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
             for m in NI_NUMBER.finditer(text):
                 found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
-        if PERSONAL_CUES.search(view) is not None or _SUFFIX_HINT.search(text):
-            venue = None
-            for m in STREET.finditer(text):
-                if _public(m.group(0), org):
-                    continue
-                if venue is None:
-                    # An event's venue ("tickets £12, doors at 7, 45 Old Street") is public,
-                    # unless the post says it is someone's home.
-                    venue = EVENT.search(view.text) is not None and HOME.search(view.text) is None
-                if not venue:
-                    found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
+        venue = None
+        for m in _street_addresses(text, view):
+            if _public(m.group(0), org):
+                continue
+            if venue is None:
+                # An event's venue ("tickets £12, doors at 7, 45 Old Street") is public,
+                # unless the post says it is someone's home.
+                venue = EVENT.search(view.text) is not None and HOME.search(view.text) is None
+            if not venue:
+                found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
+        if PERSONAL_CUES.search(view) is not None:
             for m in ID_NUMBER.finditer(view.plain):
                 found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
             for m in BIRTH_DATE.finditer(view.plain):

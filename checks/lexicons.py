@@ -849,41 +849,6 @@ ID_CUES = [
     "carte d'identite",
 ]
 
-# CNF305: words that come with a street address (with a house number).
-STREET_WORDS = [
-    "street",
-    "st",
-    "road",
-    "rd",
-    "avenue",
-    "ave",
-    "lane",
-    "ln",
-    "close",
-    "drive",
-    "dr",
-    "way",
-    "place",
-    "pl",
-    "square",
-    "sq",
-    "terrace",
-    "crescent",
-    "boulevard",
-    "blvd",
-    "court",
-    "ct",
-    "gardens",
-    "grove",
-    "hill",
-    "row",
-    "mews",
-    "rue",
-    "calle",
-    "avenida",
-    "plaza",
-    "rua",
-]
 
 # RSP501: insults aimed at a person, and profanity. `INSULT_NOUNS` also build "you <noun>".
 INSULT_NOUNS: dict[str, list[str]] = {

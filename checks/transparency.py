@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -38,6 +39,10 @@ COPULAS, POSSESSIVES, NEGATIONS = (
 SPEAK_FOR, EMPLOYERS, OTHERS = _pattern("speak_for"), _pattern("employers"), _pattern("others")
 ACCOUNTS, PERSONAL, SELF = _pattern("accounts"), _pattern("personal"), _pattern("self")
 DENIALS, DISOWNS, TOPICS = _pattern("denials"), _pattern("disowns"), _pattern("topics")
+# Every disclaimer has one of these: the cheap first test of a bio.
+_ANY_PART = re.compile(
+    "|".join(p.pattern for p in (OBJECTS, OWNERS, ADJECTIVES, SELF, ACCOUNTS, EMPLOYERS, OTHERS))
+)
 JOINS = frozenset(_parts("joins")) | frozenset(w for w in _parts("objects") if " " not in w)
 SHARED = re.compile(rf"(?<![\w'’])(?:{'|'.join(map(re.escape, lexicons.SHARED_WORDS))})(?![\w'’])")
 # Clauses: a disclaimer's parts stand in one sentence or one "|"-separated field of a bio.
@@ -152,13 +157,22 @@ def find_disclaimer(view: Text) -> Span | None:
     language: what is disclaimed (views, opinions, tweets...) with whose it is (my own,
     mine, personal...), or whom it does not speak for, or a personal account."""
     text = view.text
+    span = _disclaimer_span(text)
+    return None if span is None else Span(text, *span)
+
+
+@lru_cache(maxsize=4096)
+def _disclaimer_span(text: str) -> tuple[int, int] | None:
+    # A profile's bio is read again at every snapshot, and by TRN101 and TRN103 alike.
+    if not _ANY_PART.search(text):
+        return None  # no part of a disclaimer at all, not even a misspelt object's owner
     for m in _CLAUSE.finditer(text):
         clause = m.group(0)
         if not clause.strip():
             continue
         if _clause_disclaims(_canonical(clause)):
             start = m.start() + len(clause) - len(clause.lstrip())
-            return Span(text, start, m.start() + len(clause.rstrip()))
+            return start, m.start() + len(clause.rstrip())
     return None
 
 
