@@ -460,12 +460,15 @@ class Engine:
         return None
 
     def prepare(self, items: Iterable[Item]) -> None:
-        """Ask the classifier, in one batch, about the posts whose words make it worth asking."""
+        """Ask the classifier, in one batch, about every post and the hostile-looking messages
+        they reply to."""
         asks: list[tuple[PostItem, bool, str]] = []
         for item in items:
             if not isinstance(item, PostItem):
                 continue
-            if item.offensive is None and classifier.worth_asking(item.view):
+            # Every post is asked (the rule combines the answer with its learned scorer);
+            # those whose words cannot lift the model's score are answered without it.
+            if item.offensive is None and item.text:
                 asks.append((item, False, item.text))
             pv = item.parent_view
             if (
