@@ -53,6 +53,11 @@ eval-blind3: venv
 eval-real: venv
 	$(BIN)/python -m checks.eval_real
 
+# Fit the learned scorers of RSP501 and NPT201 on the train_ok items of the real data (and
+# OLID for RSP501) and write checks/models/<rule>.json.gz + .manifest.json (README).
+train: venv
+	$(BIN)/python -m checks.train
+
 # Throughput of `socialaudit scan` over 100,000 generated posts and profiles, on one core;
 # then the web app under load (bench-web).
 bench: venv
