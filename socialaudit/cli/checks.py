@@ -28,7 +28,7 @@ def scan(
 
     Exit 0 with no findings, 1 with findings, 2 on bad input (the message names the line).
     """
-    from checks.engine import Engine
+    from checks.engine import Engine, PostItem
     from checks.scan import scan_lines
 
     engine = Engine.from_settings(get_app(ctx).settings)
@@ -43,8 +43,9 @@ def scan(
     out = sys.stdout
     try:
         for item, results in scan_lines(stream, engine, source):
+            lang = item.language if results and isinstance(item, PostItem) else None
             for result in results:
-                out.write(json.dumps(result.as_json(item.id), ensure_ascii=False) + "\n")
+                out.write(json.dumps(result.as_json(item.id, lang), ensure_ascii=False) + "\n")
                 found += 1
     except UnicodeDecodeError as exc:
         raise UsageError(f"scan: {source}: not UTF-8 text ({exc.reason})") from None

@@ -47,7 +47,7 @@ POST = {
 
 def test_scan_writes_findings_as_json_lines_and_exits_1(plain_env, runner) -> None:
     data = _lines(
-        {**POST, "text": "Polls open at 7! #VoteForJaneExample"},
+        {**POST, "text": "Polls open at 7! #VoteForJaneExample", "lang": "en"},
         {**POST, "id": "p2", "text": "Vote for the resolution on refugee protection today."},
         {
             "kind": "profile",
@@ -64,7 +64,11 @@ def test_scan_writes_findings_as_json_lines_and_exits_1(plain_env, runner) -> No
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(o["id"], o["rule"]) for o in out] == [("p1", "NPT201")]
     finding = out[0]
-    assert set(finding) == {"id", "rule", "name", "severity", "confidence", "message", "evidence"}
+    assert set(finding) == {
+        *("id", "rule", "name", "severity", "confidence", "message", "evidence"),
+        "lang",  # the post's language: detected, else the platform's tag
+    }
+    assert finding["lang"] == "en"
     assert finding["name"] == "political-endorsement" and finding["severity"] == "high"
     text = "Polls open at 7! #VoteForJaneExample"
     for ev in finding["evidence"]:
