@@ -540,9 +540,6 @@ HOME = Phrases(lexicons.HOME_CUES, shared=False)
 NOT_A_PERSON = re.compile(
     rf"(?<![\w])(?:{alternation(lexicons.NOT_A_PERSON_BORN)})(?![\w])", re.IGNORECASE
 )
-_LANG_REGION = {"fr": "FR", "es": "ES", "de": "DE", "it": "IT", "pt": "PT", "nl": "NL"}
-_LANGUAGE_WORDS = {region: frozenset(words) for region, words in lexicons.LANGUAGE_WORDS.items()}
-_REGION_LANG = {region: lang for lang, region in _LANG_REGION.items()}
 
 # The regions whose national numbers are read when the configuration names none: the
 # countries of the organisation's working languages where it has offices or sections.
@@ -606,15 +603,15 @@ def _phone_pieces(raw: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"\S+", raw) if _DIGIT.search(m.group(0))]
 
 
-def _regions(item: PostItem, text: str, region: str, regions: list[str]) -> list[str]:
+def _regions(item: PostItem, region: str, regions: list[str]) -> list[str]:
     """The plans to read a number in, in order: the configured region, the countries of
-    the post's language, the configured regions."""
+    the post's language (its platform tag, and the language identified in its text), the
+    configured regions."""
     langs = []
     if item.lang:
         langs.append(item.lang.split("-")[0].lower())
-    local = _post_region(item, text)
-    if local:
-        langs.append(_REGION_LANG.get(local, ""))
+    if item.language:
+        langs.append(item.language)
     order = [region]
     for lang in langs:
         order += lexicons.LANGUAGE_REGIONS.get(lang, [])
@@ -645,7 +642,7 @@ def _phone_numbers(
             continue
         cued = _CONTACT_CUE.search(before) is not None
         if not order:
-            order = _regions(item, text, region, regions)
+            order = _regions(item, region, regions)
         spans = [(0, len(raw))] if digits <= 15 else []
         if not spans or _valid_region(raw, order, cued) is None:
             spans = _split_valid(raw, order, cued)
@@ -684,18 +681,6 @@ def _split_valid(raw: str, order: list[str], cued: bool) -> list[tuple[int, int]
 
 
 _SUPPORTED = phonenumbers.SUPPORTED_REGIONS
-
-
-def _post_region(item: PostItem, text: str) -> str | None:
-    """The country whose numbering plan the post's own language suggests: its `lang` when
-    the platform gave one, else the language most of its common words belong to."""
-    if item.lang:
-        return _LANG_REGION.get(item.lang.split("-")[0].lower())
-    words = text.lower().split()
-    scores = {region: sum(w in vocab for w in words) for region, vocab in _LANGUAGE_WORDS.items()}
-    region, score = max(scores.items(), key=lambda kv: kv[1])
-    others = sum(scores.values()) - score
-    return region if score >= 2 and score > 2 * others else None
 
 
 @rule(

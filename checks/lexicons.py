@@ -1510,57 +1510,6 @@ NOT_A_PERSON_BORN: list[str] = [
     "charte",
     "mouvement",
 ]
-# CNF305: the commonest words of the languages whose national phone numbers are read in
-# their own country's plan when the post gives no language ("01 99 00 45 67" is French).
-LANGUAGE_WORDS: dict[str, list[str]] = {
-    "FR": [
-        "le",
-        "les",
-        "des",
-        "du",
-        "est",
-        "et",
-        "pour",
-        "une",
-        "dans",
-        "avec",
-        "au",
-        "aux",
-        "sur",
-        "sont",
-        "pas",
-        "ce",
-        "cette",
-        "nous",
-        "vous",
-        "leur",
-        "mme",
-        "m.",
-    ],
-    "ES": [
-        "el",
-        "los",
-        "las",
-        "del",
-        "para",
-        "por",
-        "una",
-        "con",
-        "es",
-        "al",
-        "y",
-        "su",
-        "sus",
-        "muy",
-        "esta",
-        "pero",
-        "como",
-        "llamar",
-        "llame",
-        "sr.",
-        "sra.",
-    ],
-}
 
 # CNF305: the countries whose numbering plans a post in a language is read in (besides the
 # configured region and `regions`): where the language is spoken by many.

@@ -162,6 +162,19 @@ def test_configured_regions_replace_the_default(tmp_path: Path) -> None:
     assert _evidence(italian, text) == ["0789/69502"]
 
 
+def test_the_identified_language_adds_its_countries(tmp_path: Path) -> None:
+    # Only GB configured: an Italian post's number is read in Italy's plan because the
+    # post is identified as Italian (no platform tag), a Portuguese one in Brazil's by its tag.
+    config = tmp_path / "c.toml"
+    config.write_text('[rules.CNF305]\nregion = "GB"\nregions = ["GB"]\n', encoding="utf-8")
+    narrow = Engine.from_settings(load_settings(config, environ={}))
+    italian = "Per gli aiuti chiamate il numero 0789 69502, grazie a tutti quanti"
+    assert _evidence(narrow, italian) == ["0789 69502"]
+    # Too few letters to tell a language: the platform's tag decides.
+    assert _evidence(narrow, "Bia: (11) 98765-4321", lang="pt-BR") == ["(11) 98765-4321"]
+    assert _evidence(narrow, "Bia: (11) 98765-4321") == []
+
+
 def _real_items() -> tuple[list[dict], dict[str, bool]]:
     if not (REAL / "items.jsonl").exists():
         if IN_CI:
