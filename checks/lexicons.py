@@ -22,6 +22,8 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
             "thought", "thoughts", "comment", "comments", "toot", "toots", "rant", "rants",
             "word", "words", "statement", "statements", "take", "takes", "musings",
             "ramblings", "skeets", "content", "point of view", "points of view", "non-rts",
+            # the act of posting: "tweeting for myself", "posting in a personal capacity"
+            "tweeting", "posting", "tooting", "skeeting",
         ],
         # after the object ("views are my own", "tweets belong to me", "opinions: mine")
         "owners": [
@@ -108,7 +110,8 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
     },
     "de": {
         "objects": ["meinung", "meinungen", "ansicht", "ansichten", "ausserungen", "tweets",
-                    "beitrage", "posts", "toots", "gedanken", "aussagen"],
+                    "beitrage", "posts", "toots", "gedanken", "aussagen", "twittere", "poste",
+                    "tweete", "troote"],
         "owners": ["privat", "personlich", "meine eigene", "meine eigenen", "meine", "eigene",
                    "eigenen"],
         "adjectives": ["private", "personliche", "eigene", "meine eigene", "meine private",

@@ -140,7 +140,11 @@ def _clause_disclaims(c: str) -> bool:
             continue
         window = tokens[max(0, i - 2) : i] + tokens[i + 1 : i + 3]
         if any(PERSONAL.fullmatch(t) for t in window):
-            after = [t for t in tokens[i + 1 : i + 4] if t not in _POINTERS]
+            after = [
+                t
+                for t in tokens[i + 1 : i + 5]
+                if t not in _POINTERS and not PERSONAL.fullmatch(t) and not ACCOUNTS.fullmatch(t)
+            ]
             if not (after and after[0].startswith("@")):
                 return True
     return False
@@ -149,7 +153,30 @@ def _clause_disclaims(c: str) -> bool:
 # What may stand before an owner that opens a disclaimer ("All views my own", "Any tweets").
 _LEADS = frozenset(["all", "any", "the", "these", "=", "&", "and", "note", "tous", "todas"])
 # Words between an account and the handle it points to ("my personal account is: @other").
-_POINTERS = frozenset(["is", "and", "ig", "at", "=", "est", "es", "ist", "e"])
+_POINTERS = frozenset(
+    [
+        "is",
+        "and",
+        "ig",
+        "instagram",
+        "at",
+        "on",
+        "=",
+        "est",
+        "es",
+        "ist",
+        "e",
+        "de",
+        "di",
+        "van",
+        "von",
+        "en",
+        "my",
+        "mi",
+        "mon",
+        "mein",
+    ]
+)
 
 
 def find_disclaimer(view: Text) -> Span | None:

@@ -68,6 +68,8 @@ def test_disclaimers(bio: str) -> None:
         "Have complete control over your own thoughts.",
         "Entrenador personal y fotógrafo.",
         "Meine Meinung zu Fußball: siehe Blog.",
+        "Mi cuenta personal de Instagram: @otra_cuenta",
+        "Posting about myself and my cats.",
     ],
 )
 def test_not_disclaimers(bio: str) -> None:
@@ -84,6 +86,8 @@ def test_not_disclaimers(bio: str) -> None:
         "Everything I say here is my own opinion.",
         "Tweets reflect my own views, not my organisation's.",
         "Thoughts = mine.",
+        "Tweeting for myself.",
+        "Ich twittere hier privat.",
         # the same kinds of language in the other languages
         "Les propos tenus ici n'engagent pas mon employeur.",
         "Ce compte est personnel.",
