@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from itertools import pairwise
 
 import phonenumbers
 
@@ -558,11 +559,23 @@ PHONE_CANDIDATE = re.compile(
 # Vanity numbers: "1-800-621-FEMA", "1-844-4STAND5", "1-866-DHS-2ICE".
 _VANITY_HINT = re.compile(r"1[-. ]?8\d\d[-. ][A-Z0-9]{3}")
 VANITY = re.compile(r"(?<![\w-])1[-. ]?8\d\d[-. ][A-Z0-9]{3}[-. ]?[A-Z0-9]{3,4}(?![\w-])")
-_DATE_SHAPE = re.compile(r"\(?\d{1,4}\)?[/.-]\d{1,2}[/.-]\d{2,4}")
+# Numbers that are not to be called: dates ("12/03/2019", "12 03 2019"), versions
+# ("1.2.3.4567"), references ending in a year ("15/1234/2020", "24 5678 2023").
+_DATE_SHAPE = re.compile(
+    r"\(?\d{1,4}\)?[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2} \d{1,2} (?:19|20)\d\d"
+    r"|\d\.\d{1,3}\.\d+(?:\.\d+)*"
+)
 # "1 250 000" or "2.500.000": a count in thousands, unless a word says it is to be called.
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[ .\u00a0]\d{3})+")
 # "15/1234/2020": a report's or a case's reference; "10.30-12.30": opening hours.
-_REFERENCE_SHAPE = re.compile(r"(?:[A-Z]{1,5}\s?)?\d+/\d+/(?:19|20)\d\d")
+_REFERENCE_SHAPE = re.compile(
+    r"(?:[A-Z]{1,5}\s?)?\d+/\d+/(?:19|20)\d\d|\d{1,2}[ /]\d{2,5}[ /](?:19|20)\d\d"
+)
+# An account number: an IBAN ("GB29 NWBK 6016 1331 9268 19").
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+# A code in capitals just before a number ("MDE 24 5678 2023", "BA 2490") names a document,
+# a flight or a form, unless a word says the number is to be called.
+_CODE_BEFORE = re.compile(r"\b[A-Z]{2,5}\s?$")
 _TIME_RANGE = re.compile(r"\d{1,2}[.:h]\d{2}\s?[-–]\s?\d{1,2}[.:h]\d{2}")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d\D{1,3})+(?:19|20)?\d\d")
 _CONTACT_CUE = re.compile(
@@ -641,6 +654,12 @@ def _phone_numbers(
         if _REFERENCE_CUE.search(before):
             continue
         cued = _CONTACT_CUE.search(before) is not None
+        if not cued and (_CODE_BEFORE.search(text[max(0, offset - 8) : offset]) or _listed(raw)):
+            continue
+        if _UPPER_DIGIT.search(text) and any(
+            i.start() < offset + len(raw) and offset < i.end() for i in IBAN.finditer(text)
+        ):
+            continue
         if not order:
             order = _regions(item, region, regions)
         spans = [(0, len(raw))] if digits <= 15 else []
@@ -660,6 +679,20 @@ def _phone_numbers(
     for m in VANITY.finditer(text) if _VANITY_HINT.search(text) else ():
         if any(ch.isalpha() for ch in m.group(0)):
             yield _ev(m.start(), m.end(), m.group(0))
+
+
+def _listed(raw: str) -> bool:
+    """Three or more numbers of one length in rising order, "1500 2000 2500 3000" or
+    "12 14 16 18": a list of figures, not a number to call."""
+    groups = raw.split()
+    if (
+        len(groups) < 3
+        or len({len(g) for g in groups}) != 1
+        or not all(g.isdigit() for g in groups)
+    ):
+        return False
+    values = [int(g) for g in groups]
+    return groups[0][0] != "0" and all(a < b for a, b in pairwise(values))
 
 
 def _split_valid(raw: str, order: list[str], cued: bool) -> list[tuple[int, int]]:

@@ -134,6 +134,13 @@ def test_email_but_not_a_mastodon_account(engine: Engine) -> None:
         "GPS 40.7128, -74.0060",
         "Article 19 of the ICCPR, resolution 2334 (2016)",
         "Meet me (at) the station at 5",
+        "IBAN GB29 NWBK 6016 1331 9268 19",
+        "Version 1.2.3.4567 released",
+        "Decree 2023-1234 adopted",
+        "Sentenced to 15 years on 12 03 2019",
+        "Report MDE 24 5678 2023",
+        "1500 2000 2500 3000 signatures and scores of 12 14 16 18 20",
+        "Flight BA 2490 2491 cancelled",
         "The Universal Declaration, born on 10 December 1948",
     ],
 )
