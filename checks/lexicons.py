@@ -42,8 +42,8 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "speak_for": [
             "represent", "represents", "representing", "reflect", "reflects", "speak for",
             "speaks for", "speaking for", "endorsed by", "shared by", "on behalf of",
-            "approve", "approved", "vet", "vetted", "disavow", "disavows", "associated with",
-            "those of", "the views of", "affiliated with",
+            "approve", "approved", "vet", "vetted", "disavow", "disavows", "those of",
+            "the views of",
         ],
         "employers": [
             "employer", "employers", "employer's", "employers'", "company", "work", "job",
@@ -88,7 +88,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "self": ["n'engagent que moi", "n'engage que moi", "a titre personnel",
                  "je parle en mon nom"],
         "denials": [],
-        "joins": ["et", "mais", "pas", "ni"],
+        "joins": ["et", "mais", "pas", "ni", "seulement", "uniquement"],
     },
     "es": {
         "objects": ["opinion", "opiniones", "tuits", "tweets", "ideas", "comentarios",
@@ -106,7 +106,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["personal", "privada"],
         "self": ["a titulo personal", "hablo por mi", "en nombre propio"],
         "denials": [],
-        "joins": ["y", "pero", "no", "ni"],
+        "joins": ["y", "pero", "no", "ni", "solo", "solamente"],
     },
     "de": {
         "objects": ["meinung", "meinungen", "ansicht", "ansichten", "ausserungen", "tweets",
@@ -126,7 +126,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["privat", "privater", "privates", "personlicher", "personliches"],
         "self": ["hier ganz privat", "hier privat", "privat hier", "ganz privat"],
         "denials": [],
-        "joins": ["und", "aber", "nicht"],
+        "joins": ["und", "aber", "nicht", "nur"],
     },
     "pt": {
         "objects": ["opiniao", "opinioes", "tweets", "ideias", "posts", "comentarios",
@@ -143,7 +143,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["pessoal", "privada"],
         "self": ["a titulo pessoal"],
         "denials": [],
-        "joins": ["e", "mas", "nao"],
+        "joins": ["e", "mas", "nao", "apenas", "so"],
     },
     "it": {
         "objects": ["opinione", "opinioni", "idee", "pensieri", "tweet", "post", "commenti",
@@ -160,7 +160,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["personale", "privato"],
         "self": ["a titolo personale"],
         "denials": [],
-        "joins": ["e", "ma", "non"],
+        "joins": ["e", "ma", "non", "solo", "soltanto"],
     },
     "nl": {
         "objects": ["mening", "meningen", "standpunten", "tweets", "berichten", "ideeen",
@@ -177,7 +177,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["persoonlijk", "persoonlijke", "prive"],
         "self": ["op persoonlijke titel", "persoonlijke titel"],
         "denials": [],
-        "joins": ["en", "maar", "niet"],
+        "joins": ["en", "maar", "niet", "alleen"],
     },
     "ar": {
         "objects": ["الآراء", "آراء", "آرائي", "رأيي", "التغريدات", "تغريداتي", "الاراء"],
@@ -193,7 +193,7 @@ DISCLAIMER_GRAMMAR: dict[str, dict[str, list[str]]] = {
         "personal": ["شخصي", "خاص"],
         "self": [],
         "denials": [],
-        "joins": ["و"],
+        "joins": ["و", "فقط"],
     },
 }  # fmt: skip
 # Other people's words, which an object next to them does not make the person's own

@@ -70,6 +70,9 @@ def test_disclaimers(bio: str) -> None:
         "Meine Meinung zu Fußball: siehe Blog.",
         "Mi cuenta personal de Instagram: @otra_cuenta",
         "Posting about myself and my cats.",
+        "Not affiliated with any company.",
+        "I post my own art and photos.",
+        "Sharing my thoughts on tech and design.",
     ],
 )
 def test_not_disclaimers(bio: str) -> None:
@@ -106,6 +109,8 @@ def test_not_disclaimers(bio: str) -> None:
         "حساب شخصي",
         "الآراء لا تمثل جهة عملي",
         "تغريداتي تعبر عن رأيي الشخصي",
+        "آرائي تعبر عني فقط",
+        "Las opiniones son solo mías.",
     ],
 )
 def test_disclaimers_by_kind_in_every_language(bio: str) -> None:
