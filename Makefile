@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test lint format check-migrations eval eval-blind eval-blind3 bench clean \
+.PHONY: venv demo test lint format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
 	bench-reports bench-collect bench-collect-x-mastodon bench-web
 
 $(UV):
@@ -47,6 +47,16 @@ eval-blind: venv
 # The third blind set, untuned (written and committed before its first run; README).
 eval-blind3: venv
 	$(BIN)/python -m checks.evaluate --allow-missing tests/checks/eval/blind-3
+
+# Precision and recall of RSP501, NPT201, CNF305 and TRN101 on the real development data
+# (../shared/data/real), 5-fold cross-validated, per language (README "Checks on real text").
+eval-real: venv
+	$(BIN)/python -m checks.eval_real
+
+# Fit the learned scorers of RSP501 and NPT201 on the train_ok items of the real data (and
+# OLID for RSP501) and write checks/models/<rule>.json.gz + .manifest.json (README).
+train: venv
+	$(BIN)/python -m checks.train
 
 # Throughput of `socialaudit scan` over 100,000 generated posts and profiles, on one core;
 # then the web app under load (bench-web).

@@ -4,13 +4,16 @@ sensitive information about people (with clause 7, privacy)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
+from itertools import pairwise
 
 import phonenumbers
 
 from checks import lexicons
 from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import DOMAIN_IN_TEXT, Phrases, alternation, flatten, host_in, host_of
+from checks.normalize import Text
 from checks.registry import rule
 
 _DIGIT = re.compile(r"\d")
@@ -431,7 +434,15 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 # Cheap first tests: a word character on both sides of "@"; capitals next to a digit.
 _EMAIL_HINT = re.compile(r"\w@\w")
 _UPPER_DIGIT = re.compile(r"[A-Z]\d")
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+# An e-mail address; "@user@instance.social" is a Mastodon account (a remote mention), not one.
+EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+_AT = alternation(flatten(lexicons.EMAIL_AT_WORDS))
+_DOT = alternation(flatten(lexicons.EMAIL_DOT_WORDS))
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+\s*(?:[\[({{<]\s*(?:{_AT}|@)\s*[\])}}>])\s*[\w-]+"
+    rf"(?:\s*(?:[\[({{<]\s*(?:{_DOT}|\.)\s*[\])}}>]|\.)\s*[\w-]+)+",
+    re.IGNORECASE,
+)
 _ROLE_MAILBOXES = {
     "press",
     "media",
@@ -446,45 +457,82 @@ _ROLE_MAILBOXES = {
     "presse",
     "prensa",
 }
-_DIGITS7 = re.compile(r"\d(?:[\s().-]*\d){6}")
-STREET = re.compile(
-    r"(?<![\d:.,/])\b\d{1,4}[A-Za-z]?,?\s+(?:[A-Z][a-zà-ÿ']+\s+){1,3}(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|"
-    r"Close|Drive|Dr|Way|Place|Pl|Square|Sq|Terrace|Crescent|Boulevard|Blvd|Court|Ct|Gardens|"
-    r"Grove|Hill|Row|Mews)\b\.?"
-    r"|\b(?:rue|avenue|boulevard|calle|avenida|plaza|rua)\s+(?:de\s+(?:la\s+)?|del\s+|d')?"
-    r"[A-ZÀ-Ý][\w'-]+(?:\s+[A-ZÀ-Ý][\w'-]+)*,?\s+\d{1,4}\b"
-    r"|\b\d{1,4},?\s+(?i:rue|avenue|boulevard|place)\s+(?:de\s+(?:la\s+)?|du\s+|des\s+|d')?"
-    r"[A-ZÀ-Ý][\w'-]+"
+_DIGITS7 = re.compile(r"\d(?:[\s()./-]*\d){6}")
+
+
+def _raw_alternation(words: list[str]) -> str:
+    """An alternation of words as written (case is left to the pattern), longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# Street addresses by shape, built from each language's street types (lexicons): a house
+# number and a street name, in the order the language writes them.
+_NAME = r"(?:[A-ZÀ-Ý][\w'’.-]*|\d{1,3}(?:st|nd|rd|th|St|Nd|Rd|Th|ST|ND|RD|TH)|\d{1,3})"
+_PARTICLE = r"(?:de|del|della|delle|di|dei|degli|do|da|dos|das|la|le|les|du|des|d'|dell'|l')"
+_DIRECTION = rf"(?:{_raw_alternation([w.upper() for w in lexicons.STREET_DIRECTIONS])}|"
+_DIRECTION += rf"{_raw_alternation([w.title() for w in lexicons.STREET_DIRECTIONS])})\.?"
+# Capitalised or in capitals ("Ave", "HWY"): "5 miles down the road" is no address.
+_AFTER = _raw_alternation(
+    [f(w) for w in flatten(lexicons.STREET_TYPES_AFTER_NAME) for f in (str.title, str.upper)]
 )
-# Words without which no address, ID number or birth date is looked for (a cheap first test).
+_BEFORE = _raw_alternation(flatten(lexicons.STREET_TYPES_BEFORE_NAME))
+_SUFFIX = _raw_alternation(flatten(lexicons.STREET_SUFFIXES))
+# Each shape is asked only when a street type of its kind is in the post (a cheap test).
+STREET_NUMBER_FIRST = re.compile(
+    # "724 W. 2nd Avenue", "12206 Central Valley Rd", "80, Main St."
+    rf"(?<![\d:.,/$£€#-])\b\d{{1,5}}[A-Za-z]?,?\s+(?:{_DIRECTION}\s+)?(?:{_NAME}\s+){{1,3}}"
+    rf"(?:{_AFTER})(?![\w'’])\.?"
+)
+STREET_TYPE_FIRST = re.compile(
+    # "12 rue de la Paix"
+    rf"(?<![\d:.,/$£€#-])\b\d{{1,4}}(?:\s?(?:bis|ter))?,?\s+(?i:{_BEFORE})\.?\s+"
+    rf"(?:{_PARTICLE}\s*){{0,2}}[A-ZÀ-Ý][\w'’-]+"
+    # "Via Enrico Mattei 25", "Av. Pres. Vargas, 2291", "Rua dos Andradas, 1925"
+    rf"|(?<![\w])(?i:{_BEFORE})\.?\s+(?:(?:{_PARTICLE}|{_NAME})\s*){{0,4}}?[A-ZÀ-Ý][\w'’.-]*"
+    r",?\s*(?:n[º°o]\.?\s*)?\d{1,5}[A-Za-z]?(?![\w]|[/%:.,-]\d|\s+[a-z])"
+)
+# "Hauptstraße 5", "Kerkstraat 12": the suffix is written in lower case inside the word.
+STREET_SUFFIX = re.compile(
+    rf"\b[A-ZÀ-Ý][\w'’-]*?(?:{_SUFFIX})\s*\d{{1,4}}[a-z]?(?![\w]|[/%:.,-]\d)"
+)
+# The suffixes' common stems, without which no suffix address is looked for.
+_SUFFIX_HINT = re.compile(
+    rf"(?:{'|'.join(sorted({re.escape(w[:4]) for w in flatten(lexicons.STREET_SUFFIXES)}))})"
+    r"[\w.]*\s?\d"
+)
+AFTER_NAME = Phrases(flatten(lexicons.STREET_TYPES_AFTER_NAME))
+BEFORE_NAME = Phrases(flatten(lexicons.STREET_TYPES_BEFORE_NAME))
+
+
+def _street_addresses(text: str, view: Text) -> Iterator[re.Match[str]]:
+    if AFTER_NAME.search(view) is not None:
+        yield from STREET_NUMBER_FIRST.finditer(text)
+    if BEFORE_NAME.search(view) is not None:
+        yield from STREET_TYPE_FIRST.finditer(text)
+    if _SUFFIX_HINT.search(text):
+        yield from STREET_SUFFIX.finditer(text)
+
+
+# Words without which no ID number or birth date is looked for (a cheap first test).
 PERSONAL_CUES = Phrases(
     [
         *lexicons.ID_CUES,
-        *lexicons.BIRTH_CUES,
-        *lexicons.STREET_WORDS,
+        *flatten(lexicons.BIRTH_CUES),
     ]
 )
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b")
 SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-# A North American number written the local way, "(212) 555-0147" or "212-555-0147": read
-# with the US plan whatever the configured region, which would not know it.
-NANP = re.compile(r"(?<![\d+])(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?!\d)")
 _ID_CUE = alternation(lexicons.ID_CUES)
 ID_NUMBER = re.compile(
     rf"(?<![\w])(?:{_ID_CUE})\s*(?:is|:|#|no\.?|number|est|es)?\s*[:#]?\s*[(\[]?\s*"
     r"(?=[a-z0-9]*\d)([a-z0-9]{6,12})(?![\w])"
 )
-_BIRTH_CUE = alternation(lexicons.BIRTH_CUES)
-_MONTHS = (
-    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
-    r"june|july|august|september|october|november|december|janvier|fevrier|mars|avril|mai|"
-    r"juin|juillet|aout|septembre|octobre|novembre|decembre|enero|febrero|marzo|abril|mayo|"
-    r"junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
-)
+_BIRTH_CUE = alternation(flatten(lexicons.BIRTH_CUES))
+_MONTHS = rf"(?:{alternation(flatten(lexicons.MONTHS))})"
 DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2}|"
-    rf"\d{{1,2}}(?:st|nd|rd|th|er)?\s+(?:de\s+)?{_MONTHS}\.?,?\s+(?:de\s+)?\d{{4}}|"
+    rf"\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{_MONTHS}\.?,?\s+(?:de\s+)?\d{{4}}|"
     rf"{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
 )
 BIRTH_DATE = re.compile(rf"(?<![\w])(?:{_BIRTH_CUE})\s*(?:is|was|:|-)?\s*(?:on\s+)?({DATE})")
@@ -493,35 +541,208 @@ HOME = Phrases(lexicons.HOME_CUES, shared=False)
 NOT_A_PERSON = re.compile(
     rf"(?<![\w])(?:{alternation(lexicons.NOT_A_PERSON_BORN)})(?![\w])", re.IGNORECASE
 )
-_LANG_REGION = {"fr": "FR", "es": "ES", "de": "DE", "it": "IT", "pt": "PT", "nl": "NL"}
-_LANGUAGE_WORDS = {region: frozenset(words) for region, words in lexicons.LANGUAGE_WORDS.items()}
+
+# The regions whose national numbers are read when the configuration names none: the
+# countries of the organisation's working languages where it has offices or sections.
+DEFAULT_REGIONS = [
+    "GB", "US", "CA", "AU", "IE", "NZ", "PH", "IN", "ZA", "NG", "KE",
+    "FR", "BE", "CH", "ES", "MX", "AR", "CO", "VE", "CL", "PE", "CR",
+    "PT", "BR", "IT", "DE", "AT", "NL", "MA", "EG", "TN", "LB",
+]  # fmt: skip
+
+# A phone-number candidate: digit groups joined by one space, dash, dot or slash, a group
+# possibly in brackets, after "+" (international form) or "#" (a number in a hashtag).
+_SEP = r"(?:[ \u00a0]?[-./][ \u00a0]?|[ \u00a0]{1,2}|(?<=\))|(?=\())"
+PHONE_CANDIDATE = re.compile(
+    rf"(?<![\w$£€¥,/:#+-])(?<!\d\.)([+#]?\(?\+?\d+\)?(?:{_SEP}\(?\d+\)?)*)(?![\w%°]|[.,:/-]\d|-[A-Za-z])"
+)
+# Vanity numbers: "1-800-621-FEMA", "1-844-4STAND5", "1-866-DHS-2ICE".
+_VANITY_HINT = re.compile(r"1[-. ]?8\d\d[-. ][A-Z0-9]{3}")
+VANITY = re.compile(r"(?<![\w-])1[-. ]?8\d\d[-. ][A-Z0-9]{3}[-. ]?[A-Z0-9]{3,4}(?![\w-])")
+# Numbers that are not to be called: dates ("12/03/2019", "12 03 2019"), versions
+# ("1.2.3.4567"), references ending in a year ("15/1234/2020", "24 5678 2023").
+_DATE_SHAPE = re.compile(
+    r"\(?\d{1,4}\)?[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2} \d{1,2} (?:19|20)\d\d"
+    r"|\d\.\d{1,3}\.\d+(?:\.\d+)*"
+)
+# "1 250 000" or "2.500.000": a count in thousands, unless a word says it is to be called.
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:[ .\u00a0]\d{3})+")
+# "15/1234/2020": a report's or a case's reference; "10.30-12.30": opening hours.
+_REFERENCE_SHAPE = re.compile(
+    r"(?:[A-Z]{1,5}\s?)?\d+/\d+/(?:19|20)\d\d|\d{1,2}[ /]\d{2,5}[ /](?:19|20)\d\d"
+)
+# An account number: an IBAN ("GB29 NWBK 6016 1331 9268 19").
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+# A code in capitals just before a number ("MDE 24 5678 2023", "BA 2490") names a document,
+# a flight or a form, unless a word says the number is to be called.
+_CODE_BEFORE = re.compile(r"\b[A-Z]{2,5}\s?$")
+_TIME_RANGE = re.compile(r"\d{1,2}[.:h]\d{2}\s?[-–]\s?\d{1,2}[.:h]\d{2}")
+_YEARS = re.compile(r"(?:(?:19|20)\d\d\D{1,3})+(?:19|20)?\d\d")
+_CONTACT_CUE = re.compile(
+    rf"(?<![\w])(?:{alternation(flatten(lexicons.CONTACT_CUES))})(?![\w])[^\d]{{0,40}}$"
+)
+_REFERENCE_CUE = re.compile(
+    rf"(?<![\w])(?:{alternation(flatten(lexicons.REFERENCE_CUES))})\.?\s*(?:no\.?|n°|nº|number|"
+    r"num\.?|#|:)?\s*$"
+)
 
 
-def _post_region(item: PostItem, text: str) -> str | None:
-    """The country whose numbering plan the post's own language suggests: its `lang` when
-    the platform gave one, else the language most of its common words belong to."""
+def _fold(fragment: str) -> str:
+    """Lower case without accents, for the few characters before a candidate number."""
+    decomposed = unicodedata.normalize("NFKD", fragment.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _valid_region(raw: str, regions: list[str], possible: bool) -> str | None:
+    """The first region whose plan reads `raw` as a valid number (or, with `possible`, a
+    number of a possible length: a local number without its area code)."""
+    if raw.startswith("+"):
+        regions = ["ZZ"]
+    for region in regions:
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return region
+        if possible and phonenumbers.is_possible_number(number):
+            return region
+    return None
+
+
+def _phone_pieces(raw: str) -> list[tuple[int, int]]:
+    """Spans of `raw` to read as one number each: the whole, or, when two numbers are
+    written side by side ("059 901755 346 1779737"), the pieces between the spaces."""
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", raw) if _DIGIT.search(m.group(0))]
+
+
+def _regions(item: PostItem, region: str, regions: list[str]) -> list[str]:
+    """The plans to read a number in, in order: the configured region, the countries of
+    the post's language (its platform tag, and the language identified in its text), the
+    configured regions."""
+    langs = []
     if item.lang:
-        return _LANG_REGION.get(item.lang.split("-")[0].lower())
-    words = text.lower().split()
-    scores = {region: sum(w in vocab for w in words) for region, vocab in _LANGUAGE_WORDS.items()}
-    region, score = max(scores.items(), key=lambda kv: kv[1])
-    others = sum(scores.values()) - score
-    return region if score >= 2 and score > 2 * others else None
+        langs.append(item.lang.split("-")[0].lower())
+    if item.language:
+        langs.append(item.language)
+    order = [region]
+    for lang in langs:
+        order += lexicons.LANGUAGE_REGIONS.get(lang, [])
+    order += regions
+    return list(dict.fromkeys(r for r in order if r in _SUPPORTED))
 
 
-@rule("CNF305", "personal-data", confidence="medium", params={"region": "GB"})
+def _phone_numbers(
+    item: PostItem, text: str, region: str, regions: list[str], seen: list[tuple[int, int]]
+) -> Iterator[dict]:
+    """Numbers the configured region's matcher did not read (`seen`): in the plans of the
+    post's language, of the configured regions, in `+` international form, in hashtags."""
+    order: list[str] = []
+    for m in PHONE_CANDIDATE.finditer(text):
+        raw = m.group(1)
+        offset = m.start(1)
+        if raw[0] == "#":
+            raw, offset = raw[1:], offset + 1
+        if any(a < offset + len(raw) and offset < b for a, b in seen):
+            continue
+        digits = sum(ch.isdigit() for ch in raw)
+        if digits < 7 or any(
+            shape.fullmatch(raw) for shape in (_DATE_SHAPE, _YEARS, _REFERENCE_SHAPE, _TIME_RANGE)
+        ):
+            continue
+        before = _fold(text[max(0, offset - 48) : offset])
+        if _REFERENCE_CUE.search(before):
+            continue
+        cued = _CONTACT_CUE.search(before) is not None
+        if not cued and (_CODE_BEFORE.search(text[max(0, offset - 8) : offset]) or _listed(raw)):
+            continue
+        if _UPPER_DIGIT.search(text) and any(
+            i.start() < offset + len(raw) and offset < i.end() for i in IBAN.finditer(text)
+        ):
+            continue
+        if not order:
+            order = _regions(item, region, regions)
+        spans = [(0, len(raw))] if digits <= 15 else []
+        if not spans or _valid_region(raw, order, cued) is None:
+            spans = _split_valid(raw, order, cued)
+        for a, b in spans:
+            piece = raw[a:b]
+            plain = not any(ch in piece for ch in " -./()+")
+            n = sum(ch.isdigit() for ch in piece)
+            # An unbroken run of seven or eight digits is a count or an id as often as a
+            # number to call: it needs a word that says so.
+            if ((plain and n < 9) or _THOUSANDS.fullmatch(piece)) and not cued:
+                continue
+            if _valid_region(piece, order, False) is None and not cued:
+                continue
+            yield _ev(offset + a, offset + b, piece)
+    for m in VANITY.finditer(text) if _VANITY_HINT.search(text) else ():
+        if any(ch.isalpha() for ch in m.group(0)):
+            yield _ev(m.start(), m.end(), m.group(0))
+
+
+def _listed(raw: str) -> bool:
+    """Three or more numbers of one length in rising order, "1500 2000 2500 3000" or
+    "12 14 16 18": a list of figures, not a number to call."""
+    groups = raw.split()
+    if (
+        len(groups) < 3
+        or len({len(g) for g in groups}) != 1
+        or not all(g.isdigit() for g in groups)
+    ):
+        return False
+    values = [int(g) for g in groups]
+    return groups[0][0] != "0" and all(a < b for a, b in pairwise(values))
+
+
+def _split_valid(raw: str, order: list[str], cued: bool) -> list[tuple[int, int]]:
+    """Greedy longest runs of space-separated groups that read as a number each."""
+    groups = _phone_pieces(raw)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(groups):
+        for j in range(len(groups), i, -1):
+            a, b = groups[i][0], groups[j - 1][1]
+            piece = raw[a:b]
+            if sum(ch.isdigit() for ch in piece) >= 7 and _valid_region(piece, order, cued):
+                spans.append((a, b))
+                i = j
+                break
+        else:
+            i += 1
+    return spans
+
+
+_SUPPORTED = phonenumbers.SUPPORTED_REGIONS
+
+
+@rule(
+    "CNF305",
+    "personal-data",
+    confidence="medium",
+    params={"region": "GB", "regions": DEFAULT_REGIONS},
+)
 def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     """Flags someone's phone number, e-mail, postal address, ID number or date of birth.
 
     ## What it does
-    Finds phone numbers (with `phonenumbers`, which knows every country's numbering plan, so
-    scores, dates, years and prices are not taken for numbers; national numbers are read as
-    `[rules.CNF305] region`, and also in the plan of the post's own language when that is
-    French or Spanish or the platform gave one), e-mail addresses, street addresses and
-    postcodes, passport, ID and national insurance numbers, and dates of birth. The
-    organisation's public contacts (`organisation.public_contacts`) and its role mailboxes
-    (press@, info@ on an official domain) are allowed, as are a venue's address in an event
-    post and the "birthday" of a declaration or an organisation.
+    Finds phone numbers with `phonenumbers`, which knows every country's numbering plan, so
+    scores, dates, years and prices are not taken for numbers. A number is read in every
+    plausible plan: `[rules.CNF305] region` (the country national numbers are first read
+    in), the countries of the post's language, `+` international forms, and the countries
+    of `[rules.CNF305] regions` (by default the ones the organisation works in); numbers in
+    hashtags ("#2129441850") and vanity numbers ("1-800-621-FEMA") too. A short local
+    number without its area code ("call 817-5292"), an unbroken run of seven or eight
+    digits and a count in thousands ("1 250 000") count only after a word such as "call",
+    "tel." or "llame"; case, bill and report numbers do not count. Also finds e-mail
+    addresses (a Mastodon account, "@user@instance.social", is not one), street addresses
+    by their shape in each language ("724 W. 2nd Avenue", "12 rue de la Paix", "Via Enrico
+    Mattei 25", "Hauptstraße 5"), e-mail addresses written to dodge harvesters ("ana [at]
+    example [dot] org"), postcodes, passport, ID and national insurance numbers, and dates
+    of birth (with the words and month names of each language). The organisation's public
+    contacts (`organisation.public_contacts`) and its role mailboxes (press@, info@ on an
+    official domain) are allowed, as are a venue's address in an event post and the
+    "birthday" of a declaration or an organisation.
 
     ## Why it matters
     "Do not share: any sensitive or confidential information about people", and clause 7
@@ -538,27 +759,23 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     org = ctx.org
     view = item.view
     found: list[tuple[str, dict]] = []
-    if _DIGITS7.search(text):
+    if _DIGITS7.search(text) or ("8" in text and _VANITY_HINT.search(text)):
         region = str(ctx.params["region"])
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             if key in org.public_phones(region):
                 continue
             found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
-        # A national number in the plan of the post's own language ("01 99 00 45 67" in a
-        # French post), where the configured region's plan did not read it.
-        local = _post_region(item, text)
-        if local and local != region:
-            seen = {ev["start"] for _, ev in found}
-            for match in phonenumbers.PhoneNumberMatcher(text, local):
-                key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-                if match.start not in seen and key not in org.public_phones(local):
-                    found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
-        if region != "US" and NANP.search(text):
-            seen = {ev["start"] for _, ev in found}
-            for match in phonenumbers.PhoneNumberMatcher(text, "US"):
-                if match.start not in seen and NANP.fullmatch(match.raw_string):
-                    found.append(("a phone number", _ev(match.start, match.end, match.raw_string)))
+        # Then every other plausible plan: the post's language's countries, the configured
+        # regions, "+" international forms, numbers in hashtags, vanity numbers.
+        seen = [(ev["start"], ev["end"]) for _, ev in found]
+        for ev in _phone_numbers(item, text, region, list(ctx.params["regions"]), seen):
+            if any(a < ev["end"] and ev["start"] < b for a, b in seen):
+                continue
+            if _public_number(ev["text"], org, region):
+                continue
+            seen.append((ev["start"], ev["end"]))
+            found.append(("a phone number", ev))
         for m in SSN.finditer(text):
             found.append(("a social security number", _ev(m.start(), m.end(), m.group(0))))
     if "@" in text and _EMAIL_HINT.search(text):
@@ -570,6 +787,10 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             if local in _ROLE_MAILBOXES and host_in(domain, org.official_domains):
                 continue
             found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
+    if ("[" in text or "(" in text or "{" in text or "<" in text) and (
+        m := OBFUSCATED_EMAIL.search(text)
+    ):
+        found.append(("an e-mail address", _ev(m.start(), m.end(), m.group(0))))
     if _DIGIT.search(text):
         if _UPPER_DIGIT.search(text):
             for m in POSTCODE.finditer(text):
@@ -577,17 +798,17 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
                     found.append(("a postcode", _ev(m.start(), m.end(), m.group(0))))
             for m in NI_NUMBER.finditer(text):
                 found.append(("a national insurance number", _ev(m.start(), m.end(), m.group(0))))
+        venue = None
+        for m in _street_addresses(text, view):
+            if _public(m.group(0), org):
+                continue
+            if venue is None:
+                # An event's venue ("tickets £12, doors at 7, 45 Old Street") is public,
+                # unless the post says it is someone's home.
+                venue = EVENT.search(view.text) is not None and HOME.search(view.text) is None
+            if not venue:
+                found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
         if PERSONAL_CUES.search(view) is not None:
-            venue = None
-            for m in STREET.finditer(text):
-                if _public(m.group(0), org):
-                    continue
-                if venue is None:
-                    # An event's venue ("tickets £12, doors at 7, 45 Old Street") is public,
-                    # unless the post says it is someone's home.
-                    venue = EVENT.search(view.text) is not None and HOME.search(view.text) is None
-                if not venue:
-                    found.append(("a street address", _ev(m.start(), m.end(), m.group(0))))
             for m in ID_NUMBER.finditer(view.plain):
                 found.append(("an ID number", view.evidence("text", m.start(1), m.end(1))))
             for m in BIRTH_DATE.finditer(view.plain):
@@ -606,6 +827,16 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 
 def _ev(start: int, end: int, text: str) -> dict:
     return {"field": "text", "start": start, "end": end, "text": text}
+
+
+def _public_number(raw: str, org: Org, region: str) -> bool:
+    """The number is one of the organisation's public contacts."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return False
+    key = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return key in org.public_phones(region)
 
 
 def _public(fragment: str, org: Org) -> bool:

@@ -48,8 +48,8 @@ class Result:
     evidence: list[Evidence]
     subject: str  # profile | post | thread
 
-    def as_json(self, item_id: str) -> dict[str, Any]:
-        return {
+    def as_json(self, item_id: str, lang: str | None = None) -> dict[str, Any]:
+        found = {
             "id": item_id,
             "rule": self.rule,
             "name": self.name,
@@ -58,6 +58,9 @@ class Result:
             "message": self.message,
             "evidence": self.evidence,
         }
+        if lang is not None:
+            found["lang"] = lang
+        return found
 
 
 @dataclass(slots=True)
@@ -113,6 +116,9 @@ class ProfileItem:
         return self._name_view
 
 
+_UNKNOWN = object()
+
+
 class PostItem:
     """A post to check, with what is known of the message it replies to and what it shares."""
 
@@ -162,6 +168,17 @@ class PostItem:
         self._parent_view: Text | None = None
         self.hostile_cache: dict[float, Evidence | None] = {}  # checks.respect.hostile_parent
         self._all_links: list[tuple[str, Evidence]] | None = None
+        self._language: str | object | None = _UNKNOWN
+
+    @property
+    def language(self) -> str | None:
+        """The language of the text (checks.language: the shipped model, else the platform's
+        `lang` tag), found on first use: most posts never need it."""
+        if self._language is _UNKNOWN:
+            from checks.language import detect_language
+
+            self._language = detect_language(self.text, self.lang)
+        return self._language  # type: ignore[return-value]
 
     @property
     def parent_view(self) -> Text | None:
@@ -443,12 +460,15 @@ class Engine:
         return None
 
     def prepare(self, items: Iterable[Item]) -> None:
-        """Ask the classifier, in one batch, about the posts whose words make it worth asking."""
+        """Ask the classifier, in one batch, about every post and the hostile-looking messages
+        they reply to."""
         asks: list[tuple[PostItem, bool, str]] = []
         for item in items:
             if not isinstance(item, PostItem):
                 continue
-            if item.offensive is None and classifier.worth_asking(item.view):
+            # Every post is asked (the rule combines the answer with its learned scorer);
+            # those whose words cannot lift the model's score are answered without it.
+            if item.offensive is None and item.text:
                 asks.append((item, False, item.text))
             pv = item.parent_view
             if (
@@ -518,12 +538,25 @@ def validate_rule_settings(settings: Settings) -> None:
                 ok = isinstance(value, int | float) and value >= 0
                 if ok and isinstance(default, int) and not isinstance(value, int):
                     ok = False
+            elif isinstance(default, list):
+                ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
             else:
                 ok = isinstance(value, type(default))
             if not ok:
                 raise ConfigError(
                     f"rules.{code}.{key}: expected {_kind(default)} like {default!r}, got {value!r}"
                 )
+            if key in REGION_PARAMS:
+                for region in value if isinstance(value, list) else [value]:
+                    if region not in phonenumbers.SUPPORTED_REGIONS:
+                        raise ConfigError(
+                            f"rules.{code}.{key}: {region!r} is not a country code such as "
+                            "'GB' or 'US' (ISO 3166, upper case)"
+                        )
+
+
+# Rule parameters that name countries, as phonenumbers reads them ("GB", "US").
+REGION_PARAMS = {"region", "regions"}
 
 
 def _kind(value: Any) -> str:
@@ -533,6 +566,8 @@ def _kind(value: Any) -> str:
         return "a whole number (0 or more)"
     if isinstance(value, float):
         return "a number (0 or more)"
+    if isinstance(value, list):
+        return "a list of strings"
     return f"a {type(value).__name__}"
 
 

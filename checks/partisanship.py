@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from checks import lexicons
+from checks.endorsement import find_appeal
 from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import alternation
 from checks.normalize import norm_phrase
@@ -164,8 +165,14 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     endorsement: X", "#VotePriya", and the same in French and Spanish) whose object is one of
     the parties, candidates or party accounts configured under `[[politics]]`, or a pronoun
     for one named in the post or in the account it quotes ("Re-elect her", "Vote for them").
-    Voting on a resolution, a bill, a petition or a human-rights cause is not an endorsement,
-    nor is naming a party in a report about what it did.
+    Without any configuration it still fires on a direct appeal to vote for, elect or
+    support a party or a named person (`checks/endorsement.py`, en, fr, es, de, pt, ca):
+    "vote for Jane Doe", "I'm voting for X", "re-elect Senator X", "Vote Labour",
+    "#VoteGreen", "votez X", "vota a X", "vote em X", "X wählen!", a candidate's "give me
+    your vote", "honored to be endorsed by", "I support X" in an election. Configured names
+    add the indirect forms above. Voting on a resolution, a bill, a petition, a referendum or
+    a human-rights cause is not an endorsement, nor is voting someone out, a fan vote, or
+    naming a party in a report about what it did.
 
     ## Why it matters
     "You may not advocate on behalf of a political candidate or political party if you
@@ -213,6 +220,12 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
             evidence = view.evidence("text", match.start(), match.end())
             yield Hit(f'"{evidence["text"]}" reads as a political endorsement.', [evidence])
             return
+    # Whoever is named: an appeal to vote for, elect or support a party or a person.
+    appeal = find_appeal(item.text)
+    if appeal is not None:
+        text = item.text[appeal.start : appeal.end]
+        evidence = {"field": "text", "start": appeal.start, "end": appeal.end, "text": text}
+        yield Hit(f'"{text}" reads as a political endorsement.', [evidence])
 
 
 @rule("NPT202", "amplifies-political-account", confidence="high")

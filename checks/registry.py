@@ -53,6 +53,11 @@ class RuleInfo:
         return " ".join(c.text for c in self.clauses)
 
     @property
+    def draft_instead(self) -> str:
+        """What to do instead, said of a post not yet published (`draft`)."""
+        return DRAFT_INSTEAD.get(self.code, self.instead)
+
+    @property
     def family(self) -> str:
         """The clause family, from the code prefix (TRN, NPT, CNF, ...)."""
         return FAMILIES[self.code[:3]]
@@ -68,6 +73,15 @@ FAMILIES = {
     "LAW": "law",
     "CPY": "copyright",
     "MST": "mistakes",
+}
+
+
+# "Instead" for the rules whose advice speaks of a published post ("take the post down"):
+# before publishing, the person leaves the thing out.
+DRAFT_INSTEAD = {
+    "CNF301": "Leave out anything internal; ask comms when unsure.",
+    "CNF304": "Leave the colleague's employment matter out: it is private.",
+    "MST801": "When you get something wrong, post a correction rather than deleting.",
 }
 
 

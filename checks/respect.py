@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 
-from checks import lexicons
+from checks import abuse, learned, lexicons
 from checks.classifier import ADDRESSED, INSULTS, PROFANITY, ROUGH
 from checks.engine import Evidence, Hit, PostItem, RuleContext
 from checks.matching import Phrases, alternation, flatten
@@ -93,11 +93,16 @@ def disrespectful_language(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 
     ## What it does
     Fires on profanity and on insults aimed at a person ("you clown", "@someone is an
-    idiot") from the project's lexicon (English, French, Spanish), and on texts the shipped
-    offensive-language classifier (alt-profanity-check) rates at least `[rules.RSP501]
-    threshold` (default 0.95) when they contain rough words ("pathetic", "garbage").
-    Strong words about a government's actions ("the government tortured him") are not
-    flagged.
+    idiot"); on the vocabulary of disrespectful language in English, French, Spanish,
+    German, Italian, Portuguese and Arabic (`checks/abuse.py`: vulgar words, insults, slurs,
+    words that dehumanise a group, insults of a group), matched by stem so inflected,
+    masked ("f*ck"), stretched ("fuuuck") and hashtag-glued forms count; on every post the
+    shipped offensive-language classifier (alt-profanity-check) rates at least
+    `[rules.RSP501] threshold` (default 0.95); and on posts the learned scorer
+    (`make train`, `checks/models/rsp501.json.gz`) rates above its threshold, with the
+    words that carried the score as evidence. Strong words about a government's actions
+    ("the government tortured him"), abuse the person reports receiving ("they called me
+    an idiot") and quoted words are not flagged.
 
     ## Why it matters
     Clause 8 asks to "maintain a level of professionalism when dealing with dissenting
@@ -110,9 +115,31 @@ def disrespectful_language(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## Instead
     "@critic_account the report sets out the evidence on page 12; happy to discuss."
     """
-    found = offensive(item.view, item.offensive, float(ctx.params["threshold"]), "text")
+    view = item.view
+    found = offensive(view, item.offensive, float(ctx.params["threshold"]), "text")
     if found is not None:
         yield Hit(f'"{found["text"]}" is disrespectful language.', [found])
+        return
+    word = abuse.find(view.text, lambda: item.language)
+    if word is not None:
+        found = view.evidence("text", word.start, word.end)
+        yield Hit(f'"{found["text"]}" is disrespectful language ({word.entry.kind}).', [found])
+        return
+    scorer = learned.scorer("RSP501")
+    if scorer is None or not view.text:
+        return
+    verdict = scorer.judge(view.text, learned.classifier_band(item.offensive))
+    if verdict is None:
+        return
+    spans = [view.evidence("text", s, e) for s, e in sorted(verdict.spans)] or [
+        view.evidence("text", 0, len(view.text))
+    ]
+    words = ", ".join(f'"{e["text"]}"' for e in spans)
+    yield Hit(
+        f"The post reads as disrespectful (learned score {verdict.probability:.2f}; "
+        f"carried by {words}).",
+        spans,
+    )
 
 
 @rule(

@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,10 @@ from rich.table import Table
 
 from socialaudit.cli import EXIT_FINDINGS, EXIT_OK, console, get_app
 from socialaudit.errors import NotFoundError, UsageError
+
+if TYPE_CHECKING:
+    from checks.engine import Engine, Result
+    from socialaudit.config import Settings
 
 
 def scan(
@@ -24,7 +28,7 @@ def scan(
 
     Exit 0 with no findings, 1 with findings, 2 on bad input (the message names the line).
     """
-    from checks.engine import Engine
+    from checks.engine import Engine, PostItem
     from checks.scan import scan_lines
 
     engine = Engine.from_settings(get_app(ctx).settings)
@@ -39,8 +43,9 @@ def scan(
     out = sys.stdout
     try:
         for item, results in scan_lines(stream, engine, source):
+            lang = item.language if results and isinstance(item, PostItem) else None
             for result in results:
-                out.write(json.dumps(result.as_json(item.id), ensure_ascii=False) + "\n")
+                out.write(json.dumps(result.as_json(item.id, lang), ensure_ascii=False) + "\n")
                 found += 1
     except UnicodeDecodeError as exc:
         raise UsageError(f"scan: {source}: not UTF-8 text ({exc.reason})") from None
@@ -97,7 +102,8 @@ def draft(
 
     if role not in ("spokesperson", "staff"):
         raise UsageError(f"draft: --role must be spokesperson or staff, got {role!r}")
-    engine = Engine.from_settings(get_app(ctx).settings)
+    settings = get_app(ctx).settings
+    engine = Engine.from_settings(settings)
     now = datetime.now(UTC)
     item = PostItem(
         "draft",
@@ -113,22 +119,48 @@ def draft(
     if not results:
         out.print("Nothing in this draft goes against the social media policy.")
         out.print(f"Still, read it once more as a journalist would. {MOTTO}")
+        _print_coverage(engine, settings)
         raise typer.Exit(EXIT_OK)
     out.print(f"Before you post, {len(results)} thing(s) to look at:")
     for result in results:
         quoted = "; ".join(f'"{e["text"]}"' for e in result.evidence if e.get("text"))
-        out.print(f"\n- {escape(result.name)} ({result.severity}): {escape(result.message)}")
+        message = _draft_message(result)
+        out.print(f"\n- {escape(result.name)} ({result.severity}): {escape(message)}")
         if quoted and len(quoted) < 300:
             out.print(f"  In your text: {escape(quoted)}")
+    _print_coverage(engine, settings)
     out.print(f"\n{MOTTO}")
     raise typer.Exit(EXIT_FINDINGS)
 
 
+def _draft_message(result: Result) -> str:
+    """The finding's message with its advice said of a post not yet published: there is
+    nothing to take down yet."""
+    from checks.registry import get_rule
+
+    info = get_rule(result.rule)
+    if info.instead and result.message.endswith(info.instead):
+        return result.message[: -len(info.instead)] + info.draft_instead
+    return result.message
+
+
+def _print_coverage(engine: Engine, settings: Settings) -> None:
+    """Which endorsements the configured rules can and cannot detect (never silent)."""
+    from checks.coverage import endorsement_coverage
+
+    out = console()
+    out.print("")
+    for line in endorsement_coverage(engine, settings).lines():
+        out.print(escape(line))
+
+
 def rules(
+    ctx: typer.Context,
     code: Annotated[str | None, typer.Argument(help="A rule code, e.g. NPT201.")] = None,
 ) -> None:
-    """List the rules, or show one rule's page (what it does, why, example, instead)."""
-    from checks.engine import load_rule_modules
+    """List the rules, or show one rule's page (what it does, why, example, instead), with
+    what the configured endorsement rules can and cannot detect."""
+    from checks.engine import Engine, load_rule_modules
     from checks.registry import all_rules, get_rule
 
     load_rule_modules()
@@ -139,6 +171,8 @@ def rules(
             name = info.name if info.func else f"{info.name} (not implemented yet)"
             table.add_row(info.code, name, info.subject, info.severity, info.clause)
         out.print(table)
+        settings = get_app(ctx).settings
+        _print_coverage(Engine.from_settings(settings), settings)
         return
     try:
         info = get_rule(code.strip().upper())
@@ -154,3 +188,6 @@ def rules(
     out.print(
         escape(info.doc) if info.doc else f"Fires when {info.fires_when}. (Not implemented yet.)"
     )
+    if info.code in ("NPT201", "NPT202"):
+        settings = get_app(ctx).settings
+        _print_coverage(Engine.from_settings(settings), settings)

@@ -47,7 +47,7 @@ POST = {
 
 def test_scan_writes_findings_as_json_lines_and_exits_1(plain_env, runner) -> None:
     data = _lines(
-        {**POST, "text": "Polls open at 7! #VoteForJaneExample"},
+        {**POST, "text": "Polls open at 7! #VoteForJaneExample", "lang": "en"},
         {**POST, "id": "p2", "text": "Vote for the resolution on refugee protection today."},
         {
             "kind": "profile",
@@ -64,7 +64,11 @@ def test_scan_writes_findings_as_json_lines_and_exits_1(plain_env, runner) -> No
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(o["id"], o["rule"]) for o in out] == [("p1", "NPT201")]
     finding = out[0]
-    assert set(finding) == {"id", "rule", "name", "severity", "confidence", "message", "evidence"}
+    assert set(finding) == {
+        *("id", "rule", "name", "severity", "confidence", "message", "evidence"),
+        "lang",  # the post's language: detected, else the platform's tag
+    }
+    assert finding["lang"] == "en"
     assert finding["name"] == "political-endorsement" and finding["severity"] == "high"
     text = "Polls open at 7! #VoteForJaneExample"
     for ev in finding["evidence"]:
@@ -147,3 +151,62 @@ def test_configured_severity_and_disabled_rules_apply(plain_env, runner) -> None
     result = runner.invoke(app, ["scan", "-"], input=data)
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(o["rule"], o["severity"]) for o in out] == [("NPT201", "medium")]
+
+
+def test_rules_and_draft_say_which_endorsements_are_detected(plain_env, runner) -> None:
+    listing = runner.invoke(app, ["rules"])
+    assert listing.exit_code == 0
+    out = listing.stdout
+    assert 'detected: an appeal to vote for a configured party ("Vote for Example Party")' in out
+    assert "detected: a repost of a configured political account (@exampleparty)" in out
+    assert "Warning: no [[politics]]" not in out
+    page = runner.invoke(app, ["rules", "NPT201"])
+    assert "Endorsements (NPT201, NPT202) with this configuration:" in page.stdout
+    draft = runner.invoke(app, ["draft", "Great turnout at the vigil tonight."])
+    assert "detected: an appeal to re-elect a configured candidate" in draft.stdout
+
+
+def test_no_politics_configured_is_a_warning_not_silence(plain_env, runner) -> None:
+    (plain_env / "socialaudit.toml").write_text("")
+    for args in (["rules"], ["rules", "NPT202"], ["draft", "Great turnout at the vigil."]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.stdout
+        assert "Warning: no [[politics]] configured" in result.stdout, args
+        assert "NOT detected: a repost" not in result.stdout  # no account to probe with
+    (plain_env / "socialaudit.toml").write_text(
+        POLITICS.replace('accounts = ["@exampleparty"]', "")
+    )
+    result = runner.invoke(app, ["rules"])
+    assert "Warning: no political accounts configured" in result.stdout
+
+
+def test_disabled_endorsement_rules_are_said(plain_env, runner) -> None:
+    (plain_env / "socialaudit.toml").write_text(POLITICS + '\n[rules]\ndisabled = ["NPT201"]\n')
+    result = runner.invoke(app, ["rules"])
+    assert "NOT detected: an appeal to vote for a configured party" in result.stdout
+    assert "Warning: NPT201 is disabled" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CONFIDENTIAL: internal memo on next year's plan, don't forward",
+        "Sam from finance was given a final warning for lateness",
+    ],
+)
+def test_draft_never_asks_to_take_down_an_unpublished_post(plain_env, runner, text) -> None:
+    result = runner.invoke(app, ["draft", text])
+    assert result.exit_code == 1, result.stdout
+    lowered = result.stdout.lower()
+    assert "take the post down" not in lowered and "remove the post" not in lowered
+    assert "leave" in lowered  # the advice is said of a post not yet published
+
+
+def test_no_draft_advice_speaks_of_a_published_post() -> None:
+    from checks.engine import load_rule_modules
+    from checks.registry import implemented_rules
+
+    load_rule_modules()
+    for info in implemented_rules():
+        advice = info.draft_instead.lower()
+        assert "take the post down" not in advice and "remove the post" not in advice, info.code
