@@ -92,11 +92,15 @@ class Figure:
     value: float | None
     previous: float | None
     percent: bool = False
+    key: str = ""
 
     def show(self, value: float | None) -> str:
         if value is None:
             return "–"
-        return f"{value:.0%}" if self.percent else f"{int(value):,}"
+        if self.percent:
+            # Floored: 99.6% is not "100%" (a rate is 100% only when nothing needs attention).
+            return f"{math.floor(value * 100 + 1e-9)}%"
+        return f"{int(value):,}"
 
     @property
     def text(self) -> str:
@@ -127,6 +131,9 @@ class WeeklyReport:
     engagement_people: pd.DataFrame
     unavailable: pd.DataFrame
     runs: pd.DataFrame
+    attention: pd.DataFrame = field(default_factory=pd.DataFrame)  # open findings per person
+    failing: pd.DataFrame = field(default_factory=pd.DataFrame)  # profiles falling short
+    registered_accounts: int = 0
     charts: dict[str, Markup] = field(default_factory=dict)
     records: list[dict[str, Any]] | None = None  # finding_records, computed once
 
@@ -138,11 +145,52 @@ class WeeklyReport:
     def stem(self) -> str:
         return f"report-{self.week}"
 
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+    @property
+    def why_empty(self) -> str | None:
+        """Why a week has no posts and no findings, in words (None when it has some)."""
+        if not self.empty:
+            return None
+        if not self.figure("people").value:
+            return (
+                f"Nobody was registered for auditing yet in {self.week}: monitoring had not "
+                "begun, so there is nothing to report."
+            )
+        if self.runs.empty:
+            return (
+                f"No collection round ran in {self.week}, so nothing was collected: this "
+                "week's figures cannot show what was posted."
+            )
+        rounds = int(self.runs["runs"].sum())
+        return (
+            f"{rounds} collection round{'s' if rounds != 1 else ''} ran in {self.week} and "
+            "found no post from anyone audited, and no finding: nothing new to report."
+        )
+
 
 # --------------------------------------------------------------------------- reading
 
 
-def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
+OUTSTANDING = (ReviewStatus.OPEN, ReviewStatus.ACKNOWLEDGED)  # not settled by a review
+
+
+def failing_profiles(status: pd.DataFrame) -> pd.DataFrame:
+    """The accounts whose profile falls short at the moment `status` was taken."""
+    if status.empty:
+        return status
+    short = (
+        (status["disclaimer"] == False)  # noqa: E712 - None (unseen) is not failing
+        | (status["affiliation"] == False)  # noqa: E712
+        | status["lost"].astype(bool)
+    )
+    return status[short]
+
+
+def _headline(
+    conn: Connection, week: Week, tz: str, frames: profiles.ProfileFrames
+) -> dict[str, float | None]:
     start, end = week.bounds(tz)
     # An account is audited for a week once it was registered, or once anything of it from
     # before the week's end is in the store (an archive import, a simulated clock, history
@@ -152,10 +200,13 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
         sa.exists().where(ProfileSnapshot.account_id == Account.id, ProfileSnapshot.seen_at < end),
         sa.exists().where(Post.account_id == Account.id, Post.created_at < end),
     )
-    people = conn.scalar(
-        sa.select(sa.func.count(sa.distinct(Person.id)))
-        .join(Account, Account.person_id == Person.id)
-        .where(Person.active, Account.active, seen_before_end)
+    audited = set(
+        conn.scalars(
+            sa.select(Person.id)
+            .distinct()
+            .join(Account, Account.person_id == Person.id)
+            .where(Person.active, Account.active, seen_before_end)
+        )
     )
     posts = conn.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.created_at >= start, Post.created_at < end)
@@ -175,16 +226,28 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
             .group_by(Finding.severity)
         ).all()
     )
-    flagged = conn.scalar(
-        sa.select(sa.func.count(sa.distinct(Finding.person_id))).where(
-            counted, Finding.severity.in_(["high", "medium"])
+    flagged = set(
+        conn.scalars(
+            sa.select(Finding.person_id)
+            .distinct()
+            .where(counted, Finding.severity.in_(["high", "medium"]))
         )
     )
-    still_open = conn.scalar(
-        sa.select(sa.func.count(Finding.id)).where(
-            Finding.week == str(week), Finding.review_status == ReviewStatus.OPEN
-        )
+    # Findings of this week or before that no review has settled (ISO week labels sort).
+    outstanding = sa.and_(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING))
+    pending = dict(
+        conn.execute(
+            sa.select(Finding.review_status, sa.func.count(Finding.id))
+            .where(outstanding)
+            .group_by(Finding.review_status)
+        ).all()
     )
+    owing = set(conn.scalars(sa.select(Finding.person_id).distinct().where(outstanding)))
+    failing = failing_profiles(profiles.status_at(frames, end, week=str(week)))
+    # Compliant: audited, and nothing needs attention at the week's end (no high or medium
+    # finding this week, no finding left open, no profile falling short).
+    attention = (flagged | owing | set(failing["person_id"].tolist())) & audited
+    people = len(audited)
     return {
         "people": people,
         "posts": posts,
@@ -192,27 +255,31 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
         "high": by_severity.get("high", 0),
         "medium": by_severity.get("medium", 0),
         "review": by_severity.get("review", 0) + by_severity.get("info", 0),
-        "flagged": flagged,
-        "compliance": None if not people else 1 - min(flagged, people) / people,
+        "flagged": len(flagged & audited),
+        "compliance": None if not people else 1 - len(attention) / people,
         "deletions": deletions,
-        "open": still_open,
+        "open": sum(pending.values()),
+        "unreviewed": pending.get(ReviewStatus.OPEN, 0),
+        "failing": len(failing),
     }
 
 
 def _figures(now: dict[str, Any], before: dict[str, Any]) -> list[Figure]:
     labels = [
+        ("open", "Findings needing attention (all weeks to date)", False),
+        ("unreviewed", "… of which nobody has reviewed yet", False),
+        ("failing", "Profiles falling short", False),
+        ("compliance", "Compliance rate", True),
         ("people", "People audited", False),
         ("posts", "Posts collected", False),
-        ("findings", "Findings", False),
+        ("findings", "Findings this week", False),
         ("high", "High severity", False),
         ("medium", "Medium severity", False),
         ("review", "For review", False),
         ("flagged", "People with a high or medium finding", False),
-        ("compliance", "Compliance rate", True),
         ("deletions", "Posts deleted by their author", False),
-        ("open", "Still open in the review queue", False),
     ]
-    return [Figure(label, now[key], before[key], pct) for key, label, pct in labels]
+    return [Figure(label, now[key], before[key], pct, key) for key, label, pct in labels]
 
 
 def _rule_facts(code: str, stored_name: str) -> dict[str, str]:
@@ -315,6 +382,42 @@ def _by_rule(findings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+ATTENTION_COLUMNS = ["person", "high", "medium", "review", "info", "total", "unreviewed", "weeks"]
+
+
+def _attention(conn: Connection, week: Week) -> pd.DataFrame:
+    """Per person: the findings of this week or before that no review has settled yet."""
+    rows = read(
+        conn,
+        sa.select(
+            Person.name.label("person"),
+            Finding.severity,
+            Finding.review_status,
+            Finding.week,
+        )
+        .join(Person, Person.id == Finding.person_id)
+        .where(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING)),
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=ATTENTION_COLUMNS)
+    table = (
+        rows.groupby(["person", "severity"])
+        .size()
+        .unstack("severity", fill_value=0)
+        .reindex(columns=["high", "medium", "review", "info"], fill_value=0)
+    )
+    table["total"] = table.sum(axis=1)
+    table["unreviewed"] = (
+        rows[rows["review_status"] == ReviewStatus.OPEN].groupby("person").size()
+    ).reindex(table.index, fill_value=0)
+    table["weeks"] = rows.groupby("person")["week"].agg(lambda w: ", ".join(sorted(set(w))))
+    table = table.reset_index()
+    table.columns.name = None
+    return table.sort_values(
+        ["high", "medium", "total", "person"], ascending=[False, False, False, True]
+    ).reset_index(drop=True)[ATTENTION_COLUMNS]
+
+
 def _people(conn: Connection) -> pd.DataFrame:
     return read(
         conn,
@@ -375,10 +478,18 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
     tz = settings.organisation.timezone
     start, end = week.bounds(tz)
     with engine.connect() as conn:
-        figures = _figures(_headline(conn, week, tz), _headline(conn, week.previous(), tz))
+        frames = profiles.load(conn, end)
+        figures = _figures(
+            _headline(conn, week, tz, frames), _headline(conn, week.previous(), tz, frames)
+        )
         findings = _findings(conn, week)
         people = _people(conn)
-        frames = profiles.load(conn, end)
+        attention = _attention(conn, week)
+        registered = conn.scalar(
+            sa.select(sa.func.count(Account.id))
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.active, Person.active)
+        )
         profile_table = profiles.status_at(frames, end, week=str(week))
         outcomes = outcomes_table(conn, [str(week)])
         figures_engagement = engagement(conn, start, end, settings.organisation.handles)
@@ -416,6 +527,9 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
         engagement_people=eng_people,
         unavailable=unavailable,
         runs=runs,
+        attention=attention,
+        failing=failing_profiles(profile_table).reset_index(drop=True),
+        registered_accounts=int(registered or 0),
     )
     if not report.by_rule.empty:
         worst = report.by_rule.apply(
@@ -611,6 +725,18 @@ def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:
     return views
 
 
+def _shortfalls(row: dict[str, Any]) -> str:
+    """What a failing profile lacks, in words."""
+    problems = []
+    if row.get("lost"):
+        problems.append("removed the views disclaimer")
+    elif row.get("disclaimer") is not None and not row["disclaimer"]:
+        problems.append("no views disclaimer")
+    if row.get("affiliation") is not None and not row["affiliation"]:
+        problems.append("does not say they work for the organisation")
+    return "; ".join(problems)
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return plain(frame)
 
@@ -641,6 +767,9 @@ def render_html(report: WeeklyReport) -> str:
             for r in _records(report.unavailable)
         ],
         runs=_records(report.runs),
+        attention=_records(report.attention),
+        failing=[{**r, "problems": _shortfalls(r)} for r in _records(report.failing)],
+        figure=report.figure,
         charts=report.charts,
         motto=MOTTO,
     )

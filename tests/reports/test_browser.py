@@ -97,6 +97,7 @@ def test_weekly_report_in_chromium(
     assert page.title().startswith("Social media compliance report 2026-W47")
     headings = page.locator("h2").all_inner_texts()
     assert headings == [
+        "Needs attention",
         "Headline figures",
         "Findings by rule and severity",
         "Findings",
@@ -121,7 +122,7 @@ def test_empty_report_in_chromium(browser: Any, engine: Engine, tmp_path: Path) 
     html, _, _ = weekly.write(engine, load_settings(environ={}), Week.parse("2026-W10"), tmp_path)
     page, errors, requests = _open(browser, html, "weekly-report-empty.png")
     _assert_sealed(page, html, errors, requests)
-    assert "nothing to report this week" in page.locator("#empty-week").inner_text()
+    assert "Nobody was registered for auditing yet" in page.locator("#empty-week").inner_text()
 
 
 def test_dashboard_in_chromium(browser: Any, engine: Engine, tmp_path: Path) -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from reports import weekly
@@ -15,6 +18,7 @@ from reports.weekly import highlight
 from socialaudit.cli import app
 from socialaudit.config import load_settings
 from socialaudit.db import session_scope
+from socialaudit.models import Account, CollectionRun, Finding, Person, Post, ProfileSnapshot
 from socialaudit.weeks import Week
 from tests.reports.seed import IMG, SCRIPT, seed_week
 
@@ -49,12 +53,15 @@ def test_report_contents_and_order(engine: Engine) -> None:
     # Most serious first: the two high findings, then medium, then review.
     assert report.findings["severity"].tolist() == ["high", "high", "medium", "review"]
     figures = {f.label: f for f in report.figures}
-    assert figures["Findings"].value == 4 and figures["Findings"].previous == 0
+    assert figures["Findings this week"].value == 4
+    assert figures["Findings this week"].previous == 0
     assert figures["High severity"].value == 2
     assert figures["Posts collected"].value == 6
     assert figures["Posts deleted by their author"].value == 1
     assert figures["People audited"].value == 6
-    assert figures["Compliance rate"].text == "83%"  # one of six people flagged
+    # Ana has high findings and a profile that lost its disclaimer; Person 1's review finding
+    # is still open: four of six people have nothing needing attention.
+    assert figures["Compliance rate"].text == "66%"
     by_rule = report.by_rule.set_index("rule_code")
     assert by_rule.loc["NPT201", "high"] == 1 and by_rule.loc["PND402", "review"] == 1
     # Profile compliance: Ana's latest profile lost the disclaimer; the others comply.
@@ -146,7 +153,8 @@ def test_empty_week_says_so(engine: Engine, tmp_path: Path) -> None:
         engine, settings(), Week.parse("2026-W10"), tmp_path
     )
     html = html_path.read_text(encoding="utf-8")
-    assert 'id="empty-week"' in html and "nothing to report this week" in html
+    assert 'id="empty-week"' in html
+    assert "Nobody was registered for auditing yet in 2026-W10" in html
     assert "No findings this week." in html
     assert "No collection round ran this week" in html
     assert csv_path.read_text(encoding="utf-8").count("\n") == 1  # the header only
@@ -168,3 +176,140 @@ def test_report_command(runner: CliRunner, cli_env: dict, engine: Engine, tmp_pa
     bad = runner.invoke(app, ["report", "--week", "2026-47"])
     assert bad.exit_code == 2
     assert "week: expected an ISO week such as 2026-W47, got '2026-47'" in bad.output
+
+
+def _expected_figures(engine: Engine, week: Week) -> dict[str, object]:
+    """The report's attention figures, counted here from the rows themselves."""
+    end = week.bounds("Europe/London")[1]
+    with Session(engine) as session:
+        findings = session.exec(select(Finding)).all()
+        accounts = session.exec(select(Account)).all()
+        persons = {p.id: p for p in session.exec(select(Person)).all()}
+        snapshots = session.exec(select(ProfileSnapshot)).all()
+        posts = session.exec(select(Post)).all()
+
+    def aware(moment):
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    audited = {
+        a.person_id
+        for a in accounts
+        if a.active
+        and persons[a.person_id].active
+        and (
+            aware(a.created_at) < end
+            or any(s.account_id == a.id and aware(s.seen_at) < end for s in snapshots)
+            or any(p.account_id == a.id and aware(p.created_at) < end for p in posts)
+        )
+    }
+    outstanding = [
+        f for f in findings if f.week <= str(week) and f.review_status in ("open", "acknowledged")
+    ]
+    flagged = {
+        f.person_id
+        for f in findings
+        if f.week == str(week)
+        and f.severity in ("high", "medium")
+        and f.review_status != "false-positive"
+    }
+    failing = set()
+    for account in accounts:
+        seen = [s for s in snapshots if s.account_id == account.id and aware(s.seen_at) < end]
+        if not seen:
+            continue
+        latest = max(seen, key=lambda s: (aware(s.seen_at), s.id)).id
+        if any(
+            f.account_id == account.id
+            and f.rule_code in ("TRN101", "TRN102", "TRN103")
+            and f.review_status != "false-positive"
+            and (f.snapshot_id == latest or (f.rule_code == "TRN103" and f.week == str(week)))
+            for f in findings
+        ):
+            failing.add((account.person_id, account.id))
+    attention = (flagged | {f.person_id for f in outstanding} | {p for p, _ in failing}) & audited
+    return {
+        "open": len(outstanding),
+        "unreviewed": sum(1 for f in outstanding if f.review_status == "open"),
+        "failing": len(failing),
+        "people": len(audited),
+        "compliance": 1 - len(attention) / len(audited),
+        "by_person": {
+            persons[pid].name: sum(1 for f in outstanding if f.person_id == pid)
+            for pid in {f.person_id for f in outstanding}
+        },
+    }
+
+
+def test_attention_figures_hold_against_the_store(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ids = seed_week(session)
+        person_2 = session.exec(select(Person).where(Person.name == "Person 2")).one()
+        # Left open from an earlier week, acknowledged, resolved, a false positive, and one
+        # of a later week: only the first two still need attention in W47.
+        for n, (week, status) in enumerate(
+            [
+                ("2026-W45", "open"),
+                ("2026-W46", "acknowledged"),
+                ("2026-W46", "resolved"),
+                ("2026-W46", "false-positive"),
+                ("2026-W48", "open"),
+            ]
+        ):
+            session.add(
+                Finding(
+                    fingerprint=f"extra-{n}",
+                    rule_code="RSP501",
+                    rule_name="hostile-reply",
+                    severity="medium",
+                    week=week,
+                    subject_type="post",
+                    person_id=person_2.id,
+                    review_status=status,
+                )
+            )
+        finding = session.get(Finding, ids["review"])
+        finding.review_status = "acknowledged"
+        session.add(finding)
+    report = weekly.build(engine, settings(), W47)
+    expected = _expected_figures(engine, W47)
+    shown = {f.key: f.value for f in report.figures}
+    assert shown["open"] == expected["open"] == 6  # 4 of W47 and 2 earlier
+    assert shown["unreviewed"] == expected["unreviewed"] == 4
+    assert shown["failing"] == expected["failing"] == 1
+    assert shown["people"] == expected["people"] == 6
+    assert shown["compliance"] == pytest.approx(expected["compliance"])
+    assert shown["compliance"] == pytest.approx(3 / 6)
+    assert (
+        dict(zip(report.attention["person"], report.attention["total"], strict=True))
+        == (expected["by_person"])
+    )
+    html = weekly.render_html(report)
+    attention = html.split('<section id="attention">')[1].split("</section>")[0]
+    assert "Person 2" in attention and "removed the views disclaimer" in attention
+    assert '<div class="value">6</div><div class="label">Findings needing attention' in attention
+
+
+def test_a_rate_is_never_100_percent_while_anything_is_open(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session, people=12)
+    report = weekly.build(engine, settings(), Week.parse("2026-W48"))
+    rate = report.figure("compliance")
+    # W48 has no finding of its own, but W47's are open and Ana's profile still falls short.
+    assert report.figure("findings").value == 0
+    assert rate.value is not None and rate.value < 1 and rate.text != "100%"
+    assert weekly.Figure("rate", 0.996, None, percent=True).text == "99%"
+    assert weekly.Figure("rate", 1.0, None, percent=True).text == "100%"
+
+
+def test_an_empty_week_says_why(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    week = Week.parse("2026-W49")
+    html = weekly.render_html(weekly.build(engine, settings(), week))
+    assert "No collection round ran in 2026-W49, so nothing was collected" in html
+    start, _ = week.bounds("Europe/London")
+    with session_scope(engine) as session:
+        session.add(CollectionRun(platform="x", started_at=start, status="ok"))
+    html = weekly.render_html(weekly.build(engine, settings(), week))
+    assert "1 collection round ran in 2026-W49 and found no post from anyone audited" in html
+    assert "No collection round ran" not in html
