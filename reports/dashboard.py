@@ -6,7 +6,8 @@ team (or "no team"); a team with fewer than `[reports] min_group_size` people is
 total, and if the whole organisation is too small nothing but the counts of weeks is shown.
 No name, handle or post text reaches the page.
 
-Figures per week: compliance rate (the share of people with no high or medium finding),
+Figures per week: compliance rate (the share of the people monitored by the week's end with
+no high or medium finding; none before monitoring began, so the average skips those weeks),
 findings per clause family, disclaimer coverage (the share of seen accounts whose profile
 has the views disclaimer, see `reports.profiles`; withheld while fewer accounts than the
 minimum group have been seen), and deletions versus corrections (see
@@ -32,7 +33,7 @@ from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
 from socialaudit.errors import UsageError
-from socialaudit.models import Finding, Person, ReviewStatus
+from socialaudit.models import Account, Finding, Person, Post, ProfileSnapshot, ReviewStatus
 from socialaudit.weeks import Week
 
 OTHER = "other"
@@ -136,6 +137,7 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
         )
         frames = profiles.load(conn, end)
         events = lifecycle.lifecycle_events(conn, start, end)
+        monitored_from = _monitored_from(conn)
     mapping, groups, hidden = group_people(people, min_size)
     columns = [*groups, TOTAL]
     total_people = len(people)
@@ -146,8 +148,13 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     flagged = per_team.groupby(["week", "group"])["flagged"].sum().unstack(fill_value=0)
     flagged = flagged.reindex(index=labels, columns=list(groups), fill_value=0)
     flagged[TOTAL] = per_team.groupby("week")["flagged"].sum().reindex(labels, fill_value=0)
-    sizes = pd.Series({**groups, TOTAL: total_people}, dtype="float64")
-    compliance = (1 - flagged.div(sizes.replace(0, float("nan")), axis=1)).reindex(columns=columns)
+    # Out of the people monitored by each week's end: a week before monitoring began has no
+    # rate (it is not a 100% week), so the average counts monitored weeks only.
+    sizes = _monitored_sizes(monitored_from, mapping, span, tz, columns)
+    sizes = sizes.where(sizes >= min_size)  # a rate over fewer would single people out
+    compliance = (1 - flagged.reindex(columns=columns).div(sizes.replace(0, float("nan")))).reindex(
+        columns=columns
+    )
 
     # Findings per clause family (organisation-wide counts only).
     per_family["family"] = per_family["prefix"].map(FAMILIES).fillna("other")
@@ -214,6 +221,39 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     if not board.withheld:
         _draw(board)
     return board
+
+
+def _monitored_from(conn: sa.Connection) -> pd.DataFrame:
+    """Per active person, when monitoring began: the earliest of an active account's
+    registration, first stored profile and oldest stored post (as the weekly report counts
+    people audited)."""
+    moments = [
+        sa.select(Account.person_id, Account.created_at.label("at")).where(Account.active),
+        sa.select(Account.person_id, sa.func.min(ProfileSnapshot.seen_at).label("at"))
+        .join(Account, Account.id == ProfileSnapshot.account_id)
+        .where(Account.active)
+        .group_by(Account.person_id),
+        sa.select(Account.person_id, sa.func.min(Post.created_at).label("at"))
+        .join(Account, Account.id == Post.account_id)
+        .where(Account.active)
+        .group_by(Account.person_id),
+    ]
+    frame = pd.concat([read(conn, q, dates=["at"]) for q in moments], ignore_index=True)
+    return frame.dropna().groupby("person_id", as_index=False)["at"].min()
+
+
+def _monitored_sizes(
+    monitored_from: pd.DataFrame, mapping: pd.Series, span: list[Week], tz: str, columns: list
+) -> pd.DataFrame:
+    """People monitored by each week's end, per group and in total (index week)."""
+    starts = monitored_from[monitored_from["person_id"].isin(mapping.index)]
+    group = starts["person_id"].map(mapping)
+    rows = {}
+    for week in span:
+        seen = starts["at"] < week.bounds(tz)[1]
+        counts = group[seen].value_counts()
+        rows[str(week)] = {**counts.to_dict(), TOTAL: int(seen.sum())}
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns).fillna(0)
 
 
 def _percent_series(frame: pd.DataFrame) -> dict[str, list[float]]:

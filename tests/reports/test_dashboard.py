@@ -80,6 +80,19 @@ def test_dashboard_figures(engine: Engine) -> None:
         assert private not in html, private
 
 
+def test_weeks_before_monitoring_began_have_no_rate(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)  # accounts registered 60 days before W47's Monday, in W38
+    board = dashboard.build(engine, settings(), 12, until=W47)
+    total = board.compliance["whole organisation"]
+    assert total[["2026-W36", "2026-W37"]].isna().all()  # nobody monitored yet: no 100%
+    assert total.loc["2026-W38":"2026-W46"].eq(1).all()
+    # The average is over the ten monitored weeks, not lifted by the two before.
+    summary = board.summary.set_index("group").loc["whole organisation"]
+    assert summary["compliance_mean"] == pytest.approx((9 + 5 / 6) / 10)
+    assert "–" in dashboard.render_html(board).split('id="compliance"')[1]
+
+
 def test_too_few_people_withholds_everything(engine: Engine) -> None:
     with session_scope(engine) as session:
         seed_week(session)
