@@ -45,6 +45,7 @@ from checks.mistakes import Outcome as PostFate
 from checks.registry import get_rule
 from reports import nudge_texts
 from reports.lifecycle import CORRECTED
+from reports.links import account_url
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -265,16 +266,7 @@ def excerpt(text: str, evidence: list[dict[str, Any]] | None = None) -> str:
 
 def profile_url(account: Account) -> str | None:
     """The public page of a profile, from its platform and handle."""
-    handle = account.handle.lstrip("@")
-    if account.platform == "x":
-        return f"https://x.com/{handle}"
-    if account.platform == "bluesky":
-        return f"https://bsky.app/profile/{account.platform_id or handle}"
-    if account.platform == "mastodon":
-        user, _, instance = handle.partition("@")
-        instance = instance or account.instance or ""
-        return f"https://{instance}/@{user}" if instance else None
-    return None
+    return account_url(account.platform, account.handle, account.platform_id, account.instance)
 
 
 def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> NudgeItem:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,18 @@ from reports.weekly import highlight
 from socialaudit.cli import app
 from socialaudit.config import load_settings
 from socialaudit.db import session_scope
-from socialaudit.models import Account, CollectionRun, Finding, Person, Post, ProfileSnapshot
+from socialaudit.models import (
+    Account,
+    CollectionRun,
+    Finding,
+    Person,
+    Post,
+    PostKind,
+    ProfileSnapshot,
+    ReferencedPost,
+)
 from socialaudit.weeks import Week
-from tests.reports.seed import IMG, SCRIPT, seed_week
+from tests.reports.seed import IMG, MONDAY, SCRIPT, WEEK, seed_week
 
 W47 = Week.parse("2026-W47")
 
@@ -313,3 +322,142 @@ def test_an_empty_week_says_why(engine: Engine) -> None:
     html = weekly.render_html(weekly.build(engine, settings(), week))
     assert "1 collection round ran in 2026-W49 and found no post from anyone audited" in html
     assert "No collection round ran" not in html
+
+
+def _seed_cards(session) -> dict[str, int]:
+    """A repost of a party account, a hasty reply to a hostile message, an embargo breach."""
+    ids = seed_week(session)
+    person = session.exec(select(Person).where(Person.name == "Person 2")).one()
+    account = session.exec(select(Account).where(Account.person_id == person.id)).one()
+    repost = Post(
+        account_id=account.id,
+        platform="x",
+        platform_id="p-repost",
+        url="https://x.example/person2/status/9",
+        created_at=MONDAY + timedelta(hours=50),
+        text="",
+        kind=PostKind.REPOST,
+        repost_of_id="party-1",
+        repost_of_account_id="party",
+    )
+    reply = Post(
+        account_id=account.id,
+        platform="x",
+        platform_id="p-hasty",
+        created_at=MONDAY + timedelta(hours=51),
+        text="That is simply not true.",
+        kind=PostKind.REPLY,
+        reply_to_id="hostile-1",
+    )
+    sneak = Post(
+        account_id=account.id,
+        platform="x",
+        platform_id="p-embargo",
+        created_at=MONDAY + timedelta(hours=52),
+        text="Sneak peek: https://amnesty.example/report-2027 is out soon",
+    )
+    session.add_all([repost, reply, sneak])
+    session.add_all(
+        [
+            ReferencedPost(
+                platform="x",
+                platform_id="party-1",
+                author_handle="ExampleParty",
+                text="Our manifesto launches today. Join us!",
+            ),
+            ReferencedPost(
+                platform="x",
+                platform_id="hostile-1",
+                author_handle="loud_critic",
+                text="You people are liars, shut up.",
+            ),
+        ]
+    )
+    session.flush()
+    common = {"subject_type": "post", "person_id": person.id, "account_id": account.id}
+    for n, (code, name, severity, post, message, evidence) in enumerate(
+        [
+            (
+                "NPT202",
+                "amplifies-political-account",
+                "review",
+                repost,
+                "The post reposts ExampleParty, a political party or candidate account.",
+                [{"field": "reposted_from", "start": 0, "end": 12, "text": "ExampleParty"}],
+            ),
+            (
+                "RSP502",
+                "hasty-reply",
+                "review",
+                reply,
+                'The post replies within 3 min to a hostile message ("shut up").',
+                [{"field": "reply_to_text", "start": 22, "end": 29, "text": "shut up"}],
+            ),
+            (
+                "EMB401",
+                "embargoed-content",
+                "high",
+                sneak,
+                "The report is under embargo. Wait until the embargo lifts before posting "
+                "about it.",
+                [
+                    {
+                        "field": "links[0]",
+                        "start": 0,
+                        "end": 35,
+                        "text": "https://amnesty.example/report-2027",
+                    }
+                ],
+            ),
+        ]
+    ):
+        finding = Finding(
+            fingerprint=f"card-{n}",
+            rule_code=code,
+            rule_name=name,
+            severity=severity,
+            week=WEEK,
+            post_id=post.id,
+            message=message,
+            evidence=evidence,
+            **common,
+        )
+        session.add(finding)
+        session.flush()
+        ids[code] = finding.id
+    return ids
+
+
+def _card_html(html: str, finding_id: int) -> str:
+    return html.split(f'id="finding-{finding_id}"')[1].split("</article>")[0]
+
+
+def test_cards_speak_in_words(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        ids = _seed_cards(session)
+    html = weekly.render_html(weekly.build(engine, settings(), W47))
+    assert "field:" not in html and "start:" not in html and "Evidence:" not in html
+    # A repost shows the original's words, and whose they are.
+    repost = _card_html(html, ids["NPT202"])
+    assert "No archived text" not in repost
+    assert "A repost of <bdi>ExampleParty</bdi>" in repost
+    assert "Our manifesto launches today. Join us!" in repost
+    # A hasty reply shows the message replied to, as someone else's words, evidence marked.
+    hasty = _card_html(html, ids["RSP502"])
+    assert "In reply to <bdi>loud_critic</bdi>: someone else's words" in hasty
+    assert "You people are liars, <mark>shut up</mark>." in hasty
+    assert hasty.index("loud_critic") < hasty.index("That is simply not true.")
+    # The embargo card cites the embargo, links are marked in the text, the action is said once.
+    embargo = _card_html(html, ids["EMB401"])
+    assert "OK to post" not in embargo and "non-embargoed" in embargo
+    assert "<mark>https://amnesty.example/report-2027</mark>" in embargo
+    assert embargo.count("Wait until the embargo lifts before posting about it.") == 1
+    # Links: to the post, and to the account on its platform, never to the bio's website.
+    assert 'href="https://x.example/person2/status/9"' in repost
+    assert 'href="https://x.com/person2"' in repost
+    lost = _card_html(html, ids["lost"])
+    assert 'href="https://x.com/ana%E2%80%AEevil.exe"' in lost
+    assert "profile link" not in lost and "javascript" not in lost  # the bio's website
+    # Evidence without a place in the text is said in words.
+    review = _card_html(html, ids["review"])
+    assert "Noted in the post: “detainees”" in review
