@@ -40,6 +40,12 @@ OTHER = "other"
 NO_TEAM = "no team"
 TOTAL = "whole organisation"
 MAX_WEEKS = 260
+# Each family keeps its colour from week to week and page to page (the palette's order).
+FAMILY_COLOURS = dict(zip(sorted(set(FAMILIES.values())), charts.PALETTE, strict=False))
+LIFE_CORRECTED = "corrected (edit, openly, or after deleting)"
+LIFE_UNCORRECTED = "deleted without correction"
+LIFE_FLAGGED = "deleted after a flag"
+LIFE_COLOURS = {LIFE_CORRECTED: "#009E73", LIFE_UNCORRECTED: "#D55E00", LIFE_FLAGGED: "#0072B2"}
 
 
 @dataclass
@@ -83,6 +89,12 @@ def group_people(people: pd.DataFrame, min_size: int) -> tuple[pd.Series, dict[s
         str(k): int(v) for k, v in sorted(counts.items(), key=lambda kv: (kv[0] == OTHER, kv[0]))
     }
     return mapping, shown, hidden
+
+
+def has_team_split(groups: dict[str, int], people: int) -> bool:
+    """A split by team tells something only when a real team is shown that is not everyone
+    (everyone in "other" or "no team", or all in one team, is the total again)."""
+    return any(g not in (OTHER, NO_TEAM) and n < people for g, n in groups.items())
 
 
 def _week_labels(moments: pd.Series, tz: str) -> pd.Series:
@@ -139,6 +151,8 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
         events = lifecycle.lifecycle_events(conn, start, end)
         monitored_from = _monitored_from(conn)
     mapping, groups, hidden = group_people(people, min_size)
+    if not has_team_split(groups, len(people)):
+        groups = {}  # one group holding everyone ("other", "no team"): the total says it all
     columns = [*groups, TOTAL]
     total_people = len(people)
 
@@ -267,6 +281,7 @@ def _draw(board: Dashboard) -> None:
         "Compliance rate per week (% of people with no high or medium finding)",
         ylabel="%",
         percent=True,
+        total=TOTAL,
     )
     if not board.families.empty and board.families.to_numpy().sum() > 0:
         board.charts["families"] = charts.stacked_area(
@@ -274,6 +289,7 @@ def _draw(board: Dashboard) -> None:
             {str(c): board.families[c].tolist() for c in board.families.columns},
             "Findings per clause family",
             ylabel="findings",
+            colours=FAMILY_COLOURS,
         )
     if board.coverage.notna().to_numpy().any():
         board.charts["coverage"] = charts.lines(
@@ -282,18 +298,20 @@ def _draw(board: Dashboard) -> None:
             "Disclaimer coverage (% of accounts whose bio has it)",
             ylabel="%",
             percent=True,
+            total=TOTAL,
         )
     life = board.lifecycle
     corrected = life[[str(o) for o in lifecycle.CORRECTED]].sum(axis=1)
     board.charts["lifecycle"] = charts.lines(
         board.weeks,
         {
-            "corrected (edit, openly, or after deleting)": corrected.tolist(),
-            "deleted without correction": life["deleted-without-correction"].tolist(),
-            "deleted after a flag": life["deleted-after-flag"].tolist(),
+            LIFE_CORRECTED: corrected.tolist(),
+            LIFE_UNCORRECTED: life["deleted-without-correction"].tolist(),
+            LIFE_FLAGGED: life["deleted-after-flag"].tolist(),
         },
         "Deletions versus corrections",
         ylabel="posts",
+        colours=LIFE_COLOURS,
     )
 
 
