@@ -66,6 +66,7 @@ from socialaudit.models import (
     PostKind,
     PostOutcome,
     ProfileSnapshot,
+    ReferencedPost,
     ReviewStatus,
     Severity,
     utcnow,
@@ -295,13 +296,26 @@ def profile_url(account: Account) -> str | None:
     return account_url(account.platform, account.handle, account.platform_id, account.instance)
 
 
+def _reposted_text(session: Session, post: Post) -> str:
+    """A repost has no words of its own: the original's, as archived ("" if not)."""
+    if post.kind != PostKind.REPOST or not post.repost_of_id:
+        return ""
+    original = session.exec(
+        select(ReferencedPost).where(
+            ReferencedPost.platform == post.platform,
+            ReferencedPost.platform_id == post.repost_of_id,
+        )
+    ).first()
+    return original.text if original is not None else ""
+
+
 def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> NudgeItem:
     rule = get_rule(finding.rule_code)
     account = session.get(Account, finding.account_id) if finding.account_id else None
     text, url, when, deleted = finding.message, None, None, False
     if finding.post_id is not None and (post := session.get(Post, finding.post_id)) is not None:
         account = account or session.get(Account, post.account_id)
-        text, when = post.text, post.created_at
+        text, when = post.text or _reposted_text(session, post), post.created_at
         deleted = post.deletion_cause == DeletionCause.DELETED
         url = None if deleted else post.url
     elif finding.snapshot_id is not None and (

@@ -22,7 +22,9 @@ from socialaudit.models import (
     Finding,
     Person,
     Post,
+    PostKind,
     ProfileSnapshot,
+    ReferencedPost,
     ReviewStatus,
 )
 from tests.reports.nudge_data import MONDAY, NOW, WEEK, seed_week, settings_for
@@ -183,3 +185,32 @@ def test_bad_reply_to_and_page_url_are_config_errors(tmp_path: Path, key: str, v
     path.write_text(f'[nudges]\n{key} = "{value}"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=key):
         load_settings(path, environ={})
+
+
+def test_a_repost_is_shown_in_the_original_words(engine: Engine, tmp_path: Path) -> None:
+    seed_week(engine)
+    with Session(engine) as session:
+        ana, account = _ana(session)
+        repost = Post(
+            account_id=account.id,
+            platform="x",
+            platform_id="ana-rp",
+            created_at=MONDAY + timedelta(hours=60),
+            text="",
+            kind=PostKind.REPOST,
+            repost_of_id="party-9",
+        )
+        session.add(repost)
+        session.add(
+            ReferencedPost(
+                platform="x",
+                platform_id="party-9",
+                author_handle="ExampleParty",
+                text="REPOSTED-WORDS Vote Example Party",
+            )
+        )
+        session.flush()
+        _add(session, ana, account, "NPT202", "medium", post_id=repost.id)
+        session.commit()
+    _, text = _ana_message(engine, tmp_path)
+    assert '"REPOSTED-WORDS Vote Example Party"' in text
