@@ -356,7 +356,16 @@ def _seed_cards(session) -> dict[str, int]:
         created_at=MONDAY + timedelta(hours=52),
         text="Sneak peek: https://amnesty.example/report-2027 is out soon",
     )
-    session.add_all([repost, reply, sneak])
+    quote = Post(
+        account_id=account.id,
+        platform="x",
+        platform_id="p-quote",
+        created_at=MONDAY + timedelta(hours=53),
+        text="Read this and vote for them!",
+        kind=PostKind.QUOTE,
+        quote_of_id="party-2",
+    )
+    session.add_all([repost, reply, sneak, quote])
     session.add_all(
         [
             ReferencedPost(
@@ -364,6 +373,12 @@ def _seed_cards(session) -> dict[str, int]:
                 platform_id="party-1",
                 author_handle="ExampleParty",
                 text="Our manifesto launches today. Join us!",
+            ),
+            ReferencedPost(
+                platform="x",
+                platform_id="party-2",
+                author_handle="ExampleParty",
+                text="Our candidate speaks tonight.",
             ),
             ReferencedPost(
                 platform="x",
@@ -392,6 +407,14 @@ def _seed_cards(session) -> dict[str, int]:
                 reply,
                 'The post replies within 3 min to a hostile message ("shut up").',
                 [{"field": "reply_to_text", "start": 22, "end": 29, "text": "shut up"}],
+            ),
+            (
+                "NPT201",
+                "political-endorsement",
+                "high",
+                quote,
+                '"vote for them" reads as a political endorsement.',
+                [{"field": "text", "start": 14, "end": 27, "text": "vote for them"}],
             ),
             (
                 "EMB401",
@@ -458,6 +481,11 @@ def test_cards_speak_in_words(engine: Engine) -> None:
     lost = _card_html(html, ids["lost"])
     assert 'href="https://x.com/ana%E2%80%AEevil.exe"' in lost
     assert "profile link" not in lost and "javascript" not in lost  # the bio's website
+    # A quote shows the person's words, then the quoted post as someone else's.
+    quoted = _card_html(html, ids["NPT201"])
+    assert "Read this and <mark>vote for them</mark>!" in quoted
+    assert "Quoting <bdi>ExampleParty</bdi>: someone else's words" in quoted
+    assert quoted.index("vote for them") < quoted.index("Our candidate speaks tonight.")
     # Evidence without a place in the text is said in words.
     review = _card_html(html, ids["review"])
     assert "Noted in the post: “detainees”" in review
