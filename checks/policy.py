@@ -108,7 +108,9 @@ _CLAUSES = [
     ),
     Clause(
         "ok-to-post",
-        "OK to post",
+        # The embargo rule enforces this list's "(and non-embargoed)": said first, so a card
+        # for a breach never reads as if the post were "OK to post".
+        "Share only non-embargoed material",
         "Publicly available (and non-embargoed) Amnesty International press releases, "
         "statements or other publicly released information.",
         "Share only what has been published; wait until an embargo lifts.",

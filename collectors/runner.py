@@ -514,6 +514,7 @@ def collect_platform(
     propagates; the run is then left `running` and the next round marks it `interrupted`.
     """
     now = now or datetime.now(UTC)
+    began = datetime.now(UTC)  # the round's own duration, added to the clock it runs on
     progress = progress or Progress()
     tally = _Tally()
     with session_scope(engine) as session:
@@ -524,7 +525,8 @@ def collect_platform(
         ):
             stale.status = "interrupted"
             session.add(stale)
-        run = CollectionRun(platform=platform, started_at=datetime.now(UTC))
+        # On the clock the round runs on (a replay's, the demo's), like every row it writes.
+        run = CollectionRun(platform=platform, started_at=now)
         session.add(run)
         session.flush()
         refs = _accounts(session, platform, person_id)
@@ -584,7 +586,7 @@ def collect_platform(
     with session_scope(engine) as session:
         saved = session.get(CollectionRun, run.id)
         assert saved is not None
-        saved.finished_at = datetime.now(UTC)
+        saved.finished_at = now + (datetime.now(UTC) - began)
         saved.status = status
         saved.api_calls = budget.calls
         saved.rate_limited = budget.rate_limited

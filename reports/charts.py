@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -20,6 +21,18 @@ matplotlib.use("svg")
 import matplotlib.pyplot as plt
 from markupsafe import Markup
 
+# Okabe and Ito's colour-blind-safe palette, in an order where neighbours differ most; black
+# is kept for the whole organisation's line, so it stands apart from every group.
+PALETTE = [
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#999999",  # grey
+    "#F0E442",  # yellow
+]
 _RC = {
     "svg.hashsalt": "socialaudit",
     "svg.fonttype": "none",
@@ -28,10 +41,11 @@ _RC = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(
-        color=["#1f4e79", "#c0392b", "#e67e22", "#7f8c8d", "#27ae60", "#8e44ad", "#2c3e50"]
-    ),
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
 }
+TOTAL_COLOUR = "#000000"
+WIDTH = 10.0  # inches: the charts span the page's width (CSS scales them to it)
+LEGEND_CHARS = 26  # a legend label longer than this wraps, so it stays inside the figure
 SEVERITY_COLOURS = {
     "high": "#c0392b",
     "medium": "#e67e22",
@@ -77,7 +91,7 @@ def hbar(
     """Horizontal bars, largest first at the top (findings by rule)."""
     with plt.rc_context(_RC):
         height = max(1.6, 0.28 * len(labels) + 0.8)
-        fig, ax = plt.subplots(figsize=(7, height))
+        fig, ax = plt.subplots(figsize=(WIDTH, height))
         positions = list(range(len(labels)))[::-1]
         ax.barh(positions, values, color=list(colours) if colours else None)
         ax.set_yticks(positions, labels=[isolate(label) for label in labels])
@@ -94,49 +108,88 @@ def lines(
     title: str,
     ylabel: str = "",
     percent: bool = False,
+    colours: Mapping[str, str] | None = None,
+    total: str | None = None,
 ) -> Markup:
-    """One line per series over the weeks (compliance rate, coverage per group)."""
+    """One line per series over the weeks (compliance rate, coverage per group).
+
+    `total` names the series drawn in black and thicker (the whole organisation); the legend
+    sits to the right of the plot, never over the data.
+    """
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(7, 2.8))
+        fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
+        cycle = iter(PALETTE * (len(series) // len(PALETTE) + 1))
         for name, values in series.items():
-            ax.plot(list(x), list(values), marker="o", markersize=3, label=isolate(name))
+            if name == total:
+                colour, width = TOTAL_COLOUR, 2.2
+            else:
+                colour, width = (colours or {}).get(name) or next(cycle), 1.5
+            ax.plot(
+                list(x),
+                list(values),
+                marker="o",
+                markersize=3.5,
+                linewidth=width,
+                color=colour,
+                label=isolate(name),
+            )
         if percent:
             ax.set_ylim(0, 105)
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
         _week_ticks(ax, x)
-        if len(series) > 1:
-            ax.legend(fontsize=7, frameon=False, loc="lower left", ncols=min(4, len(series)))
-        _fixed_layout(fig)
+        _legend_outside(fig, ax, len(series))
         return _to_svg(fig, title)
 
 
 def stacked_area(
-    x: Sequence[str], series: Mapping[str, Sequence[float]], title: str, ylabel: str = ""
+    x: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    title: str,
+    ylabel: str = "",
+    colours: Mapping[str, str] | None = None,
 ) -> Markup:
     """Stacked areas per week (findings per clause family): one shape per series."""
     with plt.rc_context(_RC):
-        fig, ax = plt.subplots(figsize=(7, 2.8))
+        fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
         names = list(series)
+        palette = [
+            (colours or {}).get(name) or PALETTE[i % len(PALETTE)] for i, name in enumerate(names)
+        ]
         ax.stackplot(
             range(len(x)),
             *[list(series[n]) for n in names],
             labels=[isolate(n) for n in names],
-            alpha=0.85,
+            colors=palette,
+            alpha=0.9,
+            edgecolor="#ffffff",
+            linewidth=0.6,
         )
         ax.set_xlim(0, max(1, len(x) - 1))
         ax.set_ylabel(ylabel)
         ax.set_title(title, loc="left")
         _week_ticks(ax, x)
-        if series:
-            ax.legend(fontsize=7, frameon=False, loc="upper left", ncols=min(5, len(series)))
-        _fixed_layout(fig)
+        _legend_outside(fig, ax, len(series), reverse=True)
         return _to_svg(fig, title)
 
 
-def _fixed_layout(fig: plt.Figure) -> None:
-    """Margins for rotated week labels; cheaper than tight_layout on many-week charts."""
-    fig.subplots_adjust(left=0.09, right=0.95, top=0.88, bottom=0.27)
+def _legend_outside(fig: plt.Figure, ax: plt.Axes, count: int, reverse: bool = False) -> None:
+    """Margins for rotated week labels and, with two series or more, a legend to the right of
+    the plot (top to bottom in the stacking order when `reverse`); cheaper than tight_layout
+    on many-week charts."""
+    if count > 1:
+        handles, labels = ax.get_legend_handles_labels()
+        if reverse:
+            handles, labels = handles[::-1], labels[::-1]
+        ax.legend(
+            handles,
+            [textwrap.fill(label, LEGEND_CHARS) for label in labels],  # fits the margin
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            frameon=False,
+            fontsize=8,
+        )
+    fig.subplots_adjust(left=0.07, right=0.78 if count > 1 else 0.97, top=0.88, bottom=0.27)
 
 
 def _week_ticks(ax: plt.Axes, x: Sequence[str]) -> None:

@@ -11,7 +11,8 @@ week by week with the profiles seen, follows the same rule per week (a group's s
 out that week rather than let the whole minus the shares shown cover fewer people).
 No name, handle or post text reaches the page.
 
-Figures per week: compliance rate (the share of people with no high or medium finding),
+Figures per week: compliance rate (the share of the people monitored by the week's end with
+no high or medium finding; none before monitoring began, so the average skips those weeks),
 findings per clause family, disclaimer coverage (the share of seen accounts whose profile
 has the views disclaimer, see `reports.profiles`; withheld while fewer accounts than the
 minimum group have been seen), and deletions versus corrections (see
@@ -37,13 +38,19 @@ from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
 from socialaudit.errors import UsageError
-from socialaudit.models import Finding, Person, ReviewStatus
+from socialaudit.models import Account, Finding, Person, Post, ProfileSnapshot, ReviewStatus
 from socialaudit.weeks import Week
 
 OTHER = "other"
 NO_TEAM = "no team"
 TOTAL = "whole organisation"
 MAX_WEEKS = 260
+# Each family keeps its colour from week to week and page to page (the palette's order).
+FAMILY_COLOURS = dict(zip(sorted(set(FAMILIES.values())), charts.PALETTE, strict=False))
+LIFE_CORRECTED = "corrected (edit, openly, or after deleting)"
+LIFE_UNCORRECTED = "deleted without correction"
+LIFE_FLAGGED = "deleted after a flag"
+LIFE_COLOURS = {LIFE_CORRECTED: "#009E73", LIFE_UNCORRECTED: "#D55E00", LIFE_FLAGGED: "#0072B2"}
 
 
 @dataclass
@@ -99,6 +106,12 @@ def group_people(people: pd.DataFrame, min_size: int) -> tuple[pd.Series, dict[s
     return mapping, shown, hidden
 
 
+def has_team_split(groups: dict[str, int], people: int) -> bool:
+    """A split by team tells something only when a real team is shown that is not everyone
+    (everyone in "other" or "no team", or all in one team, is the total again)."""
+    return any(g not in (OTHER, NO_TEAM) and n < people for g, n in groups.items())
+
+
 def _week_labels(moments: pd.Series, tz: str) -> pd.Series:
     if moments.empty:
         return pd.Series([], dtype=object)
@@ -151,7 +164,10 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
         )
         frames = profiles.load(conn, end)
         events = lifecycle.lifecycle_events(conn, start, end)
+        monitored_from = _monitored_from(conn)
     mapping, groups, hidden = group_people(people, min_size)
+    if not has_team_split(groups, len(people)):
+        groups = {}  # one group holding everyone ("other", "no team"): the total says it all
     columns = [*groups, TOTAL]
     total_people = len(people)
 
@@ -161,8 +177,13 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     flagged = per_team.groupby(["week", "group"])["flagged"].sum().unstack(fill_value=0)
     flagged = flagged.reindex(index=labels, columns=list(groups), fill_value=0)
     flagged[TOTAL] = per_team.groupby("week")["flagged"].sum().reindex(labels, fill_value=0)
-    sizes = pd.Series({**groups, TOTAL: total_people}, dtype="float64")
-    compliance = (1 - flagged.div(sizes.replace(0, float("nan")), axis=1)).reindex(columns=columns)
+    # Out of the people monitored by each week's end: a week before monitoring began has no
+    # rate (it is not a 100% week), so the average counts monitored weeks only.
+    sizes = _monitored_sizes(monitored_from, mapping, span, tz, columns)
+    sizes = sizes.where(sizes >= min_size)  # a rate over fewer would single people out
+    compliance = (1 - flagged.reindex(columns=columns).div(sizes.replace(0, float("nan")))).reindex(
+        columns=columns
+    )
 
     # Findings per clause family (organisation-wide counts only).
     per_family["family"] = per_family["prefix"].map(FAMILIES).fillna("other")
@@ -251,6 +272,39 @@ def _coverage(
     return coverage
 
 
+def _monitored_from(conn: sa.Connection) -> pd.DataFrame:
+    """Per active person, when monitoring began: the earliest of an active account's
+    registration, first stored profile and oldest stored post (as the weekly report counts
+    people audited)."""
+    moments = [
+        sa.select(Account.person_id, Account.created_at.label("at")).where(Account.active),
+        sa.select(Account.person_id, sa.func.min(ProfileSnapshot.seen_at).label("at"))
+        .join(Account, Account.id == ProfileSnapshot.account_id)
+        .where(Account.active)
+        .group_by(Account.person_id),
+        sa.select(Account.person_id, sa.func.min(Post.created_at).label("at"))
+        .join(Account, Account.id == Post.account_id)
+        .where(Account.active)
+        .group_by(Account.person_id),
+    ]
+    frame = pd.concat([read(conn, q, dates=["at"]) for q in moments], ignore_index=True)
+    return frame.dropna().groupby("person_id", as_index=False)["at"].min()
+
+
+def _monitored_sizes(
+    monitored_from: pd.DataFrame, mapping: pd.Series, span: list[Week], tz: str, columns: list
+) -> pd.DataFrame:
+    """People monitored by each week's end, per group and in total (index week)."""
+    starts = monitored_from[monitored_from["person_id"].isin(mapping.index)]
+    group = starts["person_id"].map(mapping)
+    rows = {}
+    for week in span:
+        seen = starts["at"] < week.bounds(tz)[1]
+        counts = group[seen].value_counts()
+        rows[str(week)] = {**counts.to_dict(), TOTAL: int(seen.sum())}
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=columns).fillna(0)
+
+
 def _percent_series(frame: pd.DataFrame) -> dict[str, list[float]]:
     return {str(c): (frame[c] * 100).round(1).tolist() for c in frame.columns}
 
@@ -262,6 +316,7 @@ def _draw(board: Dashboard) -> None:
         "Compliance rate per week (% of people with no high or medium finding)",
         ylabel="%",
         percent=True,
+        total=TOTAL,
     )
     if not board.families.empty and board.families.to_numpy().sum() > 0:
         board.charts["families"] = charts.stacked_area(
@@ -269,6 +324,7 @@ def _draw(board: Dashboard) -> None:
             {str(c): board.families[c].tolist() for c in board.families.columns},
             "Findings per clause family",
             ylabel="findings",
+            colours=FAMILY_COLOURS,
         )
     if board.coverage.notna().to_numpy().any():
         board.charts["coverage"] = charts.lines(
@@ -277,18 +333,20 @@ def _draw(board: Dashboard) -> None:
             "Disclaimer coverage (% of accounts whose bio has it)",
             ylabel="%",
             percent=True,
+            total=TOTAL,
         )
     life = board.lifecycle
     corrected = life[[str(o) for o in lifecycle.CORRECTED]].sum(axis=1)
     board.charts["lifecycle"] = charts.lines(
         board.weeks,
         {
-            "corrected (edit, openly, or after deleting)": corrected.tolist(),
-            "deleted without correction": life["deleted-without-correction"].tolist(),
-            "deleted after a flag": life["deleted-after-flag"].tolist(),
+            LIFE_CORRECTED: corrected.tolist(),
+            LIFE_UNCORRECTED: life["deleted-without-correction"].tolist(),
+            LIFE_FLAGGED: life["deleted-after-flag"].tolist(),
         },
         "Deletions versus corrections",
         ylabel="posts",
+        colours=LIFE_COLOURS,
     )
 
 

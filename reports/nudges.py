@@ -9,7 +9,11 @@ Who gets one for week W: active people with `nudges` on and an e-mail address, w
 one finding of week W at or above `[nudges] min_severity` (default medium, so `review` and
 `info` never nudge), not marked false-positive, from a rule that is not disabled. A finding
 about a post the person has since deleted is left out (deleting it was the right thing, and it
-is counted under "what went well"), except MST801, which is about the deletion itself.
+is counted under "what went well"). A deletion itself (MST801, deleted without correction) is
+nudged only when the policy asks for a correction: a reviewer acknowledged the finding (the
+post was a mistake to correct, not just removed) and the post carried no other finding (taking
+down a flagged post is the right thing, never scolded). Findings on the same post or profile
+make one item: the text once, each clause once, one suggestion per clause.
 
 Exactly once. A `Nudge` row per (person, week) means "the server accepted it". For each
 person the row is inserted in a transaction that is committed only after the SMTP server
@@ -28,7 +32,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
@@ -39,12 +43,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from checks.mistakes import Outcome as PostFate
 from checks.registry import get_rule
 from reports import nudge_texts
 from reports.lifecycle import CORRECTED
+from reports.links import account_url
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -60,6 +66,7 @@ from socialaudit.models import (
     PostKind,
     PostOutcome,
     ProfileSnapshot,
+    ReferencedPost,
     ReviewStatus,
     Severity,
     utcnow,
@@ -93,6 +100,7 @@ class NudgeItem:
     deleted: bool
     clause: str
     suggestion: str
+    finding_ids: tuple[int, ...] = ()  # every finding this item stands for (same subject)
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,11 @@ def _due_findings(
             (Post.deletion_cause.is_(None))  # type: ignore[union-attr]
             | (Post.deletion_cause != DeletionCause.DELETED)
             | Finding.rule_code.in_(ABOUT_DELETION),  # type: ignore[attr-defined]
+            # The deletion is nudged only when the policy asks for a correction (see above).
+            Finding.rule_code.not_in(ABOUT_DELETION)  # type: ignore[attr-defined]
+            | (
+                (Finding.review_status == ReviewStatus.ACKNOWLEDGED) & ~_other_finding_on_the_post()
+            ),
         )
         .order_by(Finding.person_id, Finding.id)
     )
@@ -188,6 +201,21 @@ def _due_findings(
     for findings in by_person.values():
         findings.sort(key=lambda f: (-SEVERITY_RANK.get(Severity(f.severity), 0), f.id))
     return by_person
+
+
+def _other_finding_on_the_post() -> Any:
+    """EXISTS: another finding (not a false positive, not about the deletion) on the post."""
+    other = aliased(Finding)
+    return (
+        select(other.id)
+        .where(
+            other.post_id == Finding.post_id,
+            other.id != Finding.id,
+            other.review_status != ReviewStatus.FALSE_POSITIVE,
+            other.rule_code.not_in(ABOUT_DELETION),  # type: ignore[attr-defined]
+        )
+        .exists()
+    )
 
 
 def _why_not(person: Person) -> str | None:
@@ -265,16 +293,20 @@ def excerpt(text: str, evidence: list[dict[str, Any]] | None = None) -> str:
 
 def profile_url(account: Account) -> str | None:
     """The public page of a profile, from its platform and handle."""
-    handle = account.handle.lstrip("@")
-    if account.platform == "x":
-        return f"https://x.com/{handle}"
-    if account.platform == "bluesky":
-        return f"https://bsky.app/profile/{account.platform_id or handle}"
-    if account.platform == "mastodon":
-        user, _, instance = handle.partition("@")
-        instance = instance or account.instance or ""
-        return f"https://{instance}/@{user}" if instance else None
-    return None
+    return account_url(account.platform, account.handle, account.platform_id, account.instance)
+
+
+def _reposted_text(session: Session, post: Post) -> str:
+    """A repost has no words of its own: the original's, as archived ("" if not)."""
+    if post.kind != PostKind.REPOST or not post.repost_of_id:
+        return ""
+    original = session.exec(
+        select(ReferencedPost).where(
+            ReferencedPost.platform == post.platform,
+            ReferencedPost.platform_id == post.repost_of_id,
+        )
+    ).first()
+    return original.text if original is not None else ""
 
 
 def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> NudgeItem:
@@ -283,7 +315,7 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
     text, url, when, deleted = finding.message, None, None, False
     if finding.post_id is not None and (post := session.get(Post, finding.post_id)) is not None:
         account = account or session.get(Account, post.account_id)
-        text, when = post.text, post.created_at
+        text, when = post.text or _reposted_text(session, post), post.created_at
         deleted = post.deletion_cause == DeletionCause.DELETED
         url = None if deleted else post.url
     elif finding.snapshot_id is not None and (
@@ -307,6 +339,44 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
         # One sentence: the rule's first clause (NPT201's second only restates it).
         clause=nudge_texts.clause_summary(rule.clause_keys[0], language),
         suggestion=nudge_texts.instead(rule.code, language),
+    )
+
+
+def _subject_key(finding: Finding) -> tuple[str, int | None]:
+    """Findings about the same post or the same profile make one item."""
+    if finding.post_id is not None:
+        return ("post", finding.post_id)
+    if finding.snapshot_id is not None:
+        return ("snapshot", finding.snapshot_id)
+    return (f"finding-{finding.subject_type}", finding.id)
+
+
+def group_by_subject(findings: list[Finding]) -> list[list[Finding]]:
+    """The findings per subject, in the order of each subject's most serious finding."""
+    groups: dict[tuple[str, int | None], list[Finding]] = {}
+    for finding in findings:  # already most serious first
+        groups.setdefault(_subject_key(finding), []).append(finding)
+    return list(groups.values())
+
+
+def _merged_item(
+    session: Session, findings: list[Finding], language: str, tz: ZoneInfo
+) -> NudgeItem:
+    """One item for one subject: its text once, each clause once with one suggestion."""
+    items = [_item(session, finding, language, tz) for finding in findings]
+    clauses: list[str] = []
+    suggestions: list[str] = []
+    for item in items:
+        if item.clause in clauses:
+            continue  # the same clause twice (TRN101 and TRN103 on one bio): one instruction
+        clauses.append(item.clause)
+        if item.suggestion not in suggestions:
+            suggestions.append(item.suggestion)
+    return replace(
+        items[0],
+        clause=" ".join(clauses),
+        suggestion=" ".join(suggestions),
+        finding_ids=tuple(item.finding_id for item in items),
     )
 
 
@@ -372,6 +442,8 @@ def build_message(
         idstring="nudge", domain=_message_domain(settings.smtp.sender)
     )
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: auto-responders stay quiet
+    if settings.nudges.reply_to:  # replies go to people, not to the sending address
+        message["Reply-To"] = settings.nudges.reply_to
     if settings.nudges.list_unsubscribe:
         message["List-Unsubscribe"] = f"<{settings.nudges.list_unsubscribe}>"
     message.set_content(rendered.text)
@@ -388,8 +460,9 @@ def compose(
     tz_name = settings.organisation.timezone
     tz = ZoneInfo(tz_name)
     language = nudge_texts.language_of(candidate.language, available_languages())
-    shown = candidate.findings[: settings.nudges.max_items]
-    items = [_item(session, finding, language, tz) for finding in shown]
+    subjects = group_by_subject(candidate.findings)
+    shown = subjects[: settings.nudges.max_items]
+    items = [_merged_item(session, findings, language, tz) for findings in shown]
     start, end = week.bounds(tz_name)
     sunday = week.monday + timedelta(days=6)
     context = {
@@ -403,10 +476,11 @@ def compose(
         "end_month": nudge_texts.month(sunday.month, language),
         "items": items,
         "count": len(items),
-        "more": len(candidate.findings) - len(items),
+        "more": len(subjects) - len(items),
         "went_well": _went_well(session, candidate.person_id, start, end),
         "motto": nudge_texts.motto(language),
         "unsubscribe": settings.nudges.list_unsubscribe,
+        "page_url": settings.nudges.page_url,
     }
     rendered = render(context, language)
     message = build_message(
@@ -419,7 +493,7 @@ def compose(
         rendered=rendered,
         now=now,
     )
-    return message, [item.finding_id for item in items]
+    return message, [finding_id for item in items for finding_id in item.finding_ids]
 
 
 def file_name(name: str, person_id: int) -> str:

@@ -27,12 +27,15 @@ import pandas as pd
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import aliased
 
 from checks.policy import MOTTO
 from checks.registry import get_rule
 from reports import charts, lifecycle, profiles
 from reports.engagement import Engagement, engagement
 from reports.frames import plain, read
+from reports.links import account_url
+from reports.nudge_texts import PLATFORM_NAMES
 from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
@@ -47,6 +50,7 @@ from socialaudit.models import (
     Person,
     Post,
     ProfileSnapshot,
+    ReferencedPost,
     ReviewStatus,
 )
 from socialaudit.weeks import Week
@@ -92,11 +96,15 @@ class Figure:
     value: float | None
     previous: float | None
     percent: bool = False
+    key: str = ""
 
     def show(self, value: float | None) -> str:
         if value is None:
             return "–"
-        return f"{value:.0%}" if self.percent else f"{int(value):,}"
+        if self.percent:
+            # Floored: 99.6% is not "100%" (a rate is 100% only when nothing needs attention).
+            return f"{math.floor(value * 100 + 1e-9)}%"
+        return f"{int(value):,}"
 
     @property
     def text(self) -> str:
@@ -127,6 +135,11 @@ class WeeklyReport:
     engagement_people: pd.DataFrame
     unavailable: pd.DataFrame
     runs: pd.DataFrame
+    attention: pd.DataFrame = field(default_factory=pd.DataFrame)  # open findings per person
+    failing: pd.DataFrame = field(default_factory=pd.DataFrame)  # profiles falling short
+    registered_accounts: int = 0
+    # post id -> (message it replied to, its author), for evidence found in another reply
+    contexts: dict[int, tuple[str, str]] = field(default_factory=dict)
     charts: dict[str, Markup] = field(default_factory=dict)
     records: list[dict[str, Any]] | None = None  # finding_records, computed once
 
@@ -138,11 +151,52 @@ class WeeklyReport:
     def stem(self) -> str:
         return f"report-{self.week}"
 
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+    @property
+    def why_empty(self) -> str | None:
+        """Why a week has no posts and no findings, in words (None when it has some)."""
+        if not self.empty:
+            return None
+        if not self.figure("people").value:
+            return (
+                f"Nobody was registered for auditing yet in {self.week}: monitoring had not "
+                "begun, so there is nothing to report."
+            )
+        if self.runs.empty:
+            return (
+                f"No collection round ran in {self.week}, so nothing was collected: this "
+                "week's figures cannot show what was posted."
+            )
+        rounds = int(self.runs["runs"].sum())
+        return (
+            f"{rounds} collection round{'s' if rounds != 1 else ''} ran in {self.week} and "
+            "found no post from anyone audited, and no finding: nothing new to report."
+        )
+
 
 # --------------------------------------------------------------------------- reading
 
 
-def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
+OUTSTANDING = (ReviewStatus.OPEN, ReviewStatus.ACKNOWLEDGED)  # not settled by a review
+
+
+def failing_profiles(status: pd.DataFrame) -> pd.DataFrame:
+    """The accounts whose profile falls short at the moment `status` was taken."""
+    if status.empty:
+        return status
+    short = (
+        (status["disclaimer"] == False)  # noqa: E712 - None (unseen) is not failing
+        | (status["affiliation"] == False)  # noqa: E712
+        | status["lost"].astype(bool)
+    )
+    return status[short]
+
+
+def _headline(
+    conn: Connection, week: Week, tz: str, frames: profiles.ProfileFrames
+) -> dict[str, float | None]:
     start, end = week.bounds(tz)
     # An account is audited for a week once it was registered, or once anything of it from
     # before the week's end is in the store (an archive import, a simulated clock, history
@@ -152,10 +206,13 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
         sa.exists().where(ProfileSnapshot.account_id == Account.id, ProfileSnapshot.seen_at < end),
         sa.exists().where(Post.account_id == Account.id, Post.created_at < end),
     )
-    people = conn.scalar(
-        sa.select(sa.func.count(sa.distinct(Person.id)))
-        .join(Account, Account.person_id == Person.id)
-        .where(Person.active, Account.active, seen_before_end)
+    audited = set(
+        conn.scalars(
+            sa.select(Person.id)
+            .distinct()
+            .join(Account, Account.person_id == Person.id)
+            .where(Person.active, Account.active, seen_before_end)
+        )
     )
     posts = conn.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.created_at >= start, Post.created_at < end)
@@ -175,16 +232,28 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
             .group_by(Finding.severity)
         ).all()
     )
-    flagged = conn.scalar(
-        sa.select(sa.func.count(sa.distinct(Finding.person_id))).where(
-            counted, Finding.severity.in_(["high", "medium"])
+    flagged = set(
+        conn.scalars(
+            sa.select(Finding.person_id)
+            .distinct()
+            .where(counted, Finding.severity.in_(["high", "medium"]))
         )
     )
-    still_open = conn.scalar(
-        sa.select(sa.func.count(Finding.id)).where(
-            Finding.week == str(week), Finding.review_status == ReviewStatus.OPEN
-        )
+    # Findings of this week or before that no review has settled (ISO week labels sort).
+    outstanding = sa.and_(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING))
+    pending = dict(
+        conn.execute(
+            sa.select(Finding.review_status, sa.func.count(Finding.id))
+            .where(outstanding)
+            .group_by(Finding.review_status)
+        ).all()
     )
+    owing = set(conn.scalars(sa.select(Finding.person_id).distinct().where(outstanding)))
+    failing = failing_profiles(profiles.status_at(frames, end, week=str(week)))
+    # Compliant: audited, and nothing needs attention at the week's end (no high or medium
+    # finding this week, no finding left open, no profile falling short).
+    attention = (flagged | owing | set(failing["person_id"].tolist())) & audited
+    people = len(audited)
     return {
         "people": people,
         "posts": posts,
@@ -192,27 +261,31 @@ def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
         "high": by_severity.get("high", 0),
         "medium": by_severity.get("medium", 0),
         "review": by_severity.get("review", 0) + by_severity.get("info", 0),
-        "flagged": flagged,
-        "compliance": None if not people else 1 - min(flagged, people) / people,
+        "flagged": len(flagged & audited),
+        "compliance": None if not people else 1 - len(attention) / people,
         "deletions": deletions,
-        "open": still_open,
+        "open": sum(pending.values()),
+        "unreviewed": pending.get(ReviewStatus.OPEN, 0),
+        "failing": len(failing),
     }
 
 
 def _figures(now: dict[str, Any], before: dict[str, Any]) -> list[Figure]:
     labels = [
+        ("open", "Findings needing attention (all weeks to date)", False),
+        ("unreviewed", "… of which nobody has reviewed yet", False),
+        ("failing", "Profiles falling short", False),
+        ("compliance", "Compliance rate", True),
         ("people", "People audited", False),
         ("posts", "Posts collected", False),
-        ("findings", "Findings", False),
+        ("findings", "Findings this week", False),
         ("high", "High severity", False),
         ("medium", "Medium severity", False),
         ("review", "For review", False),
         ("flagged", "People with a high or medium finding", False),
-        ("compliance", "Compliance rate", True),
         ("deletions", "Posts deleted by their author", False),
-        ("open", "Still open in the review queue", False),
     ]
-    return [Figure(label, now[key], before[key], pct) for key, label, pct in labels]
+    return [Figure(label, now[key], before[key], pct, key) for key, label, pct in labels]
 
 
 def _rule_facts(code: str, stored_name: str) -> dict[str, str]:
@@ -236,6 +309,9 @@ def _rule_facts(code: str, stored_name: str) -> dict[str, str]:
 
 
 def _findings(conn: Connection, week: Week) -> pd.DataFrame:
+    # Someone else's posts, as context: the message replied to, the post reposted or quoted.
+    replied = aliased(ReferencedPost)
+    original = aliased(ReferencedPost)
     frame = read(
         conn,
         sa.select(
@@ -256,6 +332,13 @@ def _findings(conn: Connection, week: Week) -> pd.DataFrame:
             Post.deleted_at.label("post_deleted_at"),
             Post.deletion_cause,
             Post.edited.label("post_edited"),
+            Post.kind.label("post_kind"),
+            Account.platform_id.label("account_platform_id"),
+            Account.instance.label("account_instance"),
+            replied.text.label("reply_to_text"),
+            replied.author_handle.label("reply_to_author"),
+            original.text.label("original_text"),
+            original.author_handle.label("original_author"),
             ProfileSnapshot.bio,
             ProfileSnapshot.display_name,
             ProfileSnapshot.url.label("profile_url"),
@@ -270,6 +353,17 @@ def _findings(conn: Connection, week: Week) -> pd.DataFrame:
         .join(Person, Person.id == Finding.person_id)
         .outerjoin(Account, Account.id == Finding.account_id)
         .outerjoin(Post, Post.id == Finding.post_id)
+        .outerjoin(
+            replied,
+            sa.and_(replied.platform == Post.platform, replied.platform_id == Post.reply_to_id),
+        )
+        .outerjoin(
+            original,
+            sa.and_(
+                original.platform == Post.platform,
+                original.platform_id == sa.func.coalesce(Post.repost_of_id, Post.quote_of_id),
+            ),
+        )
         .outerjoin(ProfileSnapshot, ProfileSnapshot.id == Finding.snapshot_id)
         .where(Finding.week == str(week)),
         dates=["post_created_at", "post_deleted_at", "reviewed_at", "created_at"],
@@ -289,6 +383,32 @@ def _findings(conn: Connection, week: Week) -> pd.DataFrame:
         na_position="last",
         kind="mergesort",
     ).reset_index(drop=True)
+
+
+def _evidence_contexts(conn: Connection, findings: pd.DataFrame) -> dict[int, tuple[str, str]]:
+    """The messages replied to by the posts evidence points at (a heated exchange's hostile
+    words sit in another reply of the conversation than the finding's own post)."""
+    ids = {
+        item["post"]
+        for evidence in findings["evidence"]
+        if isinstance(evidence, list)
+        for item in evidence
+        if isinstance(item, dict) and isinstance(item.get("post"), int)
+    }
+    if not ids:
+        return {}
+    rows = conn.execute(
+        sa.select(Post.id, ReferencedPost.text, ReferencedPost.author_handle)
+        .join(
+            ReferencedPost,
+            sa.and_(
+                ReferencedPost.platform == Post.platform,
+                ReferencedPost.platform_id == Post.reply_to_id,
+            ),
+        )
+        .where(Post.id.in_(sorted(ids)))
+    ).all()
+    return {int(pid): (text or "", author or "") for pid, text, author in rows}
 
 
 def _by_rule(findings: pd.DataFrame) -> pd.DataFrame:
@@ -313,6 +433,42 @@ def _by_rule(findings: pd.DataFrame) -> pd.DataFrame:
         .drop(columns=["rank"])
         .reset_index(drop=True)[columns]
     )
+
+
+ATTENTION_COLUMNS = ["person", "high", "medium", "review", "info", "total", "unreviewed", "weeks"]
+
+
+def _attention(conn: Connection, week: Week) -> pd.DataFrame:
+    """Per person: the findings of this week or before that no review has settled yet."""
+    rows = read(
+        conn,
+        sa.select(
+            Person.name.label("person"),
+            Finding.severity,
+            Finding.review_status,
+            Finding.week,
+        )
+        .join(Person, Person.id == Finding.person_id)
+        .where(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING)),
+    )
+    if rows.empty:
+        return pd.DataFrame(columns=ATTENTION_COLUMNS)
+    table = (
+        rows.groupby(["person", "severity"])
+        .size()
+        .unstack("severity", fill_value=0)
+        .reindex(columns=["high", "medium", "review", "info"], fill_value=0)
+    )
+    table["total"] = table.sum(axis=1)
+    table["unreviewed"] = (
+        rows[rows["review_status"] == ReviewStatus.OPEN].groupby("person").size()
+    ).reindex(table.index, fill_value=0)
+    table["weeks"] = rows.groupby("person")["week"].agg(lambda w: ", ".join(sorted(set(w))))
+    table = table.reset_index()
+    table.columns.name = None
+    return table.sort_values(
+        ["high", "medium", "total", "person"], ascending=[False, False, False, True]
+    ).reset_index(drop=True)[ATTENTION_COLUMNS]
 
 
 def _people(conn: Connection) -> pd.DataFrame:
@@ -375,10 +531,19 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
     tz = settings.organisation.timezone
     start, end = week.bounds(tz)
     with engine.connect() as conn:
-        figures = _figures(_headline(conn, week, tz), _headline(conn, week.previous(), tz))
-        findings = _findings(conn, week)
-        people = _people(conn)
         frames = profiles.load(conn, end)
+        figures = _figures(
+            _headline(conn, week, tz, frames), _headline(conn, week.previous(), tz, frames)
+        )
+        findings = _findings(conn, week)
+        contexts = _evidence_contexts(conn, findings)
+        people = _people(conn)
+        attention = _attention(conn, week)
+        registered = conn.scalar(
+            sa.select(sa.func.count(Account.id))
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.active, Person.active)
+        )
         profile_table = profiles.status_at(frames, end, week=str(week))
         outcomes = outcomes_table(conn, [str(week)])
         figures_engagement = engagement(conn, start, end, settings.organisation.handles)
@@ -416,6 +581,10 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
         engagement_people=eng_people,
         unavailable=unavailable,
         runs=runs,
+        attention=attention,
+        failing=failing_profiles(profile_table).reset_index(drop=True),
+        registered_accounts=int(registered or 0),
+        contexts=contexts,
     )
     if not report.by_rule.empty:
         worst = report.by_rule.apply(
@@ -572,43 +741,157 @@ def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:
         )
     views = []
     for row in plain(frame):
-        if row["subject_type"] == "profile":
-            subject, link = row["bio"] or "", row["profile_url"]
-        else:
-            subject, link = row["post_text"] or "", row["post_url"]
-        segments, notes = highlight(subject, row["evidence"])
-        views.append(
-            {
-                "id": row["id"],
-                "rule_code": row["rule_code"],
-                "rule_name": row["rule_name"],
-                "severity": row["severity"],
-                "confidence": row["confidence"],
-                "family": row["family"],
-                "subject_type": row["subject_type"],
-                "person": row["person"],
-                "team": row["team"] or "",
-                "platform": row["platform"] or "",
-                "handle": row["handle"] or "",
-                "link": link,
-                "posted": row["post_created_at"] or "",
-                "deleted": row["post_deleted_at"] or "",
-                "deletion_cause": row["deletion_cause"] or "",
-                "edited": bool(row["post_edited"]),
-                "segments": segments,
-                "has_text": bool(subject),
-                "notes": notes,
-                "message": row["message"] or "",
-                "clause": row["clause"],
-                "clause_text": row["clause_text"],
-                "action": row["suggested_action"],
-                "review_status": row["review_status"],
-                "reviewed_by": row["reviewed_by"] or "",
-                "reviewed_at": row["reviewed_at"] or "",
-                "review_note": row["review_note"] or "",
-            }
-        )
+        views.append(_card(row, report.contexts))
     return views
+
+
+# Where evidence was found, when not in the text shown (checks' `field` names, in words).
+FIELD_WORDS = {
+    "reply_to_text": "the message replied to",
+    "reposted_from": "the account reposted",
+    "quoted_from": "the account quoted",
+    "previous_bio": "the bio as it read before",
+    "display_name": "the display name",
+    "url": "the profile's website",
+    "bio": "the bio",
+}
+
+
+def _field_words(name: str) -> str:
+    if name in FIELD_WORDS:
+        return FIELD_WORDS[name]
+    if name.startswith("media"):
+        return "an image or video description"
+    if name.startswith("links"):
+        return "a link in the post"
+    return "the post"
+
+
+def _evidence_words(item: Any) -> str:
+    """One piece of evidence with no place in the text shown, as a sentence (no field names)."""
+    if not isinstance(item, dict):
+        return f"Noted: “{item}”"
+    quote = next(
+        (item[k] for k in ("text", "match", "quote") if isinstance(item.get(k), str)), None
+    )
+    where = _field_words(str(item.get("field", "")))
+    if quote:
+        return f"Found in {where}: “{quote}”"
+    words = [
+        str(v)
+        for k, v in sorted(item.items(), key=lambda kv: str(kv[0]))
+        if k not in {"start", "end", "field", "post"} and isinstance(v, str | int | float)
+    ]
+    return f"Noted in {where}: " + ", ".join(f"“{w}”" for w in words) if words else ""
+
+
+def _strip_action(message: str, action: str) -> str:
+    """The finding's message without the suggested action it may end with (shown apart)."""
+    message, action = message.strip(), (action or "").strip()
+    if action and message.endswith(action) and len(message) > len(action):
+        return message[: -len(action)].rstrip()
+    return message
+
+
+def _card(row: dict[str, Any], contexts: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    """One finding as the report's card shows it: words, never the store's field names."""
+    profile = row["subject_type"] == "profile"
+    evidence = row["evidence"]
+    items = evidence if isinstance(evidence, list) else ([evidence] if evidence else [])
+    own, replied, source, elsewhere = [], [], [], []
+    reply_text, reply_author = row.get("reply_to_text") or "", row.get("reply_to_author") or ""
+    for item in items:
+        where = item.get("field") if isinstance(item, dict) else None
+        if where == "reply_to_text":
+            # A heated exchange's hostile words may sit in another reply's parent message.
+            other, quote = item.get("post"), str(item.get("text") or "")
+            if isinstance(other, int) and other in contexts and quote not in reply_text:
+                reply_text, reply_author = contexts[other]
+            replied.append(item)
+        elif where in ("reposted_from", "quoted_from"):
+            source.append(item)
+        elif where in (None, "text", "bio"):
+            own.append(item)
+        else:  # another field: marked where its words appear in the text, else said below
+            own.append({k: v for k, v in item.items() if k not in ("start", "end")})
+    original = row.get("original_text") or ""
+    kind = row.get("post_kind") or ""
+    if profile:
+        subject = row["bio"] or row["display_name"] or ""
+        link = None
+    elif kind == "repost" and not (row["post_text"] or "").strip():
+        subject = original  # a repost's words are the original's
+        original = ""
+        link = row["post_url"]
+    else:
+        subject = row["post_text"] or ""
+        link = row["post_url"]
+    # Evidence `highlight` cannot place is said in words below, never as "key: value" notes.
+    segments, _ = highlight(subject, own)
+    reply_segments = highlight(reply_text, replied)[0] if reply_text else []
+    if not reply_text:
+        elsewhere += replied
+    elsewhere += [i for i in own if _evidence_words(i) and not _placed(i, subject)]
+    elsewhere += [i for i in replied if reply_text and not _placed(i, reply_text)]
+    author = row.get("original_author") or ""
+    source_words = [q for i in source if (q := i.get("text") if isinstance(i, dict) else None)]
+    return {
+        "id": row["id"],
+        "rule_code": row["rule_code"],
+        "rule_name": row["rule_name"],
+        "severity": row["severity"],
+        "confidence": row["confidence"],
+        "family": row["family"],
+        "subject_type": row["subject_type"],
+        "person": row["person"],
+        "team": row["team"] or "",
+        "platform": row["platform"] or "",
+        "platform_name": PLATFORM_NAMES.get(row["platform"] or "", row["platform"] or ""),
+        "handle": row["handle"] or "",
+        "account_link": account_url(
+            row["platform"], row["handle"], row["account_platform_id"], row["account_instance"]
+        ),
+        "link": link,
+        "posted": row["post_created_at"] or "",
+        "deleted": row["post_deleted_at"] or "",
+        "deletion_cause": row["deletion_cause"] or "",
+        "edited": bool(row["post_edited"]),
+        "kind": kind,
+        "repost_of": (author or (source_words[0] if source_words else ""))
+        if kind == "repost"
+        else "",
+        "quoted": (original, author) if kind == "quote" and original else None,
+        "segments": segments,
+        "has_text": bool(subject),
+        "reply": {"author": reply_author, "segments": reply_segments} if reply_text else None,
+        "notes": [w for w in (_evidence_words(i) for i in elsewhere) if w],
+        "message": _strip_action(row["message"] or "", row["suggested_action"]),
+        "clause": row["clause"],
+        "clause_text": row["clause_text"],
+        "action": row["suggested_action"],
+        "review_status": row["review_status"],
+        "reviewed_by": row["reviewed_by"] or "",
+        "reviewed_at": row["reviewed_at"] or "",
+        "review_note": row["review_note"] or "",
+    }
+
+
+def _shortfalls(row: dict[str, Any]) -> str:
+    """What a failing profile lacks, in words."""
+    problems = []
+    if row.get("lost"):
+        problems.append("removed the views disclaimer")
+    elif row.get("disclaimer") is not None and not row["disclaimer"]:
+        problems.append("no views disclaimer")
+    if row.get("affiliation") is not None and not row["affiliation"]:
+        problems.append("does not say they work for the organisation")
+    return "; ".join(problems)
+
+
+def _placed(item: Any, text: str) -> bool:
+    """Whether `highlight` can mark this evidence in `text`."""
+    segments, notes = highlight(text, [item])
+    return not notes and any(marked for _, marked in segments)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -641,6 +924,9 @@ def render_html(report: WeeklyReport) -> str:
             for r in _records(report.unavailable)
         ],
         runs=_records(report.runs),
+        attention=_records(report.attention),
+        failing=[{**r, "problems": _shortfalls(r)} for r in _records(report.failing)],
+        figure=report.figure,
         charts=report.charts,
         motto=MOTTO,
     )

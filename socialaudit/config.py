@@ -220,6 +220,24 @@ class NudgesConfig(Section):
     max_items: int = Field(default=5, ge=1, le=50)
     outbox: Path = Path("data/outbox")
     list_unsubscribe: str | None = None
+    reply_to: str | None = None
+    page_url: str | None = None
+
+    @field_validator("reply_to")
+    @classmethod
+    def _reply_address(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^[^@\s<>,]+@[^@\s<>,]+\.[^@\s<>,]+$", value):
+            raise ValueError("expected one e-mail address, such as comms@example.org")
+        return value
+
+    @field_validator("page_url")
+    @classmethod
+    def _page_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value):
+            raise ValueError(
+                "expected an http:// or https:// address, such as https://audit.example.org/me"
+            )
+        return value
 
     @field_validator("list_unsubscribe")
     @classmethod

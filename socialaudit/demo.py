@@ -62,7 +62,8 @@ def run_demo(
             demo_config(box.url)
             + f'\n[database]\nurl = "sqlite:///{database}"\n'
             + f'\n[reports]\noutput_dir = "{output / "reports"}"\n'
-            + f'\n[nudges]\noutbox = "{output / "outbox"}"\n',
+            + f'\n[nudges]\noutbox = "{output / "outbox"}"\n'
+            + 'reply_to = "comms@example.org"\npage_url = "http://127.0.0.1:8000/me"\n',
             encoding="utf-8",
         )
         # The sandbox wants a bearer token like X does, but checks none: this one is a

@@ -56,6 +56,11 @@ def test_demo_writes_reports_dashboard_and_nudges(
         assert outcome in result.output  # the demo's summary line lists them
     week = (out / "reports" / "report-2026-W45.html").read_text(encoding="utf-8")
     assert "TRN101" in week and "<script" not in week
+    # One clock: the rounds played on the sandbox's clock are in the weeks they ran.
+    for name in ("report-2026-W45.html", "report-2026-W46.html"):
+        page = (out / "reports" / name).read_text(encoding="utf-8")
+        assert "No collection round ran" not in page, name
+        assert "<h3>Collection rounds this week</h3>\n<table>" in page, name
     # Registered today, collected on a simulated clock: the 12 people still count as audited.
     assert '<div class="value">12</div><div class="label">People audited</div>' in week
     # The weekly report's deletions-and-corrections table names each outcome column.

@@ -5,6 +5,8 @@ Every test runs on SQLite and on PostgreSQL (the `engine` fixture is parametrise
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
@@ -334,3 +336,17 @@ def test_a_round_killed_mid_sweep_still_finds_the_deletion(engine, ms, sandbox, 
     result = run(engine, ms, world)
     assert result.status == "ok" and result.deleted_posts == 1
     assert post_by_id(engine, gone.id).deletion_cause == DeletionCause.DELETED
+
+
+def test_a_round_is_stamped_with_the_clock_it_runs_on(engine, ms, sandbox) -> None:
+    # A replay (the demo, `collect --now`) stamps its round like the posts it stores, so the
+    # weekly report of that week finds the round.
+    world = sandbox.world
+    result = run(engine, ms, world)
+    with Session(engine) as session:
+        saved = session.get(CollectionRun, result.id)
+        assert saved is not None
+        started = saved.started_at.replace(tzinfo=world.now.tzinfo)
+        finished = saved.finished_at.replace(tzinfo=world.now.tzinfo)
+    assert started == world.now
+    assert world.now <= finished < world.now + timedelta(minutes=5)

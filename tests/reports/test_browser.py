@@ -97,6 +97,7 @@ def test_weekly_report_in_chromium(
     assert page.title().startswith("Social media compliance report 2026-W47")
     headings = page.locator("h2").all_inner_texts()
     assert headings == [
+        "Needs attention",
         "Headline figures",
         "Findings by rule and severity",
         "Findings",
@@ -121,7 +122,7 @@ def test_empty_report_in_chromium(browser: Any, engine: Engine, tmp_path: Path) 
     html, _, _ = weekly.write(engine, load_settings(environ={}), Week.parse("2026-W10"), tmp_path)
     page, errors, requests = _open(browser, html, "weekly-report-empty.png")
     _assert_sealed(page, html, errors, requests)
-    assert "nothing to report this week" in page.locator("#empty-week").inner_text()
+    assert "Nobody was registered for auditing yet" in page.locator("#empty-week").inner_text()
 
 
 def test_dashboard_in_chromium(browser: Any, engine: Engine, tmp_path: Path) -> None:
@@ -142,3 +143,28 @@ def test_dashboard_in_chromium(browser: Any, engine: Engine, tmp_path: Path) -> 
     assert page.locator("svg").count() == 4 and page.locator("table").count() == 5
     text = page.locator("body").inner_text()
     assert "Campaigns" in text and "Ana" not in text and "Vote for" not in text
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_report_and_dashboard_have_no_horizontal_scroll(
+    browser: Any, engine: Engine, tmp_path: Path, width: int
+) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)
+    settings = load_settings(environ={"SOCIALAUDIT_REPORTS_MIN_GROUP_SIZE": "1"})
+    report, _, _ = weekly.write(engine, settings, Week.parse("2026-W47"), tmp_path)
+    board = dashboard.write(engine, settings, 12, Week.parse("2026-W47"), tmp_path)
+    for path in (report, board):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(path.as_uri(), wait_until="load")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{path.stem}-{width}.png"), full_page=True)
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, (path.name, scroll)
+        # Charts span the content's width.
+        for box in page.eval_on_selector_all(
+            ".chart svg", "els => els.map(e => e.getBoundingClientRect().width)"
+        ):
+            content = page.evaluate("document.querySelector('section').clientWidth")
+            assert box >= content - 2, (path.name, box, content)
+        page.close()

@@ -7,12 +7,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import select
 from typer.testing import CliRunner
 
-from reports import dashboard
+from reports import charts, dashboard
 from socialaudit.cli import app
 from socialaudit.config import load_settings
 from socialaudit.db import session_scope
+from socialaudit.models import Person
 from socialaudit.weeks import Week
 from tests.reports.seed import seed_week
 
@@ -81,6 +83,67 @@ def test_dashboard_figures(engine: Engine) -> None:
     # Aggregates only: no name, handle, small team or post text reaches the page.
     for private in ("Ana", "Person 1", "person2", "Press", "Vote for", "budget", "detainees"):
         assert private not in html, private
+
+
+def test_weeks_before_monitoring_began_have_no_rate(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session)  # accounts registered 60 days before W47's Monday, in W38
+    board = dashboard.build(engine, settings(), 12, until=W47)
+    total = board.compliance["whole organisation"]
+    assert total[["2026-W36", "2026-W37"]].isna().all()  # nobody monitored yet: no 100%
+    assert total.loc["2026-W38":"2026-W46"].eq(1).all()
+    # The average is over the ten monitored weeks, not lifted by the two before.
+    summary = board.summary.set_index("group").loc["whole organisation"]
+    assert summary["compliance_mean"] == pytest.approx((9 + 5 / 6) / 10)
+    assert "–" in dashboard.render_html(board).split('id="compliance"')[1]
+
+
+def test_a_team_split_only_when_teams_exist(engine: Engine) -> None:
+    assert dashboard.has_team_split({"Campaigns": 5, "other": 7}, 12)
+    assert dashboard.has_team_split({"Campaigns": 5}, 6)  # one person counted in the total
+    assert not dashboard.has_team_split({"other": 12}, 12)
+    assert not dashboard.has_team_split({"no team": 12}, 12)
+    assert not dashboard.has_team_split({"Campaigns": 12}, 12)
+    with session_scope(engine) as session:
+        seed_week(session, people=12)  # ten in Campaigns, two in Press
+        for person in session.exec(select(Person)).all():
+            person.team = "Team " + person.name  # every team has one person: all "other"
+            session.add(person)
+    board = dashboard.build(engine, settings(), 4, until=W47)
+    assert board.groups == {} and list(board.compliance.columns) == ["whole organisation"]
+    html = dashboard.render_html(board)
+    assert 'id="no-team-split"' in html and "<td>other</td>" not in html
+
+
+def test_charts_read_at_a_glance(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        seed_week(session, people=12)
+    board = dashboard.build(engine, settings(), 12, until=W47)
+    svg = str(board.charts["compliance"])
+    # Full width: the SVG scales to the page, drawn 10 inches wide.
+    assert 'width="720pt"' in svg
+    assert "display: block; width: 100%" in dashboard.render_html(board)
+    # The whole organisation in black; the team in the colour-blind-safe palette.
+    assert "#000000" in svg and charts.PALETTE[0].lower() in svg.lower()
+    families = str(board.charts["families"])
+    used = {c for c in charts.PALETTE if c.lower() in families.lower()}
+    assert len(used) == len(board.families.columns)  # one distinct colour per family
+    # The legend sits right of the plot area, not over the data.
+    for name in ("compliance", "families"):
+        assert _legend_right_of_axes(str(board.charts[name])), name
+
+
+def _legend_right_of_axes(svg: str) -> bool:
+    """The legend's first mark starts right of the plot area (the axes' clip rectangle)."""
+    import re
+
+    box = re.search(r'<clipPath id="[^"]+">\s*<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg)
+    legend = svg.split('<g id="legend_1">', 1)
+    if box is None or len(legend) < 2:
+        return False
+    right = float(box.group(1)) + float(box.group(2))
+    first_x = re.search(r'(?:M |x=")([\d.]+)', legend[1])
+    return first_x is not None and float(first_x.group(1)) > right
 
 
 def test_too_few_people_withholds_everything(engine: Engine) -> None:

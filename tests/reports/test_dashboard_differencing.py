@@ -4,6 +4,7 @@ minus any groups shown, week by week, is never a figure about one to four people
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
@@ -12,7 +13,7 @@ from sqlmodel import Session
 
 from reports import dashboard
 from socialaudit.config import load_settings
-from socialaudit.models import Finding, Person
+from socialaudit.models import Account, Finding, Person
 from socialaudit.weeks import Week
 
 MIN = 5
@@ -61,7 +62,8 @@ def test_teams_of_six_five_and_one_no_longer_give_away_the_one() -> None:
 
 def _seed(engine: Engine, sizes: tuple[int, ...]) -> None:
     """Teams of the given sizes; in each team every other person has a high finding in W47,
-    and the last person of every team one in W46."""
+    and the last person of every team one in W46. Everyone is monitored from before W45 (an
+    account registered then), so every week shown has a rate."""
     with Session(engine) as session:
         n = 0
         for team, size in enumerate(sizes):
@@ -69,6 +71,14 @@ def _seed(engine: Engine, sizes: tuple[int, ...]) -> None:
                 person = Person(name=f"P{team}-{member}", team=f"T{team}")
                 session.add(person)
                 session.flush()
+                session.add(
+                    Account(
+                        person_id=person.id,
+                        platform="x",
+                        handle=f"p{team}_{member}",
+                        created_at=datetime(2026, 10, 1, tzinfo=UTC),
+                    )
+                )
                 weeks = ["2026-W47"] if member % 2 == 0 else []
                 if member == size - 1:
                     weeks.append("2026-W46")

@@ -70,7 +70,7 @@ def test_review_flow(runner: CliRunner, cli_env: dict, engine: Engine) -> None:
     assert "Review: <strong>acknowledged</strong> by <bdi>Comms Lead</bdi>" in html
     # False positives are not counted and are listed last.
     assert report.findings.iloc[-1]["id"] == ids["high"]
-    assert {f.label: f.value for f in report.figures}["Findings"] == 3
+    assert {f.label: f.value for f in report.figures}["Findings this week"] == 3
 
 
 def test_false_positive_covers_every_finding_on_the_same_subject(engine: Engine) -> None:
