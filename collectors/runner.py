@@ -508,10 +508,11 @@ def collect_platform(
     """One round on one platform; returns its CollectionRun (already saved).
 
     Errors are recorded in the run, never raised: an account's in its `errors` (status
-    `partial`), anything that stops the platform's round (a failed login, a bug) as status
-    `failed`. A service stop (SIGTERM) ends the round after the account in hand, without the
-    deletion sweep, as status `stopped`. Only an interruption (KeyboardInterrupt, SystemExit)
-    propagates; the run is then left `running` and the next round marks it `interrupted`.
+    `partial`, or `failed` when every account failed), anything that stops the platform's
+    round (a failed login, a bug) as status `failed`. A service stop (SIGTERM) ends the
+    round after the account in hand, without the deletion sweep, as status `stopped`. Only
+    an interruption (KeyboardInterrupt, SystemExit) propagates; the run is then left
+    `running` and the next round marks it `interrupted`.
     """
     now = now or datetime.now(UTC)
     progress = progress or Progress()
@@ -574,7 +575,7 @@ def collect_platform(
         if not stopped:  # a stop skips the deletion sweep too: the next round does it
             _sweep(engine, collector, due, settings, now, tally)
         _mark_errors(engine, tally, now)
-        status = "stopped" if stopped else "ok" if not tally.errors else "partial"
+        status = "stopped" if stopped else _round_status(refs, tally)
     except Exception as exc:
         log.exception("%s: the round stopped", platform)
         tally.error(None, "round", exc)
@@ -597,6 +598,17 @@ def collect_platform(
         session.add(saved)
     progress.finish(platform, saved)
     return saved
+
+
+def _round_status(refs: list[AccountRef], tally: _Tally) -> str:
+    """`ok` without errors; `failed` when every account of the round failed (nothing was
+    collected, as when the round itself stopped); `partial` otherwise."""
+    if not tally.errors:
+        return "ok"
+    failed = {e["account_id"] for e in tally.errors if "account_id" in e}
+    if refs and all(ref.id in failed for ref in refs):
+        return "failed"
+    return "partial"
 
 
 def enabled_platforms(settings: Settings) -> list[str]:

@@ -11,6 +11,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.engine import Engine
@@ -28,6 +29,16 @@ STOP = threading.Event()
 # the checks and the lifecycle outcomes after them read and write the same findings and
 # outcomes: one job at a time does that step.
 _ANALYSE = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a job returns when its result is not simply `ok`: the status to record
+    (`partial`, `failed`, `stopped`), its one-line summary and, if any, the first error."""
+
+    status: str
+    summary: str
+    error: str | None = None
 
 
 def stop_requested() -> bool:
@@ -58,8 +69,11 @@ def _nudges(app: AppContext) -> str:
     return f"nudges for {week}: {counts or 'nothing due'}"
 
 
-def _collect(app: AppContext, platform: str) -> str:
-    """A collection round on one platform, then the checks over what it brought in."""
+def _collect(app: AppContext, platform: str) -> Outcome:
+    """A collection round on one platform, then the checks over what it brought in.
+
+    The job's status is its round's: `ok`, `partial` (some accounts failed), `failed` (every
+    account, or the round itself) or `stopped`."""
     from checks.runner import run_checks
     from collectors.runner import collect
     from socialaudit.lifecycle import update_outcomes
@@ -69,12 +83,16 @@ def _collect(app: AppContext, platform: str) -> str:
         checked = run_checks(app.engine, app.settings)
         lifecycle = update_outcomes(app.engine, app.settings)
     run = runs[0]
-    if run.status == "failed":
-        raise RuntimeError(f"{platform} round failed: {run.errors[:1]}")
-    return (
+    summary = (
         f"{platform}: {run.status}, {run.new_posts} new, {run.deleted_posts} deleted, "
         f"{run.api_calls} API calls; {checked.new_findings + lifecycle.findings} new findings"
     )
+    failed = {e["account_id"] for e in run.errors if "account_id" in e}
+    if failed:
+        summary += f"; {len(failed)} account(s) failed"
+    first = run.errors[0] if run.errors else None
+    error = f"{first.get('stage')}: {first.get('error')}" if first else None
+    return Outcome(run.status, summary, error)
 
 
 def _report(app: AppContext) -> str:
@@ -92,8 +110,8 @@ def _dashboard(app: AppContext) -> str:
     return f"dashboard: {dashboard.write(app.engine, app.settings, weeks=12)}"
 
 
-# Job kind -> function(app, *args) -> one-line summary.
-JOB_FUNCTIONS: dict[str, Callable[..., str]] = {
+# Job kind -> function(app, *args) -> one-line summary (status `ok`) or an Outcome.
+JOB_FUNCTIONS: dict[str, Callable[..., str | Outcome]] = {
     "collect": _collect,
     "dashboard": _dashboard,
     "nudges": _nudges,
@@ -137,9 +155,16 @@ def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobR
         session.refresh(record)
     log.info("job %s started", job_id)
     try:
-        record.summary = func(app, *args)
-        record.status = "ok"
-        log.info("job %s finished: %s", job_id, record.summary)
+        result = func(app, *args)
+        outcome = result if isinstance(result, Outcome) else Outcome("ok", result)
+        record.status = outcome.status
+        record.summary = outcome.summary
+        if outcome.error:
+            record.error = logs.redact(outcome.error)[:2000]
+        if outcome.status in ("ok", "stopped"):
+            log.info("job %s finished: %s", job_id, record.summary)
+        else:
+            log.warning("job %s %s: %s", job_id, outcome.status, record.summary)
     except Exception as exc:
         record.status = "error"
         record.error = logs.redact(f"{type(exc).__name__}: {exc}")[:2000]

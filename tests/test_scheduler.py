@@ -137,6 +137,38 @@ def _bluesky_service(db_url: str, sandbox, **overrides: str) -> tuple[Engine, di
     return engine, environ
 
 
+def test_a_collect_job_is_recorded_with_its_rounds_status(
+    db_url: str, sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round with every account failing is a failed job, one with some failing a partial
+    one, never `ok`."""
+    monkeypatch.chdir(tmp_path)
+    world = sandbox.world
+    engine, environ = _bluesky_service(
+        db_url, sandbox, SOCIALAUDIT_REPORTS_OUTPUT_DIR=str(tmp_path / "reports")
+    )
+    app = AppContext(settings=load_settings(environ=environ))
+    accounts = sum(1 for a in world.accounts.values() if a.platform == "bluesky" and a.person)
+    try:
+        world.inject("bluesky.getAuthorFeed", "500", times=4 * accounts)  # 3 retries each
+        failed = jobs.run_recorded(app, "collect-bluesky", "collect", "bluesky")
+        world.inject("bluesky.getAuthorFeed", "500", times=4)  # the first account only
+        partial = jobs.run_recorded(app, "collect-bluesky", "collect", "bluesky")
+        ok = jobs.run_recorded(app, "collect-bluesky", "collect", "bluesky")
+    finally:
+        app.close()
+    assert failed.status == "failed", failed.summary
+    assert failed.error is not None and "500" in failed.error
+    assert partial.status == "partial", partial.summary
+    assert partial.summary is not None and "1 account(s) failed" in partial.summary
+    assert ok.status == "ok", ok.error
+    with Session(engine) as session:
+        recorded = session.exec(select(JobRun.status).order_by(JobRun.id)).all()
+        rounds = session.exec(select(CollectionRun.status).order_by(CollectionRun.id)).all()
+    assert recorded == rounds == ["failed", "partial", "ok"]
+    engine.dispose()
+
+
 def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
     db_url: str, sandbox, tmp_path: Path
 ) -> None:

@@ -251,6 +251,25 @@ def test_an_unknown_handle_is_not_found_and_errors_never_stop_the_round(
     assert account(engine, "ana-lima.sandbox.test").status == AccountStatus.OK
 
 
+def test_a_round_in_which_every_account_failed_is_failed_not_partial(
+    engine, settings, sandbox
+) -> None:
+    world = sandbox.world
+    with Session(engine) as session:
+        accounts = len(session.exec(select(Account).where(Account.platform == "bluesky")).all())
+    # Every feed fails for good (four tries each: three retries allowed).
+    world.inject("bluesky.getAuthorFeed", "500", times=4 * accounts)
+    result = run(engine, settings, world)
+    assert result.accounts == accounts
+    assert len({e["account_id"] for e in result.errors}) == accounts
+    assert result.status == "failed", result.errors
+    assert rows(engine, Post) == 0
+    # One account answering again makes the next round partial, all of them ok.
+    world.inject("bluesky.getAuthorFeed", "500", times=4 * (accounts - 1), skip=1)
+    assert run(engine, settings, world).status == "partial"
+    assert run(engine, settings, world).status == "ok"
+
+
 def test_handle_change_and_a_bio_that_loses_its_disclaimer(engine, settings, sandbox) -> None:
     world = sandbox.world
     run(engine, settings, world)
