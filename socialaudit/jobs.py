@@ -1,8 +1,9 @@
 """Thin jobs over the CLI's own functions, and their record in the store.
 
 A scheduled job and its CLI command run the very same function; this module only adds the
-bookkeeping (a JobRun row with status, summary and error) and the cooperative stop flag that
-SIGTERM sets, which long jobs check between accounts.
+bookkeeping (a JobRun row with status, summary and error). The stop flag that SIGTERM sets
+is `socialaudit.stopping.STOP`: long jobs check it between accounts and every collector's
+wait ends on it.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ from sqlmodel import Session, col, select
 from socialaudit import logs
 from socialaudit.context import AppContext
 from socialaudit.models import JobRun
+from socialaudit.stopping import STOP
 
 log = logging.getLogger(__name__)
-
-STOP = threading.Event()
 
 # Collections on different platforms run side by side (they wait on different networks), but
 # the checks and the lifecycle outcomes after them read and write the same findings and
@@ -39,11 +39,6 @@ class Outcome:
     status: str
     summary: str
     error: str | None = None
-
-
-def stop_requested() -> bool:
-    """True once the service was asked to stop: finish the current account, then return."""
-    return STOP.is_set()
 
 
 def _purge(app: AppContext) -> str:

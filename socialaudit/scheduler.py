@@ -26,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from socialaudit import jobs
+from socialaudit import jobs, stopping
 from socialaudit.config import Settings
 from socialaudit.context import AppContext
 from socialaudit.leader import leader_lock
@@ -179,10 +179,11 @@ class Service:
         self.scheduler: BackgroundScheduler | None = None
 
     def request_stop(self, *_: object) -> None:
-        """Signal handler: stop leading; running jobs finish their current account."""
+        """Signal handler: stop leading; running jobs finish their current account, and a
+        collector waiting out a rate limit or a backoff stops waiting at once."""
         log.info("stop requested: finishing the current account of any running job")
         self.stopping.set()
-        jobs.STOP.set()
+        stopping.STOP.set()
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.request_stop)
@@ -203,7 +204,7 @@ class Service:
             lock.release()
             return
         log.info("leading: starting the scheduler")
-        jobs.STOP.clear()  # a stop asked of an earlier service in this process is not ours
+        stopping.STOP.clear()  # a stop asked of an earlier service in this process is not ours
         jobs.set_current_app(self.app)
         self.scheduler = build_scheduler(self.app.settings, engine)
         try:

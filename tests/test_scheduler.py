@@ -271,3 +271,40 @@ def test_sigterm_mid_collection_stops_after_the_account_in_hand(
     assert round_.status == "stopped"
     assert 0 < posts < visible_posts(world, "bluesky")  # what was collected before the stop is kept
     engine.dispose()
+
+
+def test_sigterm_during_a_rate_limit_wait_stops_within_seconds(
+    db_url: str, sandbox, tmp_path: Path
+) -> None:
+    """The third feed is rate-limited for ten minutes (waits allowed up to 15): SIGTERM
+    during the wait ends the round, the job and the service within seconds, and the round
+    records the account and the wait it stopped in."""
+    world = sandbox.world
+    engine, environ = _bluesky_service(
+        db_url,
+        sandbox,
+        SOCIALAUDIT_PLATFORMS_BLUESKY_MAX_BACKOFF_SECONDS="900",
+        SOCIALAUDIT_REPORTS_OUTPUT_DIR=str(tmp_path / "reports"),
+    )
+    world.inject("bluesky.getAuthorFeed", "429", seconds=600, skip=2)
+    proc, log = _start(db_url, tmp_path, "service", environ)
+    try:
+        _wait_for(log, "(RateLimitExceededError); retry 1/3 in 60")  # waiting for the reset
+        signalled = datetime.now(UTC)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert world.counts["bluesky.getAuthorFeed"] == 3  # the rate-limited call is not retried
+    with Session(engine) as session:
+        job = session.exec(select(JobRun).where(JobRun.job == "collect-bluesky")).one()
+        round_ = session.exec(select(CollectionRun)).one()
+    assert round_.status == "stopped" and job.status == "stopped"
+    assert round_.finished_at is not None
+    assert (round_.finished_at - signalled).total_seconds() < 5
+    [where] = round_.errors
+    assert where["stage"] == "stopped" and "rate-limit wait of getAuthorFeed" in where["error"]
+    assert f"{round_.accounts - 2} account(s) left for the next round" in where["error"]
+    engine.dispose()
