@@ -123,28 +123,65 @@ def set_current_app(app: AppContext | None) -> None:
     _current = app
 
 
-def close_interrupted_runs(engine: Engine) -> int:
-    """Mark runs left `running` by a dead leader as `interrupted`; return how many.
+def close_interrupted_runs(engine: Engine) -> list[JobRun]:
+    """Close the runs a dead leader left open; return them (the new leader runs their jobs
+    again at once).
 
-    Only the leader runs jobs and a new leader calls this before its first job, so any run
-    still open belongs to a process that died (SIGKILL, power loss) and will never finish.
+    A run left `running` becomes `interrupted`; one still `queued` (submitted, waiting for a
+    free worker, never started) becomes `missed`. Only the leader runs jobs and a new leader
+    calls this before its first job, so any run still open belongs to a process that died
+    (SIGKILL, power loss) and will never finish.
     """
     now = datetime.now(UTC)
-    with Session(engine) as session:
-        stale = running_jobs(session)
+    with Session(engine, expire_on_commit=False) as session:
+        stale = _open_runs(session)
         for row in stale:
-            row.status = "interrupted"
+            started = row.status == "running"
+            row.status = "interrupted" if started else "missed"
+            row.error = f"its leader ({row.host or '?'}) stopped " + (
+                "while it ran" if started else "before it started"
+            )
             row.finished_at = now
             session.add(row)
         session.commit()
-    return len(stale)
+    return stale
+
+
+def record_queued(engine: Engine, job_id: str) -> None:
+    """A run submitted to the executor, waiting for a worker (the scheduler's executor
+    records it before the job store moves the job's next run time on)."""
+    with Session(engine) as session:
+        session.add(JobRun(job=job_id, host=socket.gethostname(), status="queued"))
+        session.commit()
+
+
+def record_missed(engine: Engine, job_id: str, detail: str) -> None:
+    """A run the scheduler gave up (later than `misfire_grace_minutes`), as `missed`."""
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        row = _queued(session, job_id) or JobRun(job=job_id, host=socket.gethostname())
+        row.status, row.error, row.finished_at = "missed", detail, now
+        session.add(row)
+        session.commit()
+
+
+def _queued(session: Session, job_id: str) -> JobRun | None:
+    return session.exec(
+        select(JobRun)
+        .where(JobRun.job == job_id, JobRun.status == "queued", col(JobRun.finished_at).is_(None))
+        .order_by(col(JobRun.id))
+    ).first()
 
 
 def run_recorded(app: AppContext, job_id: str, kind: str, *args: object) -> JobRun:
-    """Run one job, recording it; an exception is logged and recorded, never raised."""
+    """Run one job, recording it; an exception is logged and recorded, never raised.
+
+    The record is the run's `queued` row if the scheduler's executor wrote one, else new."""
     func = JOB_FUNCTIONS[kind]
-    record = JobRun(job=job_id, host=socket.gethostname())
     with Session(app.engine, expire_on_commit=False) as session:
+        record = _queued(session, job_id) or JobRun(job=job_id, host=socket.gethostname())
+        record.status = "running"
+        record.started_at = datetime.now(UTC)
         session.add(record)
         session.commit()
         session.refresh(record)
@@ -178,8 +215,13 @@ def running_jobs(session: Session) -> list[JobRun]:
 
     A process killed in the middle of a job never records its end, so its row stays here
     until the next leader closes it (`close_interrupted_runs`); the start time and host shown
-    with it tell such a row from a long job meanwhile.
+    with it tell such a row from a long job meanwhile. Runs still queued are not running.
     """
+    return [run for run in _open_runs(session) if run.status != "queued"]
+
+
+def _open_runs(session: Session) -> list[JobRun]:
+    """Every run not finished, queued or running, oldest first."""
     return list(
         session.exec(
             select(JobRun)

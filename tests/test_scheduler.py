@@ -61,6 +61,40 @@ def test_a_failing_job_is_recorded_and_does_not_raise(
     engine.dispose()
 
 
+def test_a_run_later_than_the_misfire_grace_is_recorded_as_missed(
+    db_url: str, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from apscheduler.triggers.date import DateTrigger
+
+    from socialaudit.scheduler import RUN_JOB, build_scheduler
+
+    settings = load_settings(
+        environ={
+            "SOCIALAUDIT_DATABASE_URL": db_url,
+            "SOCIALAUDIT_SCHEDULER_MISFIRE_GRACE_MINUTES": "1",
+        }
+    )
+    engine = make_engine(db_url)
+    scheduler = build_scheduler(settings, engine)
+    scheduler.start(paused=True)
+    try:
+        late = datetime.now(UTC) - timedelta(hours=2)
+        scheduler.add_job(RUN_JOB, DateTrigger(late), args=["purge", "purge"], id="purge")
+        scheduler.resume()
+        deadline = time.monotonic() + 30
+        while not _runs(engine, "purge") or _runs(engine, "purge")[0].status == "queued":
+            assert time.monotonic() < deadline, _runs(engine, "purge")
+            time.sleep(0.05)
+    finally:
+        scheduler.shutdown(wait=True)
+    [run] = _runs(engine, "purge")  # the queued row, closed: not a second one
+    assert run.status == "missed" and run.finished_at is not None
+    assert run.error is not None and "missed its run at" in run.error
+    engine.dispose()
+
+
 def _start(
     db_url: str, tmp_path: Path, name: str, environ: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, Path]:
@@ -236,6 +270,86 @@ def test_a_leader_killed_mid_collection_loses_nothing_and_coalesces_missed_runs(
         rounds = session.exec(select(CollectionRun.status).order_by(CollectionRun.id)).all()
     assert posts == distinct_ids == visible_posts(world, "bluesky")
     assert rounds[:2] == ["interrupted", "ok"]
+    engine.dispose()
+
+
+def test_jobs_queued_or_running_on_a_leader_that_dies_run_at_once_on_the_standby(
+    db_url: str, sandbox, tmp_path: Path
+) -> None:
+    """Three collections due at once on two workers: two run (each stuck in a slow first
+    request), the third waits in the executor's queue. The leader is killed; the standby
+    that takes over records the waiting run as `missed`, the two running as `interrupted`,
+    and runs all three at once, not an interval (two hours) later."""
+    world = sandbox.world
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        import_people_csv(session, people_csv(world))
+    environ = sandbox_environ(
+        sandbox.url,
+        db_url,
+        SOCIALAUDIT_X_BEARER_TOKEN="sandbox-tok-1",
+        SOCIALAUDIT_SCHEDULER_COLLECT_JITTER_MINUTES="0",
+        SOCIALAUDIT_REPORTS_OUTPUT_DIR=str(tmp_path / "reports"),
+        **{
+            f"SOCIALAUDIT_PLATFORMS_{p}_TIMEOUT_SECONDS": "120"
+            for p in ("X", "BLUESKY", "MASTODON")
+        },
+    )
+    for first in ("x.users_by", "bluesky.getProfiles", "mastodon.account_lookup"):
+        world.inject(first, "slow", seconds=60)  # once each: the first round's first call
+    platforms = {"x": "x.", "bluesky": "bluesky.", "mastodon": "mastodon."}
+    first, first_log = _start(db_url, tmp_path, "first", environ)
+    second = None
+    try:
+        deadline = time.monotonic() + 90
+        while sum(world.calls(prefix) > 0 for prefix in platforms.values()) < 2:
+            assert first.poll() is None, first_log.read_text()
+            assert time.monotonic() < deadline, "the first rounds never started"
+            time.sleep(0.05)
+        time.sleep(0.5)
+        waiting = [p for p, prefix in platforms.items() if world.calls(prefix) == 0]
+        assert len(waiting) == 1, waiting  # both workers busy: one job waits in the queue
+        first.kill()
+        first.wait(timeout=30)
+
+        second, second_log = _start(db_url, tmp_path, "second", environ)
+        _wait_for(second_log, "leading: starting the scheduler")
+        leading = datetime.now(UTC)
+        deadline = time.monotonic() + 90
+        while True:
+            with Session(engine) as session:
+                done = session.exec(
+                    select(JobRun.job).where(
+                        JobRun.started_at >= leading, JobRun.finished_at.is_not(None)
+                    )
+                ).all()
+            if set(done) >= {f"collect-{p}" for p in platforms}:
+                break
+            assert second.poll() is None, second_log.read_text()
+            assert time.monotonic() < deadline, (done, second_log.read_text())
+            time.sleep(0.1)
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(timeout=60) == 0
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    with Session(engine) as session:
+        before = session.exec(
+            select(JobRun).where(JobRun.started_at < leading).order_by(JobRun.job)
+        ).all()
+        after = session.exec(select(JobRun).where(JobRun.started_at >= leading)).all()
+    lost = {run.job: run.status for run in before}
+    assert lost == {
+        f"collect-{p}": "missed" if p in waiting else "interrupted" for p in platforms
+    }, lost
+    assert all(run.finished_at is not None and run.error for run in before)
+    assert sorted(run.job for run in after) == sorted(f"collect-{p}" for p in platforms)
+    assert all((run.started_at - leading).total_seconds() < 60 for run in after)
+    text = second_log.read_text()
+    assert "3 job run(s) of a previous leader never finished" in text
+    assert f"job collect-{waiting[0]} was missed by the previous leader: running it now" in text
     engine.dispose()
 
 
