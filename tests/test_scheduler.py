@@ -16,13 +16,13 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
 from sandbox.seed import people_csv
-from socialaudit import jobs
 from socialaudit.config import load_settings
 from socialaudit.context import AppContext
 from socialaudit.db import make_engine, session_scope
 from socialaudit.models import CollectionRun, JobRun, Post
+from socialaudit.pipeline import jobs
+from socialaudit.pipeline.scheduler import next_runs, plan
 from socialaudit.registry import import_people_csv
-from socialaudit.scheduler import next_runs, plan
 from tests.collectors.conftest import sandbox_environ
 from tests.collectors.rounds import visible_posts
 
@@ -68,7 +68,7 @@ def test_a_run_later_than_the_misfire_grace_is_recorded_as_missed(
 
     from apscheduler.triggers.date import DateTrigger
 
-    from socialaudit.scheduler import RUN_JOB, build_scheduler
+    from socialaudit.pipeline.scheduler import RUN_JOB, build_scheduler
 
     settings = load_settings(
         environ={
@@ -92,6 +92,54 @@ def test_a_run_later_than_the_misfire_grace_is_recorded_as_missed(
     [run] = _runs(engine, "purge")  # the queued row, closed: not a second one
     assert run.status == "missed" and run.finished_at is not None
     assert run.error is not None and "missed its run at" in run.error
+    engine.dispose()
+
+
+def test_a_job_store_from_before_the_pipeline_package_keeps_its_jobs(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Stored jobs naming socialaudit.jobs:run_job (the module's old place) are renamed in
+    place, next run time kept, instead of being dropped by APScheduler as unimportable."""
+    import pickle
+
+    import sqlalchemy as sa
+
+    from socialaudit.pipeline.scheduler import (
+        JOBSTORE_TABLE,
+        LEGACY_RUN_JOB,
+        RUN_JOB,
+        build_scheduler,
+        install_plan,
+        rename_stored_jobs,
+    )
+
+    settings = load_settings(environ={"SOCIALAUDIT_DATABASE_URL": db_url})
+    engine = make_engine(db_url)
+    scheduler = build_scheduler(settings, engine)
+    scheduler.start(paused=True)
+    install_plan(scheduler, plan(settings))
+    scheduler.shutdown(wait=False)
+    before = next_runs(engine)
+    with engine.begin() as conn:  # what an older release left in the store
+        for job_id, blob in conn.execute(sa.text(f"SELECT id, job_state FROM {JOBSTORE_TABLE}")):
+            state = pickle.loads(blob)
+            state["func"] = LEGACY_RUN_JOB
+            conn.execute(
+                sa.text(f"UPDATE {JOBSTORE_TABLE} SET job_state = :s WHERE id = :i"),
+                {"s": pickle.dumps(state), "i": job_id},
+            )
+
+    assert rename_stored_jobs(engine) == len(before) > 0
+    assert rename_stored_jobs(engine) == 0
+    scheduler = build_scheduler(settings, engine)
+    scheduler.start(paused=True)
+    try:
+        stored = scheduler.get_jobs()
+    finally:
+        scheduler.shutdown(wait=False)
+    assert {job.id for job in stored} == set(before)
+    assert {job.func_ref for job in stored} == {RUN_JOB}
+    assert next_runs(engine) == before
     engine.dispose()
 
 

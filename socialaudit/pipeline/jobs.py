@@ -69,9 +69,9 @@ def _collect(app: AppContext, platform: str) -> Outcome:
 
     The job's status is its round's: `ok`, `partial` (some accounts failed), `failed` (every
     account, or the round itself) or `stopped`."""
-    from checks.runner import run_checks
     from collectors.runner import collect
-    from socialaudit.lifecycle import update_outcomes
+    from socialaudit.pipeline.check_runner import run_checks
+    from socialaudit.pipeline.lifecycle import update_outcomes
 
     runs = collect(app.engine, app.settings, platform=platform)
     with _ANALYSE:
@@ -232,7 +232,7 @@ def _open_runs(session: Session) -> list[JobRun]:
 
 
 def run_job(job_id: str, kind: str, *args: object) -> None:
-    """The scheduler's entry point (referenced as 'socialaudit.jobs:run_job')."""
+    """The scheduler's entry point (referenced as 'socialaudit.pipeline.jobs:run_job')."""
     if _current is None:
         raise RuntimeError("no running service: run_job is called by the scheduler only")
     run_recorded(_current, job_id, kind, *args)

@@ -9,6 +9,7 @@ a job no longer in the plan is removed.
 from __future__ import annotations
 
 import logging
+import pickle
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -27,17 +28,20 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from socialaudit import jobs, stopping
+from socialaudit import stopping
 from socialaudit.config import Settings
 from socialaudit.context import AppContext
 from socialaudit.leader import leader_lock
 from socialaudit.models import JobRun
+from socialaudit.pipeline import jobs
 
 log = logging.getLogger(__name__)
 
 JOBSTORE_TABLE = "apscheduler_jobs"
-# Every planned job runs this function, stored by reference in the job store.
-RUN_JOB = "socialaudit.jobs:run_job"
+# Every planned job runs this function, stored by reference in the job store; job stores
+# written before the pipeline package hold the old reference (`rename_stored_jobs`).
+RUN_JOB = "socialaudit.pipeline.jobs:run_job"
+LEGACY_RUN_JOB = "socialaudit.jobs:run_job"
 
 
 @dataclass
@@ -199,6 +203,36 @@ def install_plan(scheduler: BaseScheduler, planned: list[PlannedJob]) -> None:
             existing.remove()
 
 
+def rename_stored_jobs(engine: Engine) -> int:
+    """Point stored jobs at `RUN_JOB` where they still name `LEGACY_RUN_JOB`; return how many.
+
+    APScheduler drops a stored job whose function it cannot import, and with it the next
+    run time that makes runs missed across an upgrade coalesce into one; renaming the
+    reference in place keeps it. Called by the leader before its scheduler reads the store.
+    """
+    if JOBSTORE_TABLE not in sa.inspect(engine).get_table_names():
+        return 0
+    renamed = 0
+    with engine.begin() as conn:
+        query = f"SELECT id, job_state FROM {JOBSTORE_TABLE}"  # noqa: S608 - a constant
+        for job_id, blob in conn.execute(sa.text(query)).all():
+            # APScheduler's own pickled job state, in our database (its job store reads it
+            # back the same way).
+            state = pickle.loads(blob)  # noqa: S301
+            if state.get("func") != LEGACY_RUN_JOB:
+                continue
+            state["func"] = RUN_JOB
+            update = f"UPDATE {JOBSTORE_TABLE} SET job_state = :state WHERE id = :id"  # noqa: S608
+            conn.execute(
+                sa.text(update),
+                {"state": pickle.dumps(state, pickle.HIGHEST_PROTOCOL), "id": job_id},
+            )
+            renamed += 1
+    if renamed:
+        log.info("%d stored job(s) now run %s", renamed, RUN_JOB)
+    return renamed
+
+
 def next_runs(engine: Engine) -> dict[str, datetime | None]:
     """Next run time per job, read from the job store (empty before the first `run`)."""
     if JOBSTORE_TABLE not in sa.inspect(engine).get_table_names():
@@ -256,6 +290,7 @@ class Service:
             lost = jobs.close_interrupted_runs(self.app.engine)
             if lost:
                 log.warning("%d job run(s) of a previous leader never finished", len(lost))
+            rename_stored_jobs(engine)
             # Paused first: the plan is compared with the job store before anything is due.
             self.scheduler.start(paused=True)
             install_plan(self.scheduler, plan(self.app.settings))
