@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test lint format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
+.PHONY: venv demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
 	bench-reports bench-collect bench-collect-x-mastodon bench-web
 
 $(UV):
@@ -32,9 +32,13 @@ demo: venv
 test: venv
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
-lint: venv
+lint: venv lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The layering as import-linter contracts (pyproject.toml [tool.importlinter]; README "Layout").
+lint-imports: venv
+	$(BIN)/lint-imports --no-cache
 
 # Precision and recall per rule over the labelled evaluation set (README: "Checks, measured").
 eval: venv

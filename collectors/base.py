@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -44,6 +43,7 @@ from typing import Any, ClassVar
 from collectors.retry import ApiBudget, ApiSeam, RetryHint, RetryPolicy
 from socialaudit.config import Settings
 from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.stopping import interruptible_sleep
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,9 @@ class Collector(ABC):
     # Whether the profile's post count includes reposts (X, Mastodon: yes; Bluesky: no).
     reposts_counted: ClassVar[bool] = True
 
-    def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
+    ) -> None:
         self.settings = settings
         self.config = getattr(settings.platforms, self.platform.value)
         self.seam = ApiSeam(

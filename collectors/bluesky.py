@@ -16,7 +16,6 @@ raw AppView JSON in, the store's shapes out.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -46,6 +45,7 @@ from collectors.base import (
 from collectors.retry import ApiError, RetryHint, seconds_until
 from socialaudit.config import Settings
 from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +240,9 @@ class BlueskyCollector(Collector):
     lookup_reposts = False  # getPosts takes post URIs only; a repost is checked by its original
     reposts_counted = False  # postsCount counts post records only
 
-    def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
+    ) -> None:
         super().__init__(settings, sleep=sleep)
         self.client = Client(
             base_url=self.config.base_url or PUBLIC_APPVIEW,

@@ -21,7 +21,6 @@ is walked forward from it with `min_id` (Link rel="prev") until it meets the new
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -53,6 +52,7 @@ from collectors.http import RewritingAdapter
 from collectors.retry import ApiError, RetryHint, reset_from_iso_header
 from socialaudit.config import Settings
 from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
 
@@ -264,7 +264,9 @@ class MastodonCollector(Collector):
     lookup_reposts = True  # a boost has its own status id
     reposts_counted = True  # statuses_count includes boosts
 
-    def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
+    ) -> None:
         super().__init__(settings, sleep=sleep)
         token = settings.secret("mastodon_access_token")
         self._token = token.get_secret_value() if token is not None else None

@@ -4,7 +4,9 @@ Retries, backoff, rate-limit waits and the count of API calls live here once (ST
 the X, Bluesky and Mastodon collectors differ only in how they read their library's
 exceptions: each passes a `classify` function that says whether an error is worth retrying
 and, for a rate limit, how long until the platform's window resets. The retry loop itself is
-tenacity's. Waits are logged, never printed; messages never carry a secret.
+tenacity's. Waits are logged, never printed; messages never carry a secret. A wait ends at
+once when the service is asked to stop (`socialaudit.stopping`): the call then raises
+StopRequested, naming the endpoint and the wait, and is not retried.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from socialaudit.config import PlatformConfig
 from socialaudit.logs import redact
+from socialaudit.stopping import StopRequested, interruptible_sleep
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,13 +123,14 @@ class ApiSeam:
         classify: Classifier,
         *,
         budget: ApiBudget | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = interruptible_sleep,
     ) -> None:
         self.platform = platform
         self.policy = policy
         self.classify = classify
         self.budget = budget if budget is not None else ApiBudget()
         self.sleep = sleep
+        self._wait_kind = "backoff"
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -134,8 +138,10 @@ class ApiSeam:
         if hint is not None and hint.wait is not None:
             # A second past the announced reset: reset times are whole seconds.
             wait = min(hint.wait + 1.0, self.policy.max_backoff_seconds)
+            self._wait_kind = "rate-limit wait"
         else:
             wait = self.policy.backoff(state.attempt_number)
+            self._wait_kind = "backoff"
         self.budget.retries += 1
         self.budget.waited_seconds += wait
         log.info(
@@ -163,12 +169,19 @@ class ApiSeam:
                     self.budget.rate_limited += 1
                 raise
 
+        def sleep(seconds: float) -> None:
+            try:
+                self.sleep(seconds)
+            except StopRequested:
+                log.info("%s: stop requested during the wait of %s", self.platform, endpoint)
+                raise StopRequested(seconds, endpoint, self._wait_kind) from None
+
         attempt.__name__ = endpoint
         retrying = Retrying(
             stop=stop_after_attempt(self.policy.max_retries + 1),
             retry=retry_if_exception(lambda exc: self.classify(exc) is not None),
             wait=self._wait,
-            sleep=self.sleep,
+            sleep=sleep,
             reraise=True,
         )
         try:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import json
 import logging
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -51,7 +50,6 @@ from collectors.store import (
 )
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
-from socialaudit.jobs import stop_requested
 from socialaudit.logs import redact
 from socialaudit.models import (
     Account,
@@ -63,6 +61,7 @@ from socialaudit.models import (
     Post,
     PostKind,
 )
+from socialaudit.stopping import StopRequested, interruptible_sleep, stop_requested
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -89,7 +88,7 @@ class Progress:
 
 
 def collector_for(
-    platform: str, settings: Settings, *, sleep: Callable[[float], None] = time.sleep
+    platform: str, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
 ) -> Collector:
     """The collector for `platform`, configured from `[platforms.<platform>]`."""
     if platform not in COLLECTORS:
@@ -117,6 +116,17 @@ class _Tally:
         if ref is not None:
             entry |= {"account_id": ref.id, "handle": ref.handle}
         log.warning("%s%s: %s", stage, f" {ref.handle}" if ref else "", message)
+        self.errors.append(entry)
+
+    def stopped(self, stage: str, ref: AccountRef | None, left: int | None, why: str) -> None:
+        """Where a stop request ended the round (stage `stopped`; not an account's error:
+        the account is collected as usual next round)."""
+        where = f"in the {stage}" + (f" at {ref.handle}" if ref is not None else "")
+        rest = f"; {left} account(s) left for the next round" if left is not None else ""
+        entry: dict[str, Any] = {"stage": "stopped", "error": f"{why} {where}{rest}"}
+        if ref is not None:
+            entry["handle"] = ref.handle
+        log.info("%s", entry["error"])
         self.errors.append(entry)
 
 
@@ -508,10 +518,11 @@ def collect_platform(
     """One round on one platform; returns its CollectionRun (already saved).
 
     Errors are recorded in the run, never raised: an account's in its `errors` (status
-    `partial`), anything that stops the platform's round (a failed login, a bug) as status
-    `failed`. A service stop (SIGTERM) ends the round after the account in hand, without the
-    deletion sweep, as status `stopped`. Only an interruption (KeyboardInterrupt, SystemExit)
-    propagates; the run is then left `running` and the next round marks it `interrupted`.
+    `partial`, or `failed` when every account failed), anything that stops the platform's
+    round (a failed login, a bug) as status `failed`. A service stop (SIGTERM) ends the
+    round after the account in hand, without the deletion sweep, as status `stopped`. Only
+    an interruption (KeyboardInterrupt, SystemExit) propagates; the run is then left
+    `running` and the next round marks it `interrupted`.
     """
     now = now or datetime.now(UTC)
     began = datetime.now(UTC)  # the round's own duration, added to the clock it runs on
@@ -533,10 +544,12 @@ def collect_platform(
         run.accounts = len(refs)
     progress.start(platform, len(refs))
     status = "failed"
+    stage = "resolve"
     try:
         if collector is None:
             collector = collector_for(platform, settings)
         resolved, profiles = _resolve_pending(engine, collector, refs, now, tally)
+        stage = "profile batch"
         todo = [r for r in resolved if r.platform_id not in profiles]
         for batch in chunks(todo, collector.profile_batch):
             try:
@@ -547,11 +560,13 @@ def collect_platform(
         due: list[tuple[AccountRef, int | None, bool]] = []
         by_id = {r.id: r for r in resolved}
         stopped = False
-        for ref in (by_id.get(r.id, r) for r in refs):
+        stage = "timeline"
+        for index, ref in enumerate(by_id.get(r.id, r) for r in refs):
             if stop_requested():  # SIGTERM: end after the account in hand; the rest is next
                 log.info(
                     "%s: stop requested; the remaining accounts wait for the next round", platform
                 )
+                tally.stopped("timeline", ref, len(refs) - index, "stop requested before")
                 stopped = True
                 break
             try:
@@ -564,6 +579,10 @@ def collect_platform(
                 tally.updated += outcome.updated
                 if outcome.sweep:
                     due.append((ref, outcome.post_count, outcome.paged))
+            except StopRequested as stop:  # a wait cut short: this account is next round's
+                tally.stopped("timeline", ref, len(refs) - index, stop.describe())
+                stopped = True
+                break
             except AccountUnavailable as problem:  # refused between profile and timeline
                 with session_scope(engine) as session:
                     account = session.get(Account, ref.id)
@@ -574,9 +593,14 @@ def collect_platform(
             finally:
                 progress.advance(platform, ref.handle)
         if not stopped:  # a stop skips the deletion sweep too: the next round does it
+            stage = "deletion sweep"
             _sweep(engine, collector, due, settings, now, tally)
         _mark_errors(engine, tally, now)
-        status = "stopped" if stopped else "ok" if not tally.errors else "partial"
+        status = "stopped" if stopped else _round_status(refs, tally)
+    except StopRequested as stop:  # in a wait outside the accounts' loop
+        _mark_errors(engine, tally, now)
+        tally.stopped(stage, None, None, stop.describe())
+        status = "stopped"
     except Exception as exc:
         log.exception("%s: the round stopped", platform)
         tally.error(None, "round", exc)
@@ -599,6 +623,17 @@ def collect_platform(
         session.add(saved)
     progress.finish(platform, saved)
     return saved
+
+
+def _round_status(refs: list[AccountRef], tally: _Tally) -> str:
+    """`ok` without errors; `failed` when every account of the round failed (nothing was
+    collected, as when the round itself stopped); `partial` otherwise."""
+    if not tally.errors:
+        return "ok"
+    failed = {e["account_id"] for e in tally.errors if "account_id" in e}
+    if refs and all(ref.id in failed for ref in refs):
+        return "failed"
+    return "partial"
 
 
 def enabled_platforms(settings: Settings) -> list[str]:

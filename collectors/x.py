@@ -18,7 +18,6 @@ its newest. X bills reads per post returned: the round's `posts_read` is that fi
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +40,7 @@ from collectors.retry import ApiError, RetryHint, seconds_until
 from socialaudit.config import Settings
 from socialaudit.errors import ConfigError
 from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
 # tweepy logs request headers, bearer token included, at DEBUG: never let them through.
@@ -243,7 +243,9 @@ class XCollector(Collector):
     lookup_reposts = True  # a retweet has its own id that get_tweets answers for
     reposts_counted = True  # tweet_count includes retweets
 
-    def __init__(self, settings: Settings, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
+    ) -> None:
         super().__init__(settings, sleep=sleep)
         token = settings.secret("x_bearer_token")
         if token is None:

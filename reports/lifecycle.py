@@ -1,12 +1,12 @@
 """Deletions versus corrections, as the store decided them, for the report and the dashboard.
 
-Both read the `PostOutcome` rows that `socialaudit.lifecycle.update_outcomes` keeps (one per
-post that changed after publication), never the Post columns again: the weekly report, the
+Both read the `PostOutcome` rows that `socialaudit.pipeline.lifecycle.update_outcomes` keeps
+(one per post that changed after publication), never the Post columns again: the weekly report, the
 dashboard, the nudges and the web app then show the very outcome the store holds, with its
 time to delete and time to correct.
 
-The weekly report's per-person table is `socialaudit.lifecycle.outcomes_table` for its week,
-pivoted here by `per_person`; the dashboard counts `lifecycle_events` per week. Outcomes that
+The weekly report's per-person table is `outcomes_table` for its week, pivoted here by
+`per_person`; the dashboard counts `lifecycle_events` per week. Outcomes that
 are not the person's doing (an account protected, suspended, deactivated or gone, the
 original of a repost deleted, an unexplained error) are one column, "unavailable", never a
 deletion (DESIGN.md, principle 3).
@@ -18,11 +18,12 @@ from datetime import datetime
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session, col, select
 
 from checks.mistakes import NOT_A_DELETION, Outcome
 from reports.frames import read
-from socialaudit.models import PostOutcome
+from socialaudit.models import Person, PostOutcome
 
 EVENT_COLUMNS = ["person_id", "post_id", "at", "event", "outcome"]
 UNAVAILABLE = "unavailable"
@@ -105,3 +106,55 @@ def per_person(table: pd.DataFrame) -> pd.DataFrame:
         counts[f"hours:{kind}"] = rows[f"median_hours_to_{which}"].reindex(counts.index)
     counts.columns.name = None
     return counts.reset_index()[columns]
+
+
+def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> pd.DataFrame:
+    """Outcomes per person and week: one row per (week, person, outcome) with the count of
+    posts and the median hours to delete and to correct. The weekly report reads its week's
+    rows (`reports.lifecycle.per_person`); `db` is an engine or an open connection."""
+    columns = [
+        "week",
+        "person_id",
+        "person",
+        "team",
+        "outcome",
+        "posts",
+        "median_hours_to_delete",
+        "median_hours_to_correct",
+    ]
+    query = select(
+        PostOutcome.week,
+        PostOutcome.person_id,
+        Person.name,
+        Person.team,
+        PostOutcome.outcome,
+        PostOutcome.seconds_to_delete,
+        PostOutcome.seconds_to_correct,
+    ).join(Person, Person.id == PostOutcome.person_id)
+    if weeks:
+        query = query.where(col(PostOutcome.week).in_(weeks))
+    with Session(db) as session:
+        rows = session.exec(query).all()
+    frame = pd.DataFrame(
+        [tuple(row) for row in rows],
+        columns=[
+            "week",
+            "person_id",
+            "person",
+            "team",
+            "outcome",
+            "seconds_to_delete",
+            "seconds_to_correct",
+        ],
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    for name in ("seconds_to_delete", "seconds_to_correct"):
+        frame[name] = frame[name].astype("float64")
+    grouped = frame.groupby(["week", "person_id", "person", "team", "outcome"], dropna=False)
+    table = grouped.agg(
+        posts=("outcome", "size"),
+        median_hours_to_delete=("seconds_to_delete", lambda s: s.median() / 3600),
+        median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
+    ).reset_index()
+    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)[columns]

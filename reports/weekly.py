@@ -39,7 +39,6 @@ from reports.nudge_texts import PLATFORM_NAMES
 from reports.output import write_atomic
 from reports.templating import environment
 from socialaudit.config import Settings
-from socialaudit.lifecycle import outcomes_table
 from socialaudit.models import (
     SEVERITY_RANK,
     Account,
@@ -545,7 +544,7 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
             .where(Account.active, Person.active)
         )
         profile_table = profiles.status_at(frames, end, week=str(week))
-        outcomes = outcomes_table(conn, [str(week)])
+        outcomes = lifecycle.outcomes_table(conn, [str(week)])
         figures_engagement = engagement(conn, start, end, settings.organisation.handles)
         unavailable = _unavailable(conn)
         runs = _runs(conn, start, end)

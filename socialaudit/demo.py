@@ -18,7 +18,6 @@ from pathlib import Path
 
 from sqlmodel import Session, func, select
 
-from checks.runner import run_checks
 from collectors.runner import collect
 from reports import dashboard, weekly
 from reports.nudges import send_nudges
@@ -26,8 +25,9 @@ from sandbox.seed import DEFAULT_START, build_world, demo_config, people_csv
 from sandbox.server import Sandbox
 from socialaudit.config import load_settings
 from socialaudit.db import ensure_schema, make_engine
-from socialaudit.lifecycle import update_outcomes
 from socialaudit.models import Post, PostOutcome
+from socialaudit.pipeline.check_runner import run_checks
+from socialaudit.pipeline.lifecycle import update_outcomes
 from socialaudit.registry import import_people_csv
 from socialaudit.weeks import Week
 

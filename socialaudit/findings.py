@@ -1,9 +1,10 @@
 """Writing a finding to the store, once: the one writer for the checks and for MST801.
 
-Both `checks.runner` (every rule over posts and profiles) and `socialaudit.lifecycle`
-(MST801, raised when a deletion's window closes) go through `write_finding`, so a finding
-is keyed the same way whoever raises it (DESIGN.md principle 2): its fingerprint is never
-stored twice, and a rule reviewed as a false positive on a subject is not raised there again.
+Both `socialaudit.pipeline.check_runner` (every rule over posts and profiles) and
+`socialaudit.pipeline.lifecycle` (MST801, raised when a deletion's window closes) go through
+`write_finding`, so a finding is keyed the same way whoever raises it (DESIGN.md principle
+2): its fingerprint is never stored twice, and a rule reviewed as a false positive on a
+subject is not raised there again.
 """
 
 from __future__ import annotations

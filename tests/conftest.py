@@ -188,6 +188,6 @@ def sandbox(sandbox_world):
 def _service_stop_flag_cleared():
     """A test that stops a service in-process must not leave later jobs thinking they stop."""
     yield
-    from socialaudit import jobs
+    from socialaudit.stopping import STOP
 
-    jobs.STOP.clear()
+    STOP.clear()

@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from reports.lifecycle import outcomes_table
 from socialaudit.config import load_settings
-from socialaudit.lifecycle import outcomes_table, update_outcomes
 from socialaudit.models import Account, Finding, Person, Post, PostOutcome
+from socialaudit.pipeline.lifecycle import update_outcomes
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)  # Monday of 2026-W47
 H = timedelta(hours=1)

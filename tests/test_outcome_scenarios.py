@@ -26,16 +26,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from checks.runner import run_checks
 from collectors.runner import collect
+from reports.lifecycle import outcomes_table
 from sandbox.seed import people_csv
 from sandbox.server import Sandbox
 from sandbox.world import DEACTIVATED, PROTECTED, SUSPENDED, SandboxPerson, SandboxPost, World
 from socialaudit.cli import app
 from socialaudit.config import load_settings
 from socialaudit.db import session_scope
-from socialaudit.lifecycle import outcomes_table, update_outcomes
 from socialaudit.models import Finding, Post, PostOutcome
+from socialaudit.pipeline.check_runner import run_checks
+from socialaudit.pipeline.lifecycle import update_outcomes
 from socialaudit.registry import import_people_csv
 from tests.collectors.rounds import environ
 

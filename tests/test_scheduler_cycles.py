@@ -31,8 +31,8 @@ from socialaudit.config import load_settings
 from socialaudit.context import AppContext
 from socialaudit.db import session_scope
 from socialaudit.models import CollectionRun, Finding, JobRun, Nudge, Post, PostOutcome
+from socialaudit.pipeline.scheduler import Service, build_scheduler
 from socialaudit.registry import import_people_csv
-from socialaudit.scheduler import Service, build_scheduler
 from tests.smtp_server import SmtpServer
 
 PLATFORMS = ("x", "bluesky", "mastodon")
@@ -122,7 +122,7 @@ def test_eight_simulated_days_run_every_job_in_order(
             built.add_listener(watch)
             return built
 
-        monkeypatch.setattr("socialaudit.scheduler.build_scheduler", build_watched)
+        monkeypatch.setattr("socialaudit.pipeline.scheduler.build_scheduler", build_watched)
         service = Service(app, poll_seconds=0.05, heartbeat_seconds=0.1)
         with time_machine.travel(start, tick=True) as clock:
             thread = threading.Thread(target=service.run, daemon=True)

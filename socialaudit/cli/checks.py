@@ -71,8 +71,8 @@ def check(
 
     Idempotent: running it again adds nothing. Exit 1 when this run raised new findings.
     """
-    from checks.runner import run_checks
-    from socialaudit.lifecycle import update_outcomes
+    from socialaudit.pipeline.check_runner import run_checks
+    from socialaudit.pipeline.lifecycle import update_outcomes
 
     app_ctx = get_app(ctx)
     summary = run_checks(app_ctx.engine, app_ctx.settings)

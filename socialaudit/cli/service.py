@@ -10,7 +10,6 @@ from rich.table import Table
 from sqlmodel import Session, col, func, select
 
 from socialaudit.cli import console, get_app
-from socialaudit.jobs import running_jobs
 from socialaudit.models import (
     Account,
     AccountStatus,
@@ -20,7 +19,8 @@ from socialaudit.models import (
     Person,
     ReviewStatus,
 )
-from socialaudit.scheduler import Service, next_runs, plan
+from socialaudit.pipeline.jobs import running_jobs
+from socialaudit.pipeline.scheduler import Service, next_runs, plan
 
 
 def run(

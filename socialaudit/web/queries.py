@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from checks.registry import get_rule
-from socialaudit.jobs import running_jobs
 from socialaudit.models import (
     SEVERITY_ORDER_SQL,
     Account,
@@ -22,6 +21,7 @@ from socialaudit.models import (
     PostVersion,
     ProfileSnapshot,
 )
+from socialaudit.pipeline.jobs import running_jobs
 
 
 def finding_summary(finding: Finding, person: Person, account: Account | None) -> dict[str, Any]:

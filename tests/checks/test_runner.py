@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from checks.runner import run_checks
 from socialaudit.cli import app
 from socialaudit.config import load_settings
 from socialaudit.models import (
@@ -19,6 +18,7 @@ from socialaudit.models import (
     ReferencedPost,
     ReviewStatus,
 )
+from socialaudit.pipeline.check_runner import run_checks
 
 T0 = datetime(2026, 11, 18, 9, 0, tzinfo=UTC)
 

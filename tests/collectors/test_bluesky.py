@@ -251,6 +251,80 @@ def test_an_unknown_handle_is_not_found_and_errors_never_stop_the_round(
     assert account(engine, "ana-lima.sandbox.test").status == AccountStatus.OK
 
 
+def test_a_round_in_which_every_account_failed_is_failed_not_partial(
+    engine, settings, sandbox
+) -> None:
+    world = sandbox.world
+    with Session(engine) as session:
+        accounts = len(session.exec(select(Account).where(Account.platform == "bluesky")).all())
+    # Every feed fails for good (four tries each: three retries allowed).
+    world.inject("bluesky.getAuthorFeed", "500", times=4 * accounts)
+    result = run(engine, settings, world)
+    assert result.accounts == accounts
+    assert len({e["account_id"] for e in result.errors}) == accounts
+    assert result.status == "failed", result.errors
+    assert rows(engine, Post) == 0
+    # One account answering again makes the next round partial, all of them ok.
+    world.inject("bluesky.getAuthorFeed", "500", times=4 * (accounts - 1), skip=1)
+    assert run(engine, settings, world).status == "partial"
+    assert run(engine, settings, world).status == "ok"
+
+
+def test_a_stop_during_a_rate_limit_wait_ends_the_round_at_once_and_says_where(
+    engine, sandbox, db_url, tmp_path, monkeypatch
+) -> None:
+    """The third feed answers 429 with a reset ten minutes away; the service is asked to
+    stop while the round waits for it: the round ends within seconds as `stopped`, keeps
+    what it collected and records the account and the wait it stopped in."""
+    import threading
+    import time
+
+    from socialaudit.stopping import STOP
+
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(
+        environ=sandbox_environ(
+            sandbox.url, db_url, SOCIALAUDIT_PLATFORMS_BLUESKY_MAX_BACKOFF_SECONDS="900"
+        )
+    )
+    world = sandbox.world
+    world.inject("bluesky.getAuthorFeed", "429", seconds=600, skip=2)
+    with Session(engine) as session:
+        third = session.exec(
+            select(Account).where(Account.platform == "bluesky").order_by(Account.id)
+        ).all()[2]
+    asked: list[float] = []
+
+    def stop_once_limited() -> None:
+        while world.counts["bluesky.getAuthorFeed"] < 3:
+            time.sleep(0.01)
+        time.sleep(0.5)  # the round is in its wait now
+        asked.append(time.monotonic())
+        STOP.set()
+
+    helper = threading.Thread(target=stop_once_limited, daemon=True)
+    helper.start()
+    try:
+        result = run(engine, settings, world)
+        ended = time.monotonic()
+    finally:
+        STOP.set()
+        helper.join(timeout=10)
+        STOP.clear()
+    assert asked and ended - asked[0] < 5
+    assert result.status == "stopped", result.errors
+    assert world.counts["bluesky.getAuthorFeed"] == 3  # no retry, no account after the stop
+    [where] = result.errors
+    assert where["stage"] == "stopped" and where["handle"] == third.handle
+    assert "rate-limit wait" in where["error"] and "getAuthorFeed" in where["error"]
+    assert f"{result.accounts - 2} account(s) left" in where["error"]
+    assert 0 < rows(engine, Post) < visible_posts(world)
+    # The stop is not the account's fault: it is collected as usual next time.
+    assert account(engine, third.handle).status != AccountStatus.ERROR
+    assert run(engine, settings, world).status == "ok"
+    assert rows(engine, Post) == visible_posts(world)
+
+
 def test_handle_change_and_a_bio_that_loses_its_disclaimer(engine, settings, sandbox) -> None:
     world = sandbox.world
     run(engine, settings, world)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -103,3 +104,42 @@ def test_reset_headers_in_epoch_seconds_and_iso_time() -> None:
     assert 58 <= reset_from_iso_header({"X-RateLimit-Reset": iso}, "X-RateLimit-Reset") <= 60
     past = (datetime.now(UTC) - timedelta(seconds=60)).isoformat()
     assert reset_from_iso_header({"X-RateLimit-Reset": past}, "X-RateLimit-Reset") == 0.0
+
+
+def test_a_stop_request_ends_a_rate_limit_wait_at_once() -> None:
+    """The seam's own sleep (no `sleep=` given) waits on the stop event, not `time.sleep`:
+    a 10-minute reset wait ends as soon as the service is asked to stop, with no retry."""
+    from socialaudit.stopping import STOP, StopRequested
+
+    def hour_long_limit(error: BaseException) -> RetryHint | None:
+        return RetryHint(wait=3600.0, rate_limited=True) if isinstance(error, RateLimited) else None
+
+    policy = RetryPolicy(max_retries=3, backoff_seconds=2.0, max_backoff_seconds=600.0)
+    api = ApiSeam("test", policy, hour_long_limit)
+    timer = threading.Timer(0.3, STOP.set)
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(StopRequested) as raised:
+            api.call("feed", failing([RateLimited(), RateLimited()]))
+    finally:
+        timer.cancel()
+        STOP.clear()
+    assert time.monotonic() - started < 5
+    assert api.budget.calls == 1  # nothing is retried after the stop
+    assert raised.value.endpoint == "feed" and raised.value.wait == 600.0
+    assert "feed" in str(raised.value) and "600" in str(raised.value)
+
+
+def test_a_backoff_after_a_stop_does_not_wait_at_all() -> None:
+    from socialaudit.stopping import STOP, StopRequested
+
+    api = ApiSeam("test", RetryPolicy(max_retries=3, backoff_seconds=30.0), classify)
+    STOP.set()
+    started = time.monotonic()
+    try:
+        with pytest.raises(StopRequested):
+            api.call("feed", failing([Flaky()]))
+    finally:
+        STOP.clear()
+    assert time.monotonic() - started < 1 and api.budget.calls == 1

@@ -102,7 +102,7 @@ def _post(
 
 
 def _outcome(session: Session, person: Person, post: Post, outcome: str, at: datetime) -> None:
-    """The outcome `socialaudit.lifecycle.update_outcomes` keeps for a changed post."""
+    """The outcome `socialaudit.pipeline.lifecycle.update_outcomes` keeps for a changed post."""
     session.add(
         PostOutcome(
             post_id=post.id,

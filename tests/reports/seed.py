@@ -160,7 +160,7 @@ def seed_week(session: Session, people: int = 6) -> dict[str, int]:
     )
     session.flush()
     session.add(PostVersion(post_id=edited.id, version_key="v0", text="Wrong figure: 21"))
-    # The outcomes socialaudit.lifecycle.update_outcomes keeps for the three changed posts.
+    # The outcomes socialaudit.pipeline.lifecycle.update_outcomes keeps for the three changed posts.
     for post, person_id, outcome, at in (
         (deleted, ana.id, "deleted-without-correction", deleted.deleted_at),
         (edited, persons[1][0].id, "corrected-by-edit", edited.created_at),

@@ -15,15 +15,15 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from checks.runner import run_checks
 from collectors.runner import collect
 from sandbox.seed import demo_config, people_csv, rule_examples
 from sandbox.server import Sandbox
 from sandbox.world import World
 from socialaudit.config import load_settings
 from socialaudit.db import session_scope
-from socialaudit.lifecycle import update_outcomes
 from socialaudit.models import Account, Finding, Post
+from socialaudit.pipeline.check_runner import run_checks
+from socialaudit.pipeline.lifecycle import update_outcomes
 from socialaudit.registry import import_people_csv
 from tests.collectors.rounds import environ
 

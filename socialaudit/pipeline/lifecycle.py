@@ -2,8 +2,8 @@
 
 `update_outcomes` feeds `checks.mistakes.decide` the person's posts and keeps one PostOutcome
 row per changed post; when the outcome is ``deleted-without-correction`` it raises MST801 as
-an ordinary Finding (fingerprinted, so re-running adds nothing). `outcomes_table` is what the
-weekly report and the dashboard read.
+an ordinary Finding (fingerprinted, so re-running adds nothing). What the weekly report and
+the dashboard read of them is `reports.lifecycle` (`outcomes_table`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-import pandas as pd
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
 from checks.mistakes import DEFAULT_WINDOW, Decision, Outcome, PostState, decide
@@ -24,7 +23,6 @@ from socialaudit.findings import Written, fingerprint, write_finding
 from socialaudit.models import (
     Account,
     Finding,
-    Person,
     Post,
     PostOutcome,
     ReviewStatus,
@@ -219,55 +217,3 @@ def _raise_mst801(
         week=str(Week.of(post.deleted_at, tz)),
     )
     return int(write_finding(session, finding, Finding.post_id == post.id) == Written.NEW)
-
-
-def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> pd.DataFrame:
-    """Outcomes per person and week: one row per (week, person, outcome) with the count of
-    posts and the median hours to delete and to correct. The weekly report reads its week's
-    rows (`reports.lifecycle.per_person`); `db` is an engine or an open connection."""
-    columns = [
-        "week",
-        "person_id",
-        "person",
-        "team",
-        "outcome",
-        "posts",
-        "median_hours_to_delete",
-        "median_hours_to_correct",
-    ]
-    query = select(
-        PostOutcome.week,
-        PostOutcome.person_id,
-        Person.name,
-        Person.team,
-        PostOutcome.outcome,
-        PostOutcome.seconds_to_delete,
-        PostOutcome.seconds_to_correct,
-    ).join(Person, Person.id == PostOutcome.person_id)
-    if weeks:
-        query = query.where(col(PostOutcome.week).in_(weeks))
-    with Session(db) as session:
-        rows = session.exec(query).all()
-    frame = pd.DataFrame(
-        [tuple(row) for row in rows],
-        columns=[
-            "week",
-            "person_id",
-            "person",
-            "team",
-            "outcome",
-            "seconds_to_delete",
-            "seconds_to_correct",
-        ],
-    )
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
-    for name in ("seconds_to_delete", "seconds_to_correct"):
-        frame[name] = frame[name].astype("float64")
-    grouped = frame.groupby(["week", "person_id", "person", "team", "outcome"], dropna=False)
-    table = grouped.agg(
-        posts=("outcome", "size"),
-        median_hours_to_delete=("seconds_to_delete", lambda s: s.median() / 3600),
-        median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
-    ).reset_index()
-    return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)[columns]

@@ -9,6 +9,7 @@ a job no longer in the plan is removed.
 from __future__ import annotations
 
 import logging
+import pickle
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.job import Job
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -26,14 +28,20 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from socialaudit import jobs
+from socialaudit import stopping
 from socialaudit.config import Settings
 from socialaudit.context import AppContext
 from socialaudit.leader import leader_lock
+from socialaudit.models import JobRun
+from socialaudit.pipeline import jobs
 
 log = logging.getLogger(__name__)
 
 JOBSTORE_TABLE = "apscheduler_jobs"
+# Every planned job runs this function, stored by reference in the job store; job stores
+# written before the pipeline package hold the old reference (`rename_stored_jobs`).
+RUN_JOB = "socialaudit.pipeline.jobs:run_job"
+LEGACY_RUN_JOB = "socialaudit.jobs:run_job"
 
 
 @dataclass
@@ -90,10 +98,33 @@ def plan(settings: Settings) -> list[PlannedJob]:
     return planned
 
 
+class RecordingExecutor(ThreadPoolExecutor):
+    """The thread pool, recording each run as `queued` the moment it is submitted.
+
+    APScheduler moves a job's next run time on in the job store right after submitting it,
+    so a leader that dies with the run still waiting for a free worker (or running) would
+    leave no trace of it, and the next leader would run the job only an interval later.
+    The row written here, before that move, is what the next leader finds open
+    (`close_interrupted_runs`) and runs again at once (`Service.run`).
+    """
+
+    def __init__(self, engine: Engine, max_workers: int) -> None:
+        super().__init__(max_workers=max_workers)
+        self.engine = engine
+
+    def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
+        if job.func_ref == RUN_JOB:
+            try:
+                jobs.record_queued(self.engine, job.id)
+            except Exception:  # the run itself still records its row when it starts
+                log.warning("could not record job %s as queued", job.id, exc_info=True)
+        super()._do_submit_job(job, run_times)
+
+
 def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBSTORE_TABLE)},
-        executors={"default": ThreadPoolExecutor(max_workers=2)},
+        executors={"default": RecordingExecutor(engine, max_workers=2)},
         job_defaults={
             "coalesce": True,
             "max_instances": 1,
@@ -101,15 +132,33 @@ def build_scheduler(settings: Settings, engine: Engine) -> BackgroundScheduler:
         },
         timezone=settings.organisation.timezone,
     )
-    scheduler.add_listener(_log_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+    def on_event(event: JobExecutionEvent) -> None:
+        if event.code == EVENT_JOB_MISSED:
+            when = event.scheduled_run_time
+            log.warning("job %s missed its run at %s", event.job_id, when)
+            try:
+                jobs.record_missed(engine, event.job_id, f"missed its run at {when}")
+            except Exception:
+                log.warning("could not record the missed run of %s", event.job_id, exc_info=True)
+        else:
+            log.error("job %s raised %s", event.job_id, type(event.exception).__name__)
+
+    scheduler.add_listener(on_event, EVENT_JOB_ERROR | EVENT_JOB_MISSED)
     return scheduler
 
 
-def _log_event(event: JobExecutionEvent) -> None:
-    if event.code == EVENT_JOB_MISSED:
-        log.warning("job %s missed its run at %s", event.job_id, event.scheduled_run_time)
-    else:
-        log.error("job %s raised %s", event.job_id, type(event.exception).__name__)
+def run_lost_at_once(scheduler: BaseScheduler, lost: list[JobRun]) -> None:
+    """Jobs whose run a dead leader left queued or running run again now (once each),
+    rather than at their next regular time. The scheduler must be started (paused)."""
+    now = datetime.now(UTC)
+    for job_id, status in {run.job: run.status for run in lost}.items():
+        job = scheduler.get_job(job_id)
+        if job is None or job.next_run_time is None:
+            continue  # no longer planned, or paused
+        log.warning("job %s was %s by the previous leader: running it now", job_id, status)
+        if job.next_run_time > now:
+            job.modify(next_run_time=now)
 
 
 def _trigger_key(trigger: BaseTrigger) -> tuple[object, ...]:
@@ -140,7 +189,7 @@ def install_plan(scheduler: BaseScheduler, planned: list[PlannedJob]) -> None:
             continue
         extra = {"next_run_time": datetime.now(UTC)} if job.at_once and existing is None else {}
         scheduler.add_job(
-            "socialaudit.jobs:run_job",
+            RUN_JOB,
             job.trigger,
             args=list(args),
             id=job.id,
@@ -152,6 +201,36 @@ def install_plan(scheduler: BaseScheduler, planned: list[PlannedJob]) -> None:
         if existing.id not in wanted:
             log.info("removing job %s: no longer in the configuration", existing.id)
             existing.remove()
+
+
+def rename_stored_jobs(engine: Engine) -> int:
+    """Point stored jobs at `RUN_JOB` where they still name `LEGACY_RUN_JOB`; return how many.
+
+    APScheduler drops a stored job whose function it cannot import, and with it the next
+    run time that makes runs missed across an upgrade coalesce into one; renaming the
+    reference in place keeps it. Called by the leader before its scheduler reads the store.
+    """
+    if JOBSTORE_TABLE not in sa.inspect(engine).get_table_names():
+        return 0
+    renamed = 0
+    with engine.begin() as conn:
+        query = f"SELECT id, job_state FROM {JOBSTORE_TABLE}"  # noqa: S608 - a constant
+        for job_id, blob in conn.execute(sa.text(query)).all():
+            # APScheduler's own pickled job state, in our database (its job store reads it
+            # back the same way).
+            state = pickle.loads(blob)  # noqa: S301
+            if state.get("func") != LEGACY_RUN_JOB:
+                continue
+            state["func"] = RUN_JOB
+            update = f"UPDATE {JOBSTORE_TABLE} SET job_state = :state WHERE id = :id"  # noqa: S608
+            conn.execute(
+                sa.text(update),
+                {"state": pickle.dumps(state, pickle.HIGHEST_PROTOCOL), "id": job_id},
+            )
+            renamed += 1
+    if renamed:
+        log.info("%d stored job(s) now run %s", renamed, RUN_JOB)
+    return renamed
 
 
 def next_runs(engine: Engine) -> dict[str, datetime | None]:
@@ -179,10 +258,11 @@ class Service:
         self.scheduler: BackgroundScheduler | None = None
 
     def request_stop(self, *_: object) -> None:
-        """Signal handler: stop leading; running jobs finish their current account."""
+        """Signal handler: stop leading; running jobs finish their current account, and a
+        collector waiting out a rate limit or a backoff stops waiting at once."""
         log.info("stop requested: finishing the current account of any running job")
         self.stopping.set()
-        jobs.STOP.set()
+        stopping.STOP.set()
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.request_stop)
@@ -203,16 +283,18 @@ class Service:
             lock.release()
             return
         log.info("leading: starting the scheduler")
-        jobs.STOP.clear()  # a stop asked of an earlier service in this process is not ours
+        stopping.STOP.clear()  # a stop asked of an earlier service in this process is not ours
         jobs.set_current_app(self.app)
         self.scheduler = build_scheduler(self.app.settings, engine)
         try:
-            interrupted = jobs.close_interrupted_runs(self.app.engine)
-            if interrupted:
-                log.warning("%d job run(s) of a previous leader never finished", interrupted)
+            lost = jobs.close_interrupted_runs(self.app.engine)
+            if lost:
+                log.warning("%d job run(s) of a previous leader never finished", len(lost))
+            rename_stored_jobs(engine)
             # Paused first: the plan is compared with the job store before anything is due.
             self.scheduler.start(paused=True)
             install_plan(self.scheduler, plan(self.app.settings))
+            run_lost_at_once(self.scheduler, lost)
             self.scheduler.resume()
             # The main thread keeps the leadership heartbeat; a stop requested at any moment
             # (even before the scheduler started) ends this loop.
