@@ -465,3 +465,325 @@ X: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+CHRIS = "did:plc:wpe35pganb6d4pg4ekmfy6u5"
+SOUBHIK_POST = "at://did:plc:ic6zqvuw5ulmfpjiwnhsr2ns/app.bsky.feed.post/3k7qmjev5lr2s"
+SOUBHIK = {
+    "text": "Excited to be a speaker for the \n@rstatsai conf on Oct 19 @Georgetown! 📈 I'll be "
+    "debuting a new version (and applications) of LocalView (localview.net), a local civic "
+    "data platform I co-built. Come say hi if you’re around the beltway!✨#rstats #rgov\n\n"
+    "rstats.ai/gov.html",
+    "created_at": "2023-09-19T11:32:54.574000+00:00",
+    "kind": "original",
+    "links": ["http://localview.net", "https://rstats.ai/gov.html"],
+    "mentions": [],  # "@rstatsai" and "@Georgetown" are plain text: no mention facet
+    "hashtags": [],  # nor tag facets for "#rstats #rgov"
+    "media": [PHOTO],
+    "lang": "en",
+    "conversation_id": SOUBHIK_POST,
+    "version_key": "bafyreifk6pyilxkm7vcingnkdbzueaftqg54i3al4zbh5p3jy3pryfkc3a",
+    "url": "https://bsky.app/profile/soubhikbarari.bsky.social/post/3k7qmjev5lr2s",
+}
+BENGUINAUDEAU = {
+    "handle": "benguinaudeau.bsky.social",
+    "display_name": "Benjamin Guinaudeau",
+    "bio": "Postdoc @CSMaP_NYU. \n\nPolitics, data science, and hacking stuff in #rstats. \n\n🇫🇷 "
+    "in 🇩🇪/🇨🇦 he/him\n\nPrev: PoliSci PhD @UniKonstanz and @Meta CDS\n\nWebsite: "
+    "http://benguinaudeau.com",
+    "url": None,
+    "post_count": 36,
+}
+FAVSTATS = {
+    "handle": "favstats.eu",
+    "display_name": "Fabio Votta📊🐧 ",
+    "bio": "Computational Communication Scientist #rstats | Postdoc Researcher @UvA_ASCoR | "
+    "Blog: favstats.eu |  Running on plant-based fuel 🌱 | he/him",
+    "post_count": 506,
+}
+JBGRUBER = {
+    "handle": "jbgruber.bsky.social",
+    "display_name": "Johannes B. Gruber",
+    "bio": "Senior Researcher @gesis.org // Data Editor @polcommjournal.bsky.social\n\n🔎 "
+    "political communication (#polsky + #commsky) with text analysis and #rstats (#opendata "
+    "+ #openscience)\n\n🌏 JohannesBGruber.eu\n\n👨‍💻 research software github.com/JBGruber",
+    "post_count": 374,
+}
+
+BLUESKY: dict[str, dict[str, Any]] = {
+    "bluesky/createRecord_error_400_too_long": {
+        "error": ["getProfile", "400 InvalidRequest", "Record/text must not be longer"],
+    },
+    "bluesky/resolveHandle_chriskenny_2025-05": {
+        "posts": 0,
+        "value": lambda did: did == CHRIS,
+    },
+    "bluesky/getAuthorFeed_chriskenny_2023-10": {
+        "posts": 3,
+        "items": {
+            # A repost whose reason has no uri/cid: its own row under a made-up key.
+            "at://did:plc:eijqdygh72wuei7faamrclpc/app.bsky.feed.post/3kau6tviybe2w"
+            f"#repost-by-{CHRIS}": {
+                "kind": "repost",
+                "text": "",
+                "created_at": "2023-10-03T17:17:08.578000+00:00",
+                "repost_of_id": "at://did:plc:eijqdygh72wuei7faamrclpc/app.bsky.feed.post/"
+                "3kau6tviybe2w",
+                "repost_of_account_id": "did:plc:eijqdygh72wuei7faamrclpc",
+                "version_key": None,
+                "counted": False,
+            },
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3kasvzedyyu2r": {
+                "text": "Can’t say I expected that to work on the first try, but the AT Protocol "
+                "is pretty cool.",
+                "kind": "reply",
+                "created_at": "2023-10-03T02:53:25.697000+00:00",
+                "reply_to_id": "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/"
+                "3kasvrt6b372y",
+                "reply_to_account_id": CHRIS,
+                "conversation_id": "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/"
+                "3kasvrt6b372y",
+                "referenced": [],  # a self-reply
+            },
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3kasvrt6b372y": {
+                "text": "Test post from rstats (attempt #1)",
+                "created_at": "2023-10-03T02:49:12.980686+00:00",  # microseconds as written
+                "lang": None,
+                "kind": "original",
+            },
+        },
+    },
+    "bluesky/getAuthorFeed_chriskenny_2025-05": {
+        "posts": 50,
+        "items": {
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3lo7irc7njk2p": {
+                "text": "The university accepted my dissertation! So here’s my @typst.app + "
+                "@quarto.org template for Harvard GSAS dissertations, now that I know it meets "
+                "their formatting standards:\n\ngithub.com/christopherk...",
+                "mentions": ["typst.app", "quarto.org"],
+                "links": ["https://github.com/christopherkenny/harvard-diss"],
+                "media": [],
+                "kind": "original",
+                "created_at": "2025-05-02T18:54:36.307000+00:00",
+            },
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3loagm2phgk2t": {
+                "kind": "quote",
+                "quote_of_id": "at://did:plc:qnzaaisqa3lafzmtjxt5nt52/app.bsky.feed.post/"
+                "3loacnvvpgn22",
+                "media": [PHOTO],
+                "links": ["https://christophertkenny.com/bskyr/news/index.html"],
+                "hashtags": ["rstats"],
+                "referenced": [
+                    "at://did:plc:qnzaaisqa3lafzmtjxt5nt52/app.bsky.feed.post/3loacnvvpgn22"
+                ],
+            },
+            # Replies whose parent and root are gone (notFoundPost): no context, no crash.
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3l37nwyyv5b2h": {
+                "text": "What type of failure are you seeing?",
+                "kind": "reply",
+                "reply_to_id": "at://did:plc:4szmwdqlabkd37mw7n3tpojq/app.bsky.feed.post/"
+                "3l36gxaymic2r",
+                "reply_to_account_id": "did:plc:4szmwdqlabkd37mw7n3tpojq",
+                "reply_root_id": "at://did:plc:4szmwdqlabkd37mw7n3tpojq/app.bsky.feed.post/"
+                "3l36gxaymic2r",
+                "referenced": [],
+            },
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3ku7fkat3gc2s": {
+                "created_at": "2024-06-05T21:01:56.189717+00:00",
+                "lang": None,
+                "links": ["https://christophertkenny.com/baf"],
+                "hashtags": [],  # "#rstats" has no tag facet in this record
+                "media": [
+                    {
+                        "type": "image",
+                        "alt": "BAF package logo, reminiscent of the famous crosswalk at "
+                        "Abbey Road",
+                    }
+                ],
+            },
+            "at://did:plc:hgyzg2hn6zxpqokmp5c2xrdo/app.bsky.feed.post/3krgvybw44u2c"
+            f"#repost-by-{CHRIS}": {
+                "kind": "repost",
+                "created_at": "2024-05-02T22:21:04.679000+00:00",
+                "repost_of_account_id": "did:plc:hgyzg2hn6zxpqokmp5c2xrdo",
+            },
+        },
+    },
+    "bluesky/getAuthorFeed_andrew.heiss.phd_2025-07": {
+        "posts": 25,
+        "items": {
+            # A repost whose reason carries its own record's uri and cid.
+            "at://did:plc:2zcfjzyocp6kapg6jc4eacok/app.bsky.feed.repost/3lt2xuhfe5m2u": {
+                "kind": "repost",
+                "created_at": "2025-07-03T14:47:28.010000+00:00",
+                "repost_of_id": "at://did:plc:tgw3d4hvw3x5ijrxax7lg26u/app.bsky.feed.post/"
+                "3lt2vqzjt5c25",
+                "repost_of_account_id": "did:plc:tgw3d4hvw3x5ijrxax7lg26u",
+                "version_key": "bafyreibwi6p5m55mgfshval7nyof2i4ug7j7cftmq3zxtiiindcdsjkrha",
+            },
+            "at://did:plc:2zcfjzyocp6kapg6jc4eacok/app.bsky.feed.post/3lt2x2l45ks2s": {
+                "text": "It can use any VSCode extension that’s cross listed at openvsx, but "
+                "vscode’s ssh and docker extensions are propriety, so the positron people had to "
+                "bake in a different extension to get it to work.",
+                "kind": "reply",
+                "reply_to_id": "at://did:plc:dhwhxgjyh4h2dd5vjgji67mo/app.bsky.feed.post/"
+                "3lt2wej65ok2j",
+                "reply_root_id": "at://did:plc:2zcfjzyocp6kapg6jc4eacok/app.bsky.feed.post/"
+                "3lt2viainvc23",
+                "created_at": "2025-07-03T14:32:59.454000+00:00",  # the record's, not indexedAt
+            },
+            "at://did:plc:2zcfjzyocp6kapg6jc4eacok/app.bsky.feed.post/3lt2vxa4hrk2s": {
+                "kind": "quote",
+                "quote_of_id": "at://did:plc:7dc2ec7iadso4vahsndlpofu/app.bsky.feed.post/"
+                "3lt2r6fac2k2m",
+                "text": "you could also try taking nano-retirements every saturday and sunday and "
+                "pico-retirements every night\n\n⚠️ but be aware that these also come with career "
+                "tradeoffs! ⚠️",
+            },
+        },
+    },
+    "bluesky/getListFeed_page2_with_cursor_2025-07": {
+        "posts": 24,
+        "value": lambda cursor: cursor == "2025-07-03T11:20:03.549Z",
+        "items": {
+            "at://did:plc:fbfsfme4w4xkhhtaud2luj54/app.bsky.feed.post/3lt3jgozm722h": {
+                "kind": "reply",
+                "created_at": "2025-07-03T20:01:53.573000+00:00",
+                "reply_to_id": "at://did:plc:nxtjxs4l37scbdun2i6jgon7/app.bsky.feed.post/"
+                "3lt3iyb7onc2a",
+            }
+        },
+    },
+    "bluesky/getPosts_one_uri_2023-10": {
+        "posts": 1,
+        "missing": {},
+        "items": {SOUBHIK_POST: SOUBHIK},
+    },
+    "bluesky/getPosts_one_uri_2025-05": {
+        "posts": 1,
+        "missing": {},
+        "items": {SOUBHIK_POST: SOUBHIK},
+    },
+    "bluesky/getPostThread_2025-05": {"posts": 1, "items": {SOUBHIK_POST: SOUBHIK}},
+    # The PDS's record (author's key order) reads as the AppView's view does.
+    "bluesky/getRecord_post_from_pds_2025-05": {
+        "posts": 1,
+        "items": {SOUBHIK_POST: {k: v for k, v in SOUBHIK.items() if k != "url"}},
+    },
+    "bluesky/getPostThread_jbgruber_2025-07": {
+        "posts": 2,
+        "items": {
+            "at://did:plc:ntd53albt5ffa4rgervvgibd/app.bsky.feed.post/3kbi55xm6u62v": {
+                "text": "New #rstats package incoming! 🚀\n\nWith the fantastic "
+                "@benguinaudeau.bsky.social and @favstats.bsky.social, I introduce: {atr}\n\nA "
+                "package to get and post things here on BlueSky!\n\n"
+                "jbgruber.github.io/atr/index.html",
+                # the handles as written (favstats.bsky.social is favstats.eu today)
+                "mentions": ["benguinaudeau.bsky.social", "favstats.bsky.social"],
+                "hashtags": ["rstats"],
+                "links": ["https://jbgruber.github.io/atr/index.html"],
+                "created_at": "2023-10-11T13:27:10.477000+00:00",
+            },
+            "at://did:plc:ntd53albt5ffa4rgervvgibd/app.bsky.feed.post/3kbi56mwx5j2q": {
+                "created_at": "2023-10-11T13:27:33.047000+00:00",
+            },
+        },
+    },
+    "bluesky/getQuotes_2025-05": {
+        "posts": 2,
+        "items": {
+            "at://did:plc:3ixxligsafp4u6ghljcoetnm/app.bsky.feed.post/3lc6isqcp6u2y": {
+                "kind": "quote",
+                "quote_of_id": "at://did:plc:5c2r73erhng4bszmxlfdtscf/app.bsky.feed.post/"
+                "3lc5c5qv72r2w",
+                "created_at": "2024-11-30T16:20:25.023354+00:00",
+                "hashtags": ["rstats"],
+                "referenced": [
+                    "at://did:plc:5c2r73erhng4bszmxlfdtscf/app.bsky.feed.post/3lc5c5qv72r2w"
+                ],
+            },
+            "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3lc5d6zspys2c": {
+                "kind": "quote",
+                # the facets as the author wrote them (a stray quote mark in one), then the card
+                "links": [
+                    "https://christophertkenny.com/bskyr/'",
+                    "https://bsky.app/profile/bskyr.bsky.social/post/3lc5c5qv72r2w",
+                    "https://christophertkenny.com/bskyr/",
+                ],
+                "mentions": ["bskyr.bsky.social"],
+                "media": [],
+            },
+        },
+    },
+    "bluesky/searchPosts_redistricting_labels_2025-05": {
+        "posts": 25,
+        "value": lambda cursor: cursor == "25",
+        "items": {
+            # createdAt with microseconds and a +00:00 offset
+            "at://did:plc:qogyzvlh3vivathu2piavvpv/app.bsky.feed.post/3lpii6nwbyt2m": {
+                "created_at": "2025-05-19T02:03:20.286393+00:00",
+                "kind": "reply",
+                "reply_to_id": "at://did:plc:qogyzvlh3vivathu2piavvpv/app.bsky.feed.post/"
+                "3lpii6nt4wg2a",
+            },
+            "at://did:plc:kkergqgbhb56ptpwj2wenkje/app.bsky.feed.post/3lpk2u6qo222m": {
+                "text": "Ends Versus Means: Public Opinion on Congressional Redistricting "
+                "https://osf.io/v87fn State-level redistricting processes shape congressional "
+                "elections and representation, and recent reform efforts have propelled "
+                "congressional redistricting procedures into mainstream political discussion  "
+                "#sociology",
+                "created_at": "2025-05-19T17:10:09.561858+00:00",
+                "links": ["https://osf.io/v87fn"],
+                "lang": None,
+            },
+        },
+    },
+    "bluesky/getProfiles_chriskenny_2023-10": {
+        "profiles": 1,
+        "items": {
+            CHRIS: {
+                "handle": "chriskenny.bsky.social",
+                "display_name": "Chris Kenny",
+                "bio": "PhD Candidate in Government @Harvard. Studies redistricting in #rstats.",
+                "post_count": 0,
+            }
+        },
+    },
+    "bluesky/getProfiles_chriskenny_2025-05": {
+        "profiles": 1,
+        "items": {
+            CHRIS: {
+                "handle": "chriskenny.bsky.social",
+                "bio": "PhD '25 Government @harvard.edu. Studies redistricting in #rstats.\n"
+                "https://christophertkenny.com/",
+                "url": None,
+                "post_count": 65,
+            }
+        },
+    },
+    "bluesky/getProfile_benguinaudeau_2025-07": {
+        "profiles": 1,
+        "items": {"did:plc:vuvsifrusnjsys7mhkpk662u": BENGUINAUDEAU},
+    },
+    "bluesky/getProfile_favstats.eu_custom_domain_2025-07": {
+        "profiles": 1,
+        "items": {"did:plc:46yyakot3byghwqc6rhmqzqd": FAVSTATS},
+    },
+    "bluesky/getProfile_jbgruber_pinnedPost_2025-07": {
+        "profiles": 1,
+        "items": {"did:plc:ntd53albt5ffa4rgervvgibd": JBGRUBER},
+    },
+    # 25 actors, three handles repeated: 25 answers in the order asked, three accounts.
+    "bluesky/getProfiles_25_actors_with_duplicates_2025-07": {
+        "profiles": 3,
+        "value": lambda found: (
+            [p.handle for p in found]
+            == ["favstats.eu", "jbgruber.bsky.social", "benguinaudeau.bsky.social"] * 8
+            + ["favstats.eu"]
+        ),
+        "items": {
+            "did:plc:vuvsifrusnjsys7mhkpk662u": BENGUINAUDEAU,
+            "did:plc:46yyakot3byghwqc6rhmqzqd": FAVSTATS,
+            "did:plc:ntd53albt5ffa4rgervvgibd": JBGRUBER,
+        },
+    },
+}

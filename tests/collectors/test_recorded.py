@@ -22,7 +22,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     **getattr(recorded_expected, "BLUESKY", {}),
     **getattr(recorded_expected, "MASTODON", {}),
 }
-PLATFORMS = ("x",)
+PLATFORMS = ("x", "bluesky")
 RECORDINGS = [n for n in names() if n.split("/")[0] in PLATFORMS] or ["(recordings absent)"]
 
 
@@ -77,7 +77,7 @@ def check(name: str, out: Replayed, expected: dict[str, Any]) -> None:
         }
         assert unavailable == expected["unavailable"], f"{name}: {unavailable}"
     if "value" in expected:
-        expected["value"](out.value)
+        assert expected["value"](out.value), f"{name}: {out.value!r}"
     for item_id, fields in expected.get("items", {}).items():
         if item_id in out.posts:
             _check_post(name, out.posts[item_id], fields)
