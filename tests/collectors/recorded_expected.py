@@ -787,3 +787,335 @@ BLUESKY: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+CHAINSAWRIOT = "109281650341067731"
+KATE = "the best editor? why, of course it is the KDE Advanced Text Editor, Kate"
+CHAINSAWRIOT_PROFILE = {
+    "handle": "chainsawriot@social.tchncs.de",
+    "display_name": "chainsawriot",
+    "bio": "http://www.chainsawriot.com",
+    "url": None,
+    "fields": [
+        {"name": "Stack", "value": "Linux, emacs, stumpwm, R, git, Firefox", "verified": False},
+        {"name": "Research Interests", "value": "I don’t know", "verified": False},
+    ],
+    "post_count": 22,
+    "protected": False,
+}
+# The 0xba reply of the rtoot thread (social.tchncs.de, in both context recordings).
+RTOOT_REPLY = {
+    "text": "@0xba https://github.com/schochastics/rtoot",
+    "kind": "reply",
+    "reply_to_id": "109303309876585639",
+    "reply_to_account_id": "260284",
+    "mentions": ["0xba"],
+    "links": ["https://github.com/schochastics/rtoot"],
+    "created_at": "2022-11-07T15:54:18.189000+00:00",
+}
+
+
+def _history(expected: list[tuple[str, str]]):
+    def check(history) -> bool:
+        from collectors.mastodon import transform_status
+        from tests.collectors.recorded import load
+
+        status = load("mastodon/status_after_edit").json
+        post = transform_status(status, history)
+        return post.edited and [(v.text, v.created_at.isoformat()) for v in post.versions] == [
+            *expected
+        ]
+
+    return check
+
+
+MASTODON: dict[str, dict[str, Any]] = {
+    "mastodon/account_statuses_moved_account_page1": {
+        "posts": 20,
+        "items": {
+            # A remote mention keeps its server: the h-card shows only "@vanatteveldt".
+            "109325780029019263": {
+                "text": "Listen to some Dutch @vanatteveldt@sciences.social \n\n"
+                "https://www.youtube.com/watch?v=XA9R66bRBaU",
+                "mentions": ["vanatteveldt@sciences.social"],
+                "links": ["https://www.youtube.com/watch?v=XA9R66bRBaU"],
+                "created_at": "2022-11-11T15:03:36.556000+00:00",
+            },
+            "109324211819375450": {
+                "text": "Doppelmoral\n\n@FrankBlack78 Well, the case in point is Copilot.\n\n"
+                "https://fossa.com/blog/analyzing-legal-implications-github-copilot/",
+                "kind": "reply",
+                "reply_to_id": "109321454120884155",
+                "reply_to_account_id": "109246821739406092",
+                "mentions": ["FrankBlack78"],
+                "links": ["https://fossa.com/blog/analyzing-legal-implications-github-copilot/"],
+            },
+            "109326585201181342": {
+                "kind": "repost",
+                "text": "",
+                "repost_of_id": "109326579741510097",
+                "repost_of_account_id": "109302511683595884",
+                "created_at": "2022-11-11T18:28:22.510000+00:00",
+            },
+            "109321432847986685": {
+                "text": "Doppelmoral\n\nIf there is an argument to switch from Twitter to Mastodon, "
+                "should one (e.g. I) uses the same argument to switch from Github to say... "
+                "Codeberg?",
+                "created_at": "2022-11-10T20:38:03.838000+00:00",
+                "edited": True,
+                "version_key": "2022-11-10T20:38:28.154000Z",
+            },
+            "109315118407397095": {
+                "text": "rtoot is the best\n\ntesting in progress, please ignore",
+                "media": [{"type": "image", "alt": "rtoot logo"}],
+                "edited": False,
+                "version_key": "2022-11-09T17:52:13.127000Z",
+            },
+            "109333002065949660": {
+                "text": "Die deutsche Sprache\n\nAlso, I lament about the separable verbs,  "
+                'reflexive verbs, and preposition way more than "der, die das".',
+                "kind": "reply",
+                "reply_to_id": "109332950244519108",
+                "reply_to_account_id": CHAINSAWRIOT,
+            },
+        },
+    },
+    "mastodon/account_statuses_moved_account_page2": {
+        "posts": 20,
+        "items": {
+            "109303266941599451": {
+                "text": "You probably don't know how much work it took to get this far.",
+                "media": [PHOTO],
+            },
+            "109303330123967399": RTOOT_REPLY,
+        },
+    },
+    "mastodon/account_statuses_moved_account_page3_last": {
+        "posts": 3,
+        "items": {
+            "109284692474042815": {
+                "text": "@Kudusch no, I didn’t know such feature exists",
+                "mentions": ["Kudusch"],
+                "reply_to_account_id": "5358",
+            }
+        },
+    },
+    "mastodon/account_statuses_pinned": {
+        "posts": 1,
+        "items": {
+            "117020569296803689": {
+                "text": "Toot!",
+                "created_at": "2026-08-01T13:49:42.878000+00:00",
+                "url": "http://localhost:3000/@mastodonpy_test/117020569296803689",
+            }
+        },
+    },
+    "mastodon/status_109294719267373593_mastodon.social": {
+        "posts": 1,
+        "items": {
+            "109294719267373593": {
+                "text": "Mastodon will update to 4.0 soon! Here are the most exciting new features "
+                "(in addition to fixes & changes):\n\n- ability to follow hashtags\n- ability "
+                "to filter by language\n- ability to translate posts \n- ability to post HEIC "
+                "files (i.e. your iPhone’s native photo format)\n- define user roles (big deal "
+                "for admins)\n- define sign-up process on your Instance (admins again)\n\nSee "
+                "all changes here: https://github.com/mastodon/mastodon/releases/tag/v4.0.0rc1"
+                "\n\nThanks, @Gargron and @Mastodon Team. #Mastodon4",
+                "mentions": ["Gargron", "Mastodon"],
+                "hashtags": ["Mastodon4"],
+                "links": ["https://github.com/mastodon/mastodon/releases/tag/v4.0.0rc1"],
+                "created_at": "2022-11-06T03:24:27.042000+00:00",
+            }
+        },
+    },
+    # A remote status has a local id; its url (and uri) carry its home server's id.
+    "mastodon/status_109298295023649405_remote_seen_locally": {
+        "posts": 1,
+        "items": {
+            "109298295023649405": {
+                "url": "https://mstdn.social/@jmadelman/109298294953381855",
+                "created_at": "2022-11-06T18:33:47+00:00",
+                "links": [
+                    "https://open.substack.com/pub/biblioracle/p/the-problem-of-outrage",
+                    "https://biblioracle.substack.com/p/the-problem-of-outrage",
+                ],
+            }
+        },
+    },
+    "mastodon/status_after_edit": {
+        "posts": 1,
+        "items": {
+            "117020586180926938": {
+                "text": KATE,
+                "created_at": "2026-08-01T13:54:00.505000+00:00",  # created_at stays
+                "edited": True,
+                "version_key": "2026-08-01T13:54:00.695000Z",
+                "lang": "ja",
+            }
+        },
+    },
+    "mastodon/history_after_edit_two_versions": {
+        "value": _history(
+            [("the best editor? why, of course it is VS Code", "2026-08-01T13:54:00.505000+00:00")]
+        ),
+    },
+    "mastodon/history_before_edit_one_version": {"value": _history([])},
+    # The plain-text source of the status reads as the HTML content does once converted.
+    "mastodon/status_source_after_edit": {"value": lambda source: source["text"] == KATE},
+    # The server's "RE: <link>" paragraph is the quote's fallback, not the author's text.
+    "mastodon/quote_post_accepted": {
+        "posts": 1,
+        "items": {
+            "117020582925004921": {
+                "text": "yoooooooo",
+                "kind": "quote",
+                "quote_of_id": "117020582917124092",
+                "links": [],
+            }
+        },
+    },
+    "mastodon/quote_post_revoked": {
+        "posts": 1,
+        "items": {
+            "117020583080889590": {
+                "text": "check this mother fucker out",
+                "quote_of_id": None,  # revoked: the quoted post is no longer given
+                "links": [],
+            }
+        },
+    },
+    "mastodon/reblog_wrapper_status": {
+        "posts": 1,
+        "items": {
+            "117020586027094262": {
+                "kind": "repost",
+                "repost_of_id": "117020586019094258",
+                "repost_of_account_id": "117020565966271181",
+                "url": "http://localhost:3000/@mastodonpy_test/117020586019094258",
+            }
+        },
+    },
+    "mastodon/reply_with_mention": {
+        "posts": 1,
+        "items": {
+            "117020583258292382": {
+                "text": "@mastodonpy_test_2 same!",
+                "kind": "reply",
+                "reply_to_id": "117020583245459824",
+                "reply_to_account_id": "117020566092212359",
+                "mentions": ["mastodonpy_test_2"],
+            }
+        },
+    },
+    "mastodon/status_with_poll_post_response": {
+        "posts": 1,
+        "items": {"117020582690282017": {"text": "nice", "kind": "original"}},
+    },
+    "mastodon/timeline_public_local_emacs.ch_polls_edits": {
+        "posts": 20,
+        "items": {
+            "109512719300793343": {
+                "text": "Emacs, Guix, Nix\n\nIf you use #emacs on #Guix or #Nix how do you "
+                "configure emacs?",
+                "hashtags": ["emacs", "guix", "nix"],
+                "lang": "es",
+            },
+            "109512356958578421": {
+                "text": "",
+                "media": [PHOTO, PHOTO],
+                "edited": True,
+                "version_key": "2022-12-14T13:55:09.770000Z",
+            },
+        },
+    },
+    "mastodon/timeline_tag_remote_statuses_mastodon.social": {
+        "posts": 5,
+        "items": {
+            "109302354165120279": {
+                "text": "@elhotzo@mastodon.social \nWissenschaftlicher Mittelbau in a "
+                "nutshell\n\n#IchBinHanna",
+                "mentions": ["elhotzo@mastodon.social"],  # acct "elhotzo": mastodon.social's view
+                "hashtags": ["IchbinHanna"],
+                "created_at": "2022-11-07T11:46:01+00:00",
+            }
+        },
+    },
+    "mastodon/timeline_public_emacs.ch_filtered_field": {
+        "posts": 10,
+        "items": {
+            "109353023823324523": {"text": "Ben reise vercem arkadaşlar", "lang": "tr"},
+            # A Pleroma status: no <p>, a hashtag link with class "hashtag" only.
+            "109353013280438553": {
+                "text": "Going to afk from my laptop this afternoon and evening, write some notes "
+                "and see if I can come up with a nice way to reimplement #Tasky both protocol "
+                "wise and also user-end API wise. The latter point is really what matters and "
+                "is what I want to implement in a very-nice manner.",
+                "links": [],
+                "hashtags": ["tasky"],
+                "mentions": ["deavmi"],  # the author's own server: written as a local mention
+                "created_at": "2022-11-16T10:29:20.891000+00:00",
+            },
+        },
+    },
+    "mastodon/context_with_ancestors": {
+        "posts": 4,
+        "items": {"109303330123967399": RTOOT_REPLY},
+    },
+    "mastodon/context_without_descendants": {
+        "posts": 3,
+        "items": {
+            "109303309876585639": {
+                "text": "@chainsawriot Great job 👍 Where are you heading with this?",
+                "reply_to_id": "109303266941599451",
+                "reply_to_account_id": CHAINSAWRIOT,
+            }
+        },
+    },
+    "mastodon/poll_286799_anonymous": {"value": lambda poll: poll["id"] == "286799"},
+    "mastodon/poll_105976_expired_signed_in": {"value": lambda poll: poll["expired"] is True},
+    "mastodon/poll_after_votes": {"value": lambda poll: poll["votes_count"] == 2},
+    "mastodon/account_109281650341067731_before_move": {
+        "profiles": 1,
+        "items": {CHAINSAWRIOT: CHAINSAWRIOT_PROFILE},
+    },
+    "mastodon/account_lookup_local": {
+        "profiles": 1,
+        "items": {
+            "117020457910412882": {
+                "handle": "mastodonpy_test@localhost",
+                "display_name": None,
+                "bio": None,
+                "post_count": 0,
+                "protected": False,  # locked gates followers, not public posts
+            }
+        },
+    },
+    "mastodon/accounts_by_ids": {
+        "profiles": 2,
+        "items": {
+            "117020457910412882": {"handle": "mastodonpy_test@localhost"},
+            "117020458041994908": {"handle": "mastodonpy_test_2@localhost"},
+        },
+    },
+    "mastodon/accounts_search_local_and_remote": {
+        "profiles": 2,
+        "items": {
+            CHAINSAWRIOT: CHAINSAWRIOT_PROFILE,
+            "44524": {
+                "handle": "chainsawriot@mastodon.hk",
+                "bio": "陳電鋸/陳仲康, epidemiologist-turn-media-researcher, programmer (#rstats, "
+                "#python, #rubylang, λ) PhD candidate at Journalism and Media Studies Centre, HKU",
+                "post_count": 179,
+            },
+        },
+    },
+    "mastodon/error_401_invalid_token": {
+        "error": ["MastodonUnauthorizedError", "401", "The access token is invalid"],
+    },
+    # A status that cannot exist and one deleted: both are gone for the deletion sweep.
+    "mastodon/error_404_not_found_status_0": {"posts": 0, "missing": {"0": "deleted"}},
+    "mastodon/error_404_record_not_found_deleted_status": {
+        "posts": 0,
+        "missing": {"117020606379845323": "deleted"},
+    },
+    "mastodon/error_422_localized_validation": {"error": ["MastodonAPIError", "422"]},
+}

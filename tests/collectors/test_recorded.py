@@ -22,7 +22,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
     **getattr(recorded_expected, "BLUESKY", {}),
     **getattr(recorded_expected, "MASTODON", {}),
 }
-PLATFORMS = ("x", "bluesky")
+PLATFORMS = ("x", "bluesky", "mastodon")
 RECORDINGS = [n for n in names() if n.split("/")[0] in PLATFORMS] or ["(recordings absent)"]
 
 
