@@ -431,7 +431,7 @@ def employee_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
 # Cheap first tests: a word character on both sides of "@"; capitals next to a digit.
 _EMAIL_HINT = re.compile(r"\w@\w")
 _UPPER_DIGIT = re.compile(r"[A-Z]\d")
-EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
+EMAIL = re.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}\b")
 _ROLE_MAILBOXES = {
     "press",
     "media",
