@@ -150,7 +150,6 @@ def _facets(world: _World, post: SandboxPost) -> list[dict[str, Any]]:
         end = match.start() + len(uri)
         facets.append(
             {
-                "$type": "app.bsky.richtext.facet",
                 "index": span(match.start(), end),
                 "features": [{"$type": "app.bsky.richtext.facet#link", "uri": uri}],
             }
@@ -161,6 +160,7 @@ def _facets(world: _World, post: SandboxPost) -> list[dict[str, Any]]:
             continue  # the app only makes a facet for a handle that resolves
         facets.append(
             {
+                "$type": "app.bsky.richtext.facet",  # the app types mention facets, not links
                 "index": span(match.start(), match.end()),
                 "features": [{"$type": "app.bsky.richtext.facet#mention", "did": target.id}],
             }
@@ -243,7 +243,7 @@ def record(world: _World, post: SandboxPost) -> dict[str, Any]:
     quoted = world.post("bluesky", post.quote_of) if post.quote_of else None
     if quoted is not None:
         quote = {"$type": "app.bsky.embed.record", "record": _strong_ref(world, quoted)}
-        if media is not None and media["$type"] != "app.bsky.embed.external":
+        if media is not None:
             value["embed"] = {
                 "$type": "app.bsky.embed.recordWithMedia",
                 "record": quote,
@@ -291,7 +291,7 @@ def _media_view(post: SandboxPost, media: dict[str, Any]) -> dict[str, Any]:
     return {"$type": "app.bsky.embed.external#view", "external": external}
 
 
-def _quoted_view(world: _World, ref: dict[str, str]) -> dict[str, Any]:
+def _quoted_view(world: _World, ref: dict[str, str], depth: int = 0) -> dict[str, Any]:
     quoted = find_post(world, ref["uri"])
     if quoted is None or not world.visible(quoted):
         return {"$type": "app.bsky.embed.record#viewNotFound", "uri": ref["uri"], "notFound": True}
@@ -310,12 +310,15 @@ def _quoted_view(world: _World, ref: dict[str, str]) -> dict[str, Any]:
         "likeCount": 0,
         "quoteCount": 0,
     }
-    if value.get("embed") and value["embed"]["$type"] != "app.bsky.embed.record":
-        view["embeds"] = [_media_view(quoted, value["embed"])]
+    embed = _embed_view(world, quoted, value, depth + 1) if depth < 2 else None
+    if embed is not None:
+        view["embeds"] = [embed]
     return view
 
 
-def _embed_view(world: _World, post: SandboxPost, value: dict[str, Any]) -> dict[str, Any] | None:
+def _embed_view(
+    world: _World, post: SandboxPost, value: dict[str, Any], depth: int = 0
+) -> dict[str, Any] | None:
     embed = value.get("embed")
     if embed is None:
         return None
@@ -323,14 +326,13 @@ def _embed_view(world: _World, post: SandboxPost, value: dict[str, Any]) -> dict
     if kind == "app.bsky.embed.record":
         return {
             "$type": "app.bsky.embed.record#view",
-            "record": _quoted_view(world, embed["record"]),
+            "record": _quoted_view(world, embed["record"], depth),
         }
     if kind == "app.bsky.embed.recordWithMedia":
         return {
             "$type": "app.bsky.embed.recordWithMedia#view",
-            "record": {
-                "$type": "app.bsky.embed.record#view",
-                "record": _quoted_view(world, embed["record"]["record"]),
+            "record": {  # untyped here, unlike a bare record#view
+                "record": _quoted_view(world, embed["record"]["record"], depth),
             },
             "media": _media_view(post, embed["media"]),
         }
@@ -374,7 +376,7 @@ def _reply_ref(world: _World, strong_ref: dict[str, str]) -> dict[str, Any]:
             "uri": strong_ref["uri"],
             "notFound": True,
         }
-    return post_view(world, target)
+    return {"$type": "app.bsky.feed.defs#postView", **post_view(world, target)}
 
 
 def feed_item(world: _World, post: SandboxPost) -> dict[str, Any]:
@@ -635,6 +637,15 @@ class BlueskyApi(PlatformApi):
                 "ratelimit-policy": "3000;w=300",
             },
         )
+
+    def limit_headers(self, world: _World, endpoint: str) -> dict[str, str]:
+        """The PDS sends its window on every answer: 3,000 requests per 5 minutes."""
+        return {
+            "RateLimit-Limit": "3000",
+            "RateLimit-Remaining": str(max(0, 3000 - world.calls(self.prefix))),
+            "RateLimit-Reset": str(int(time.time()) + 300),
+            "RateLimit-Policy": "3000;w=300",
+        }
 
 
 API = BlueskyApi()
