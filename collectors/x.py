@@ -238,6 +238,11 @@ def transform_tweet(tweet: dict[str, Any], includes: Includes | None = None) -> 
     else:
         first = includes.tweets.get(chain[0], {}).get("created_at")
         created = parse_time(first) if first else snowflake_time(chain[0])
+    # An edited post is its chain's first id, also where X names it by a later one (an
+    # edited root's conversation_id is its newest id).
+    conversation = tweet.get("conversation_id")
+    if conversation in chain:
+        conversation = chain[0]
     return NormalisedPost(
         platform_id=chain[0],
         author_id=author,
@@ -248,11 +253,11 @@ def transform_tweet(tweet: dict[str, Any], includes: Includes | None = None) -> 
         kind=kind,
         reply_to_id=refs.get("replied_to"),
         reply_to_account_id=tweet.get("in_reply_to_user_id"),
-        reply_root_id=tweet.get("conversation_id") if "replied_to" in refs else None,
+        reply_root_id=conversation if "replied_to" in refs else None,
         quote_of_id=refs.get("quoted"),
         repost_of_id=refs.get("retweeted"),
         repost_of_account_id=original.get("author_id"),
-        conversation_id=tweet.get("conversation_id"),
+        conversation_id=conversation,
         links=[] if kind == PostKind.REPOST else links,
         mentions=[m["username"] for m in entities.get("mentions") or []],
         hashtags=[h["tag"] for h in entities.get("hashtags") or []],
