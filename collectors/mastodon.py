@@ -49,6 +49,7 @@ from collectors.base import (
     Referenced,
     Timeline,
     Version,
+    reading,
 )
 from collectors.http import RewritingAdapter
 from collectors.retry import ApiError, RetryHint, reset_from_iso_header
@@ -376,10 +377,11 @@ class MastodonCollector(Collector):
                     status = AccountStatus.DEACTIVATED
                 raise AccountUnavailable(status, f"{arg}: not found on the instance") from None
             raise
-        problem = account_problem(account)
-        if problem is not None:
-            raise problem
-        return transform_account(account, ref.instance)
+        with reading(endpoint):
+            problem = account_problem(account)
+            if problem is not None:
+                raise problem
+            return transform_account(account, ref.instance)
 
     def resolve(self, account: AccountRef) -> Profile:
         client = self.client(account.instance)

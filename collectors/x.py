@@ -37,6 +37,7 @@ from collectors.base import (
     Profile,
     Referenced,
     Timeline,
+    reading,
 )
 from collectors.http import mount
 from collectors.retry import ApiError, RetryHint, seconds_until
@@ -354,7 +355,8 @@ class XCollector(Collector):
             user_fields=USER_FIELDS,
         )
         if answer.get("data"):
-            return transform_user(answer["data"])
+            with reading("get_user"):
+                return transform_user(answer["data"])
         errors = answer.get("errors") or [{"title": "Not Found Error", "detail": account.handle}]
         raise user_problem(errors[0], by_id=False)
 
@@ -367,13 +369,14 @@ class XCollector(Collector):
             "get_users", self.client.get_users, usernames=list(names), user_fields=USER_FIELDS
         )
         found: dict[int, Profile | AccountUnavailable] = {}
-        for user in answer.get("data") or []:
-            if user["username"].lower() in names:
-                found[names[user["username"].lower()]] = transform_user(user)
-        for error in answer.get("errors") or []:
-            key = str(error.get("value") or error.get("resource_id") or "").lower()
-            if key in names:
-                found[names[key]] = user_problem(error, by_id=False)
+        with reading("get_users"):
+            for user in answer.get("data") or []:
+                if user["username"].lower() in names:
+                    found[names[user["username"].lower()]] = transform_user(user)
+            for error in answer.get("errors") or []:
+                key = str(error.get("value") or error.get("resource_id") or "").lower()
+                if key in names:
+                    found[names[key]] = user_problem(error, by_id=False)
         return found
 
     def fetch_profiles(
@@ -382,12 +385,13 @@ class XCollector(Collector):
         ids = [a.platform_id for a in accounts if a.platform_id]
         answer = self._call("get_users", self.client.get_users, ids=ids, user_fields=USER_FIELDS)
         found: dict[str, Profile | AccountUnavailable] = {}
-        for user in answer.get("data") or []:
-            found[user["id"]] = transform_user(user)
-        for error in answer.get("errors") or []:
-            user_id = str(error.get("resource_id") or error.get("value") or "")
-            if user_id in ids and user_id not in found:
-                found[user_id] = user_problem(error, by_id=True)
+        with reading("get_users"):
+            for user in answer.get("data") or []:
+                found[user["id"]] = transform_user(user)
+            for error in answer.get("errors") or []:
+                user_id = str(error.get("resource_id") or error.get("value") or "")
+                if user_id in ids and user_id not in found:
+                    found[user_id] = user_problem(error, by_id=True)
         return found
 
     def fetch_posts(
