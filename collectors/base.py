@@ -35,15 +35,35 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
 
-from collectors.retry import ApiBudget, ApiSeam, RetryHint, RetryPolicy
+from collectors.retry import ApiBudget, ApiError, ApiSeam, RetryHint, RetryPolicy
 from socialaudit.config import Settings
 from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
 from socialaudit.stopping import interruptible_sleep
+
+
+class UnexpectedResponse(ValueError):
+    """A response the transform cannot read: a field missing, a value of another type."""
+
+
+@contextmanager
+def reading(endpoint: str) -> Iterator[None]:
+    """Read an answer of `endpoint`; what cannot be read fails as that endpoint's ApiError.
+
+    A platform (or a proxy before it) may answer 200 with objects missing their ids, a string
+    where a list should be: that fails the accounts the call was for, with one line, like any
+    other failed call, and never the round.
+    """
+    try:
+        yield
+    except (KeyError, TypeError, AttributeError, IndexError) as error:
+        problem = UnexpectedResponse(f"unexpected response ({type(error).__name__}: {error})")
+        raise ApiError(endpoint, problem) from None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from collectors.base import NormalisedPost, Profile
 from collectors.store import Upsert, mark_missing, save_profile, upsert_post
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import Account, DeletionCause, Post
+from socialaudit.registry import same_handle
 
 
 @dataclass
@@ -49,7 +50,7 @@ def registered_account(
         account = session.exec(
             select(Account).where(
                 Account.platform == platform,
-                Account.handle == handle,
+                same_handle(handle),
                 Account.platform_id.is_(None),  # type: ignore[union-attr]
             )
         ).first()

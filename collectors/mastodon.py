@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from mastodon import Mastodon
@@ -47,6 +48,7 @@ from collectors.base import (
     Referenced,
     Timeline,
     Version,
+    reading,
 )
 from collectors.http import RewritingAdapter
 from collectors.retry import ApiError, RetryHint, reset_from_iso_header
@@ -64,50 +66,90 @@ LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Rese
 # -- transform: raw Mastodon JSON -> store shapes (pure) -----------------------------------
 
 
+def mention_name(href: str, home: str | None) -> str | None:
+    """`user` or `user@server` from a mention's profile link (`https://server/@user`).
+
+    The server is left out when it is the author's own (`home`), as Mastodon writes a local
+    mention; a remote one is kept whole, since the h-card shows only `@user`.
+    """
+    parts = urlsplit(href)
+    path = parts.path.rstrip("/")
+    user = path.rsplit("/@", 1)[-1] if "/@" in path else None
+    if user is None and "/users/" in path:
+        user = path.rsplit("/users/", 1)[-1]
+    if not user or "/" in user or not parts.hostname:
+        return None
+    if "@" in user:  # already whole (`/@user@server`, as some servers link remote users)
+        return user
+    return user if home and parts.hostname.lower() == home.lower() else f"{user}@{parts.hostname}"
+
+
 class _HtmlText(HTMLParser):
     """Mastodon's HTML as the reader sees it; a link shows its target, not its shortened label.
 
-    Mentions and hashtags keep their visible text (`@ana`, `#tag`); other links are written
-    as their full `href` (Mastodon hides parts of long URLs in `invisible` spans) and listed.
+    Hashtags keep their visible text (`#tag`); mentions are written whole (`@user` for the
+    author's own server, `@user@server` for another); other links are written as their full
+    `href` (Mastodon hides parts of long URLs in `invisible` spans) and listed. A quote's
+    fallback paragraph (`<p class="quote-inline">RE: <link></p>`, which the server adds for
+    clients that cannot show quotes) is left out: the quote is recorded as such.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, home: str | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.home = home
         self.parts: list[str] = []
         self.links: list[str] = []
         self._in_link = 0
+        self._skip_p = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        if self._skip_p:
+            self._skip_p += tag == "p"
+            return
         if tag == "br":
             self.parts.append("\n")
+        elif tag == "p" and "quote-inline" in classes:
+            self._skip_p = 1
         elif tag == "p" and self.parts:
             self.parts.append("\n\n")
         elif tag == "a":
-            values = dict(attrs)
-            classes = (values.get("class") or "").split()
             href = values.get("href") or ""
             if self._in_link:
                 self._in_link += 1
+            elif href and "mention" in classes and "hashtag" not in classes:
+                name = mention_name(href, self.home)
+                if name is not None:
+                    self.parts.append(f"@{name}")
+                    self._in_link = 1
             elif href and "mention" not in classes and "hashtag" not in classes:
                 self.parts.append(href)
                 self.links.append(href)
                 self._in_link = 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._in_link:
+        if self._skip_p:
+            self._skip_p -= tag == "p"
+        elif tag == "a" and self._in_link:
             self._in_link -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._in_link:
+        if not self._in_link and not self._skip_p:
             self.parts.append(data)
 
 
-def html_to_text(html: str | None) -> tuple[str, list[str]]:
-    """Mastodon HTML -> (plain text, link targets)."""
-    parser = _HtmlText()
+def html_to_text(html: str | None, home: str | None = None) -> tuple[str, list[str]]:
+    """Mastodon HTML -> (plain text, link targets); `home` is the author's server."""
+    parser = _HtmlText(home)
     parser.feed(html or "")
     parser.close()
     return "".join(parser.parts).strip(), parser.links
+
+
+def home_server(account: dict[str, Any]) -> str | None:
+    """The server an account lives on, from its profile URL (`https://server/@user`)."""
+    return urlsplit(account.get("url") or "").hostname or None
 
 
 def parse_time(value: str | datetime) -> datetime:
@@ -134,10 +176,11 @@ def transform_account(account: dict[str, Any], instance: str | None = None) -> P
     acct = account.get("acct") or account["username"]
     if "@" not in acct and instance:
         acct = f"{acct}@{instance}"
-    bio, _ = html_to_text(account.get("note"))
+    home = home_server(account)
+    bio, _ = html_to_text(account.get("note"), home)
     fields, url = [], None
     for item in account.get("fields") or []:
-        value, links = html_to_text(item.get("value"))
+        value, links = html_to_text(item.get("value"), home)
         fields.append(
             {
                 "name": item.get("name", ""),
@@ -164,10 +207,20 @@ def account_problem(account: dict[str, Any]) -> AccountUnavailable | None:
     return None
 
 
-def _status_text(status: dict[str, Any]) -> tuple[str, list[str]]:
-    text, links = html_to_text(status.get("content"))
+def _status_text(status: dict[str, Any], home: str | None = None) -> tuple[str, list[str]]:
+    home = home or home_server(status.get("account") or {})
+    text, links = html_to_text(status.get("content"), home)
     spoiler = status.get("spoiler_text") or ""
     return (f"{spoiler}\n\n{text}" if spoiler and text else spoiler or text), links
+
+
+def _mention(mention: dict[str, Any], home: str | None) -> str:
+    """A Mention entity as written in the text: `user` on the author's server, else whole.
+
+    `acct` is relative to the server that answered, which need not be the author's.
+    """
+    name = mention_name(mention.get("url") or "", home)
+    return name or mention.get("acct") or mention.get("username") or ""
 
 
 def _referenced(status: dict[str, Any]) -> Referenced:
@@ -238,7 +291,9 @@ def transform_status(
         else None,
         quote_of_id=quote_id,
         links=links,
-        mentions=[m.get("acct") or m.get("username") for m in status.get("mentions") or []],
+        mentions=[
+            _mention(m, home_server(status["account"])) for m in status.get("mentions") or []
+        ],
         hashtags=[t["name"] for t in status.get("tags") or []],
         media=[
             {
@@ -324,10 +379,11 @@ class MastodonCollector(Collector):
                     status = AccountStatus.DEACTIVATED
                 raise AccountUnavailable(status, f"{arg}: not found on the instance") from None
             raise
-        problem = account_problem(account)
-        if problem is not None:
-            raise problem
-        return transform_account(account, ref.instance)
+        with reading(endpoint):
+            problem = account_problem(account)
+            if problem is not None:
+                raise problem
+            return transform_account(account, ref.instance)
 
     def resolve(self, account: AccountRef) -> Profile:
         client = self.client(account.instance)

@@ -8,9 +8,12 @@ was on and the next round redoes that account without duplicates.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+from dataclasses import fields, is_dataclass, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -37,6 +40,25 @@ ACCOUNT_LEVEL = (
 )
 
 
+# Characters a database refuses in text: NUL (PostgreSQL) and lone surrogates (which no
+# UTF-8 encoder writes). Stored as U+FFFD, the replacement character, so that one such post
+# cannot stop an account's collection for good.
+_REFUSED = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value: Any) -> Any:
+    """`value` with every string in it (in lists, dicts and dataclasses too) made storable."""
+    if isinstance(value, str):
+        return _REFUSED.sub("\ufffd", value) if _REFUSED.search(value) else value
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: storable(v) for k, v in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value)})
+    return value
+
+
 class Upsert(StrEnum):
     NEW = "new"
     UPDATED = "updated"  # text or version changed, or a hidden post came back
@@ -48,9 +70,15 @@ def save_profile(session: Session, account: Account, profile: Profile, now: date
 
     Returns True when a snapshot was added.
     """
-    if profile.handle and profile.handle != account.handle:
+    profile = storable(profile)
+    if profile.handle and profile.handle.casefold() != account.handle.casefold():
         log.info("%s account %s is now %s", account.platform, account.handle, profile.handle)
         record_handle_change(session, account, profile.handle, seen_at=now)
+    elif profile.handle and profile.handle != account.handle:
+        # The same handle in the platform's own letter case (X gives `Ana_NGO` for a handle
+        # registered as `ana_ngo`): no change of handle, only how it is shown.
+        account.handle = profile.handle
+        session.add(account)
     digest = profile.content_hash()
     latest = session.exec(
         select(ProfileSnapshot.content_hash)
@@ -80,7 +108,7 @@ def save_referenced(
     session: Session, platform: str, refs: Iterable[Referenced], now: datetime
 ) -> None:
     """Upsert others' posts kept as context; the newest text wins."""
-    refs = list(refs)
+    refs = storable(list(refs))
     if not refs:
         return
     for ref in refs:
@@ -118,6 +146,40 @@ def _add_version(session: Session, post: Post, key: str, text: str, at: datetime
 
 _LOOK = object()  # upsert_post: look the post up (the caller did not)
 
+# Where a post names another by id: X names an edited post by any id of its edit chain (a
+# reply to an edit points at the edit's id), while the store keeps it under the first.
+_RELATIONS = ("reply_to_id", "reply_root_id", "quote_of_id", "repost_of_id", "conversation_id")
+
+
+def _chain_ids(session: Session, platform: str, ids: set[str]) -> dict[str, str]:
+    """Of these ids, those that are a later version of a stored post -> that post's id."""
+    if platform != "x" or not ids:
+        return {}
+    rows = session.exec(
+        select(PostVersion.version_key, Post.platform_id)
+        .join(Post, Post.id == PostVersion.post_id)  # type: ignore[arg-type]
+        .where(Post.platform == platform, PostVersion.version_key.in_(sorted(ids)))  # type: ignore[attr-defined]
+    ).all()
+    return {key: first for key, first in rows if key != first}
+
+
+def _link_edit_chain(session: Session, post: Post) -> None:
+    """Posts stored earlier that name this (X) post by a later id of its chain: point them at it."""
+    if post.platform != "x":
+        return
+    later = set(
+        session.exec(select(PostVersion.version_key).where(PostVersion.post_id == post.id)).all()
+    ) - {post.platform_id}
+    if not later:
+        return
+    for name in _RELATIONS:
+        column = getattr(Post, name)
+        session.exec(  # type: ignore[call-overload]
+            sa.update(Post)
+            .where(Post.platform == post.platform, column.in_(sorted(later)))
+            .values({name: post.platform_id})
+        )
+
 
 def existing_posts(session: Session, platform: str, ids: list[str]) -> dict[str, Post]:
     """The stored posts among `ids`, in a few queries (for upserting a page at once)."""
@@ -144,6 +206,13 @@ def upsert_post(
     it again; a post seen again after it was marked deleted or hidden is restored. Pass
     `existing` (the stored row or None) when it was already looked up with `existing_posts`.
     """
+    data = storable(data)
+    named = {getattr(data, name) for name in _RELATIONS} - {None, data.platform_id}
+    aliases = _chain_ids(session, account.platform, named)  # type: ignore[arg-type]
+    if aliases:
+        data = replace(
+            data, **{n: aliases.get(getattr(data, n), getattr(data, n)) for n in _RELATIONS}
+        )
     if existing is _LOOK:
         post = session.exec(
             select(Post).where(
@@ -181,6 +250,9 @@ def upsert_post(
                 )
         post.edited = data.edited or len(data.versions) > 0
         save_referenced(session, account.platform, data.referenced, now)
+        if post.edited:
+            session.flush()
+            _link_edit_chain(session, post)
         return post, Upsert.NEW
     outcome = Upsert.UNCHANGED
     if post.deleted_at is not None:
@@ -202,6 +274,8 @@ def upsert_post(
         post.edited = True
         post.checked_at = None
         outcome = Upsert.UPDATED
+        session.flush()
+        _link_edit_chain(session, post)
     if outcome != Upsert.UNCHANGED or post.last_seen_at < now:
         post.last_seen_at = now
         session.add(post)

@@ -17,7 +17,9 @@ its newest. X bills reads per post returned: the round's `posts_read` is that fi
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -34,6 +36,7 @@ from collectors.base import (
     Profile,
     Referenced,
     Timeline,
+    reading,
 )
 from collectors.http import mount
 from collectors.retry import ApiError, RetryHint, seconds_until
@@ -76,8 +79,39 @@ def parse_time(value: str) -> datetime:
 
 
 def snowflake_time(tweet_id: str) -> datetime:
-    """When an X id was minted (the first id of an edit chain is when the post was made)."""
-    return datetime.fromtimestamp(((int(tweet_id) >> 22) + _X_EPOCH_MS) / 1000, UTC)
+    """When an X id was minted, in whole seconds as the API's `created_at` gives it.
+
+    The first id of an edit chain is when the post was made; the API's `created_at` of a
+    version is the same moment truncated to the second (true of every recorded tweet).
+    """
+    return datetime.fromtimestamp(((int(tweet_id) >> 22) + _X_EPOCH_MS) // 1000, UTC)
+
+
+# A post's permalink in any form X has written it: twitter.com or x.com, a username or
+# `i` / `i/web`, optionally `/photo/N` or `/video/N` for one of its media.
+_PERMALINK = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?:i/web|i|[A-Za-z0-9_]{1,15})"
+    r"/status(?:es)?/(?P<id>[0-9]+)(?P<media>/(?:photo|video)/[0-9]+)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+
+
+def permalink_id(url: str) -> str | None:
+    """The post id a permalink points at (None when the URL is not a post's permalink)."""
+    match = _PERMALINK.match(url or "")
+    return match.group("id") if match else None
+
+
+def _own_link(url: dict[str, Any], own: set[str], quoted: str | None) -> bool:
+    """Whether a URL entity is the post's own media, a link to itself, or its quote.
+
+    X appends such links to the text (`…/status/<id>/photo/1`, `…/i/web/status/<id>` after
+    a cut long text, the quoted post's permalink); they are not links the author wrote.
+    """
+    if url.get("media_key"):
+        return True
+    target = permalink_id(url.get("expanded_url") or "")
+    return target is not None and (target in own or target == quoted)
 
 
 def status_url(tweet_id: str, username: str | None = None) -> str:
@@ -91,11 +125,28 @@ def _expanded_url(user: dict[str, Any]) -> str | None:
     return user.get("url") or None
 
 
-def _expand(text: str, entities: dict[str, Any]) -> str:
+def _expand(
+    text: str, entities: dict[str, Any], own: set[str] | None = None, quoted: str | None = None
+) -> str:
+    """t.co links written out; the post's own media, self and quote links taken out."""
+    cut = False
     for url in entities.get("urls") or []:
-        if url.get("url") and url.get("expanded_url"):
+        if not url.get("url"):
+            continue
+        if own is not None and _own_link(url, own, quoted):
+            text = text.replace(url["url"], "")
+            cut = True
+        elif url.get("expanded_url"):
             text = text.replace(url["url"], url["expanded_url"])
-    return text
+    return text.rstrip() if cut else text
+
+
+def tweet_text(tweet: dict[str, Any]) -> str:
+    """The text as written: a long post's `note_tweet`, HTML entities decoded.
+
+    X escapes `&`, `<` and `>` in post text (`&amp;`), never in bios or names.
+    """
+    return html.unescape((tweet.get("note_tweet") or {}).get("text") or tweet.get("text", ""))
 
 
 def transform_user(user: dict[str, Any]) -> Profile:
@@ -129,15 +180,16 @@ class Includes:
 
 
 def _referenced(tweet: dict[str, Any], includes: Includes) -> Referenced:
-    text = (tweet.get("note_tweet") or {}).get("text") or tweet.get("text", "")
     author = tweet.get("author_id")
     chain = tweet.get("edit_history_tweet_ids") or [tweet["id"]]
+    entities = (tweet.get("note_tweet") or {}).get("entities") or tweet.get("entities") or {}
+    quoted = {r["type"]: r["id"] for r in tweet.get("referenced_tweets") or []}.get("quoted")
     return Referenced(
         platform_id=chain[0],
         author_id=author,
         author_handle=includes.username(author),
         url=status_url(chain[0], includes.username(author)),
-        text=_expand(text, tweet.get("entities") or {}),
+        text=_expand(tweet_text(tweet), entities, {tweet["id"], *chain}, quoted),
         created_at=parse_time(tweet["created_at"]) if tweet.get("created_at") else None,
     )
 
@@ -162,12 +214,13 @@ def transform_tweet(tweet: dict[str, Any], includes: Includes | None = None) -> 
         kind = PostKind.REPLY
     elif "quoted" in refs:
         kind = PostKind.QUOTE
-    quoted_url = status_url(refs["quoted"]) if "quoted" in refs else None
+    own = {tweet["id"], *chain}
     links = [
         u["expanded_url"]
         for u in entities.get("urls") or []
-        if u.get("expanded_url") and not u["expanded_url"].endswith(f"/status/{refs.get('quoted')}")
+        if u.get("expanded_url") and not _own_link(u, own, refs.get("quoted"))
     ]
+    links = list(dict.fromkeys(links))  # one entity per occurrence: a link written twice
     media = []
     for key in (tweet.get("attachments") or {}).get("media_keys") or []:
         item = includes.media.get(key, {})
@@ -177,26 +230,35 @@ def transform_tweet(tweet: dict[str, Any], includes: Includes | None = None) -> 
         _referenced(includes.tweets[i], includes) for i in refs.values() if i in includes.tweets
     ]
     referenced = [r for r in referenced if r.author_id != author]
-    text = _expand(note.get("text") or tweet.get("text", ""), entities)
-    if quoted_url:
-        text = text.replace(f"https://x.com/i/status/{refs['quoted']}", "").rstrip()
+    text = _expand(tweet_text(tweet), entities, own, refs.get("quoted"))
     original = includes.tweets.get(refs.get("retweeted", ""), {})
-    created = snowflake_time(chain[0]) if len(chain) > 1 or not tweet.get("created_at") else None
+    # A version's created_at is when that version was written; the post was made when its
+    # chain's first id was (the id's time, in the API's whole seconds).
+    if len(chain) == 1 and tweet.get("created_at"):
+        created = parse_time(tweet["created_at"])
+    else:
+        first = includes.tweets.get(chain[0], {}).get("created_at")
+        created = parse_time(first) if first else snowflake_time(chain[0])
+    # An edited post is its chain's first id, also where X names it by a later one (an
+    # edited root's conversation_id is its newest id).
+    conversation = tweet.get("conversation_id")
+    if conversation in chain:
+        conversation = chain[0]
     return NormalisedPost(
         platform_id=chain[0],
         author_id=author,
-        created_at=created or parse_time(tweet["created_at"]),
+        created_at=created,
         text="" if kind == PostKind.REPOST else text,
         url=status_url(chain[0], includes.username(author)),
         lang=tweet.get("lang"),
         kind=kind,
         reply_to_id=refs.get("replied_to"),
         reply_to_account_id=tweet.get("in_reply_to_user_id"),
-        reply_root_id=tweet.get("conversation_id") if "replied_to" in refs else None,
+        reply_root_id=conversation if "replied_to" in refs else None,
         quote_of_id=refs.get("quoted"),
         repost_of_id=refs.get("retweeted"),
         repost_of_account_id=original.get("author_id"),
-        conversation_id=tweet.get("conversation_id"),
+        conversation_id=conversation,
         links=[] if kind == PostKind.REPOST else links,
         mentions=[m["username"] for m in entities.get("mentions") or []],
         hashtags=[h["tag"] for h in entities.get("hashtags") or []],
@@ -295,7 +357,8 @@ class XCollector(Collector):
             user_fields=USER_FIELDS,
         )
         if answer.get("data"):
-            return transform_user(answer["data"])
+            with reading("get_user"):
+                return transform_user(answer["data"])
         errors = answer.get("errors") or [{"title": "Not Found Error", "detail": account.handle}]
         raise user_problem(errors[0], by_id=False)
 
@@ -308,13 +371,14 @@ class XCollector(Collector):
             "get_users", self.client.get_users, usernames=list(names), user_fields=USER_FIELDS
         )
         found: dict[int, Profile | AccountUnavailable] = {}
-        for user in answer.get("data") or []:
-            if user["username"].lower() in names:
-                found[names[user["username"].lower()]] = transform_user(user)
-        for error in answer.get("errors") or []:
-            key = str(error.get("value") or error.get("resource_id") or "").lower()
-            if key in names:
-                found[names[key]] = user_problem(error, by_id=False)
+        with reading("get_users"):
+            for user in answer.get("data") or []:
+                if user["username"].lower() in names:
+                    found[names[user["username"].lower()]] = transform_user(user)
+            for error in answer.get("errors") or []:
+                key = str(error.get("value") or error.get("resource_id") or "").lower()
+                if key in names:
+                    found[names[key]] = user_problem(error, by_id=False)
         return found
 
     def fetch_profiles(
@@ -323,12 +387,13 @@ class XCollector(Collector):
         ids = [a.platform_id for a in accounts if a.platform_id]
         answer = self._call("get_users", self.client.get_users, ids=ids, user_fields=USER_FIELDS)
         found: dict[str, Profile | AccountUnavailable] = {}
-        for user in answer.get("data") or []:
-            found[user["id"]] = transform_user(user)
-        for error in answer.get("errors") or []:
-            user_id = str(error.get("resource_id") or error.get("value") or "")
-            if user_id in ids and user_id not in found:
-                found[user_id] = user_problem(error, by_id=True)
+        with reading("get_users"):
+            for user in answer.get("data") or []:
+                found[user["id"]] = transform_user(user)
+            for error in answer.get("errors") or []:
+                user_id = str(error.get("resource_id") or error.get("value") or "")
+                if user_id in ids and user_id not in found:
+                    found[user_id] = user_problem(error, by_id=True)
         return found
 
     def fetch_posts(

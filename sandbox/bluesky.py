@@ -10,10 +10,11 @@ deleted post drops out of the feed; a record rewritten in place keeps its URI, g
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sandbox import ids
@@ -57,21 +58,53 @@ def find_post(world: _World, uri: str) -> SandboxPost | None:
     return post
 
 
-def profile_basic(account: SandboxAccount) -> dict[str, Any]:
+def _odd(seed: str) -> bool:
+    """A fixed coin toss per id: half the world shows one real variant, half the other."""
+    return int(hashlib.sha256(seed.encode()).hexdigest(), 16) % 2 == 1
+
+
+def _labels(account: SandboxAccount) -> list[dict[str, Any]]:
+    """Self-labels, as some real authors carry (`!no-unauthenticated`)."""
+    if not _odd(account.id):
+        return []
+    return [
+        {
+            "src": account.id,
+            "uri": f"at://{account.id}/app.bsky.actor.profile/self",
+            "cid": ids.cid_for(f"{account.id}/profile"),
+            "val": "!no-unauthenticated",
+            "cts": iso(account.created_at),
+        }
+    ]
+
+
+def _associated(account: SandboxAccount) -> dict[str, Any]:
     return {
-        "$type": "app.bsky.actor.defs#profileViewBasic",
+        "chat": {"allowIncoming": "following"},
+        "activitySubscription": {"allowSubscriptions": "followers"},
+    }
+
+
+def _verification(account: SandboxAccount) -> dict[str, Any]:
+    return {"verifications": [], "verifiedStatus": "none", "trustedVerifierStatus": "none"}
+
+
+def profile_basic(account: SandboxAccount) -> dict[str, Any]:
+    """app.bsky.actor.defs#profileViewBasic; views carry no `$type` on the real AppView."""
+    return {
         "did": account.id,
         "handle": account.handle,
         "displayName": account.display_name,
         "avatar": f"{CDN}/avatar/{account.id}.jpg",
-        "labels": [],
+        "associated": _associated(account),
+        "labels": _labels(account),
         "createdAt": iso(account.created_at),
+        "verification": _verification(account),
     }
 
 
 def profile_detailed(world: _World, account: SandboxAccount) -> dict[str, Any]:
     view: dict[str, Any] = {
-        "$type": "app.bsky.actor.defs#profileViewDetailed",
         "did": account.id,
         "handle": account.handle,
         "displayName": account.display_name,
@@ -82,9 +115,20 @@ def profile_detailed(world: _World, account: SandboxAccount) -> dict[str, Any]:
         "postsCount": world.post_count(account, reposts=False),
         "indexedAt": iso(account.created_at),
         "createdAt": iso(account.created_at),
-        "labels": [],
-        "associated": {"lists": 0, "feedgens": 0, "starterPacks": 0, "labeler": False},
+        "banner": f"{CDN}/banner/{account.id}.jpg",
+        "labels": _labels(account),
+        "associated": {
+            "lists": 0,
+            "feedgens": 0,
+            "starterPacks": 0,
+            "labeler": False,
+            **_associated(account),
+        },
+        "verification": _verification(account),
     }
+    pinned = next((p for p in world.timeline(account) if not p.repost_of), None)
+    if pinned is not None and _odd(account.id + "/pin"):
+        view["pinnedPost"] = _strong_ref(world, pinned)
     if account.url:
         view["website"] = account.url
     return view
@@ -116,6 +160,7 @@ def _facets(world: _World, post: SandboxPost) -> list[dict[str, Any]]:
             continue  # the app only makes a facet for a handle that resolves
         facets.append(
             {
+                "$type": "app.bsky.richtext.facet",  # the app types mention facets, not links
                 "index": span(match.start(), match.end()),
                 "features": [{"$type": "app.bsky.richtext.facet#mention", "did": target.id}],
             }
@@ -167,6 +212,7 @@ def _media_record(post: SandboxPost) -> dict[str, Any] | None:
                 "uri": post.link_card["uri"],
                 "title": post.link_card.get("title", ""),
                 "description": post.link_card.get("description", ""),
+                "thumb": _blob(f"{post.id}-card", "image/jpeg", 102_400),
             },
         }
     return None
@@ -197,7 +243,7 @@ def record(world: _World, post: SandboxPost) -> dict[str, Any]:
     quoted = world.post("bluesky", post.quote_of) if post.quote_of else None
     if quoted is not None:
         quote = {"$type": "app.bsky.embed.record", "record": _strong_ref(world, quoted)}
-        if media is not None and media["$type"] != "app.bsky.embed.external":
+        if media is not None:
             value["embed"] = {
                 "$type": "app.bsky.embed.recordWithMedia",
                 "record": quote,
@@ -239,30 +285,40 @@ def _media_view(post: SandboxPost, media: dict[str, Any]) -> dict[str, Any]:
             "alt": media.get("alt", ""),
             "aspectRatio": media["aspectRatio"],
         }
-    return {"$type": "app.bsky.embed.external#view", "external": dict(media["external"])}
+    external = {k: v for k, v in media["external"].items() if k != "thumb"}
+    if "thumb" in media["external"]:
+        external["thumb"] = f"{CDN}/thumb/{media['external']['thumb']['ref']['$link']}.jpg"
+    return {"$type": "app.bsky.embed.external#view", "external": external}
 
 
-def _quoted_view(world: _World, ref: dict[str, str]) -> dict[str, Any]:
+def _quoted_view(world: _World, ref: dict[str, str], depth: int = 0) -> dict[str, Any]:
     quoted = find_post(world, ref["uri"])
     if quoted is None or not world.visible(quoted):
         return {"$type": "app.bsky.embed.record#viewNotFound", "uri": ref["uri"], "notFound": True}
     author = world.accounts[quoted.account]
-    return {
+    value = record(world, quoted)
+    view = {
         "$type": "app.bsky.embed.record#viewRecord",
         "uri": post_uri(world, quoted),
         "cid": record_cid(world, quoted),
         "author": profile_basic(author),
-        "value": record(world, quoted),
+        "value": value,
         "labels": [],
-        "indexedAt": iso(quoted.created_at),
+        "indexedAt": indexed_at(quoted),
         "replyCount": 0,
         "repostCount": 0,
         "likeCount": 0,
         "quoteCount": 0,
     }
+    embed = _embed_view(world, quoted, value, depth + 1) if depth < 2 else None
+    if embed is not None:
+        view["embeds"] = [embed]
+    return view
 
 
-def _embed_view(world: _World, post: SandboxPost, value: dict[str, Any]) -> dict[str, Any] | None:
+def _embed_view(
+    world: _World, post: SandboxPost, value: dict[str, Any], depth: int = 0
+) -> dict[str, Any] | None:
     embed = value.get("embed")
     if embed is None:
         return None
@@ -270,18 +326,24 @@ def _embed_view(world: _World, post: SandboxPost, value: dict[str, Any]) -> dict
     if kind == "app.bsky.embed.record":
         return {
             "$type": "app.bsky.embed.record#view",
-            "record": _quoted_view(world, embed["record"]),
+            "record": _quoted_view(world, embed["record"], depth),
         }
     if kind == "app.bsky.embed.recordWithMedia":
         return {
             "$type": "app.bsky.embed.recordWithMedia#view",
-            "record": {
-                "$type": "app.bsky.embed.record#view",
-                "record": _quoted_view(world, embed["record"]["record"]),
+            "record": {  # untyped here, unlike a bare record#view
+                "record": _quoted_view(world, embed["record"]["record"], depth),
             },
             "media": _media_view(post, embed["media"]),
         }
     return _media_view(post, embed)
+
+
+def indexed_at(post: SandboxPost) -> str:
+    """When the AppView indexed a post: just after it was written, or, as for a real client
+    whose clock runs ahead, a little before the `createdAt` the record claims."""
+    offset = timedelta(seconds=-3 if _odd(post.id + "/clock") else 1)
+    return iso(post.created_at + offset)
 
 
 def post_view(world: _World, post: SandboxPost) -> dict[str, Any]:
@@ -289,7 +351,6 @@ def post_view(world: _World, post: SandboxPost) -> dict[str, Any]:
     value = record(world, post)
     replies = sum(1 for p in world.posts.values() if p.reply_to == post.id and world.visible(p))
     view: dict[str, Any] = {
-        "$type": "app.bsky.feed.defs#postView",
         "uri": post_uri(world, post),
         "cid": record_cid(world, post),
         "author": profile_basic(author),
@@ -298,7 +359,7 @@ def post_view(world: _World, post: SandboxPost) -> dict[str, Any]:
         "repostCount": 0,
         "likeCount": 0,
         "quoteCount": 0,
-        "indexedAt": iso(post.created_at),
+        "indexedAt": indexed_at(post),
         "labels": [],
     }
     embed = _embed_view(world, post, value)
@@ -315,7 +376,7 @@ def _reply_ref(world: _World, strong_ref: dict[str, str]) -> dict[str, Any]:
             "uri": strong_ref["uri"],
             "notFound": True,
         }
-    return post_view(world, target)
+    return {"$type": "app.bsky.feed.defs#postView", **post_view(world, target)}
 
 
 def feed_item(world: _World, post: SandboxPost) -> dict[str, Any]:
@@ -327,11 +388,12 @@ def feed_item(world: _World, post: SandboxPost) -> dict[str, Any]:
             "reason": {
                 "$type": "app.bsky.feed.defs#reasonRepost",
                 "by": profile_basic(world.accounts[post.account]),
-                "uri": post_uri(world, post),
-                "cid": record_cid(world, post),
                 "indexedAt": iso(post.created_at),
             },
         }
+        if _odd(post.id):  # the repost record's uri/cid: sent since 2025-07, not before
+            item["reason"]["uri"] = post_uri(world, post)
+            item["reason"]["cid"] = record_cid(world, post)
         return item
     item = {"post": post_view(world, post)}
     reply = item["post"]["record"].get("reply")
@@ -340,6 +402,10 @@ def feed_item(world: _World, post: SandboxPost) -> dict[str, Any]:
             "root": _reply_ref(world, reply["root"]),
             "parent": _reply_ref(world, reply["parent"]),
         }
+        parent = find_post(world, reply["parent"]["uri"])
+        grandparent = world.post("bluesky", parent.reply_to) if parent and parent.reply_to else None
+        if grandparent is not None:
+            item["reply"]["grandparentAuthor"] = profile_basic(world.accounts[grandparent.account])
     return item
 
 
@@ -393,13 +459,24 @@ _FILTERS = {
 }
 
 
-def _cursor(post: SandboxPost) -> str:
-    return f"{iso(post.created_at)}::{post.id}"
+def _cursor(post: SandboxPost, following: SandboxPost | None) -> str:
+    """The AppView's cursor: a bare timestamp of the last item, the fraction's trailing zeros
+    dropped (2025); where the next item has the same time, the older `<epoch ms>::<cid>`
+    form (2023) that tells them apart."""
+    if following is not None and following.created_at == post.created_at:
+        return f"{int(post.created_at.timestamp() * 1000)}::{post.id}"
+    stamp = iso(post.created_at)
+    head, _, fraction = stamp[:-1].partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{head}.{fraction}Z" if fraction else f"{head}Z"
 
 
 def _older_than(post: SandboxPost, cursor: str) -> bool:
-    stamp, _, rkey = cursor.partition("::")
-    return (iso(post.created_at), post.id) < (stamp, rkey)
+    if "::" in cursor:
+        millis, _, rkey = cursor.partition("::")
+        mine = int(post.created_at.timestamp() * 1000)
+        return (mine, post.id) < (int(millis), rkey)
+    return post.created_at < datetime.fromisoformat(cursor.replace("Z", "+00:00"))
 
 
 @route("GET", r"/xrpc/app\.bsky\.feed\.getAuthorFeed", "bluesky.getAuthorFeed")
@@ -437,7 +514,7 @@ def get_author_feed(world: _World, match: re.Match[str], query: Query) -> Respon
     page = posts[:limit]
     body: dict[str, Any] = {"feed": [feed_item(world, p) for p in page]}
     if len(posts) > limit:
-        body["cursor"] = _cursor(page[-1])
+        body["cursor"] = _cursor(page[-1], posts[limit])
     return Response(200, body)
 
 
@@ -560,6 +637,15 @@ class BlueskyApi(PlatformApi):
                 "ratelimit-policy": "3000;w=300",
             },
         )
+
+    def limit_headers(self, world: _World, endpoint: str) -> dict[str, str]:
+        """The PDS sends its window on every answer: 3,000 requests per 5 minutes."""
+        return {
+            "RateLimit-Limit": "3000",
+            "RateLimit-Remaining": str(max(0, 3000 - world.calls(self.prefix))),
+            "RateLimit-Reset": str(int(time.time()) + 300),
+            "RateLimit-Policy": "3000;w=300",
+        }
 
 
 API = BlueskyApi()

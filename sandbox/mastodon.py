@@ -99,9 +99,24 @@ def account_entity(world: _World, account: SandboxAccount) -> dict[str, Any]:
         "fields": []
         if suspended
         else [
-            {"name": name, "value": _html(world, value)[3:-4], "verified_at": None}
+            {
+                "name": name,
+                "value": _html(world, value)[3:-4],
+                # a link the server found linking back to the profile (an outsider's own
+                # site, here) has been verified
+                "verified_at": iso(account.created_at)
+                if account.person is None and value.startswith("https://")
+                else None,
+            }
             for name, value in account.fields
         ],
+        # fields a Mastodon 4.5/4.6 server adds to every account
+        "avatar_description": "",
+        "header_description": "",
+        "show_media": True,
+        "show_media_replies": True,
+        "show_featured": True,
+        "feature_approval": {"automatic": [], "manual": [], "current_user": "missing"},
     }
     if suspended:
         entity["suspended"] = True
@@ -124,12 +139,22 @@ def _media(world: _World, post: SandboxPost) -> list[dict[str, Any]]:
                 "remote_url": None,
                 "preview_remote_url": None,
                 "text_url": None,
-                "meta": {"original": {"width": 1200, "height": 800}},
+                "meta": {
+                    "original": {"width": 1200, "height": 800, "size": "1200x800", "aspect": 1.5},
+                    "small": {"width": 600, "height": 400, "size": "600x400", "aspect": 1.5},
+                },
                 "description": media.get("alt") or None,
                 "blurhash": "UFG*|bof00Rj~qxuIUWB9FRjxuWB-;ofRjWB",
             }
         )
     return out
+
+
+def _application(post: SandboxPost) -> dict[str, Any]:
+    """The app a status was posted with: the web interface (no website) or a client's."""
+    if int(post.id) % 2:
+        return {"name": "Tusky", "website": "https://tusky.app"}
+    return {"name": "Web", "website": None}
 
 
 def status_entity(world: _World, post: SandboxPost) -> dict[str, Any]:
@@ -166,7 +191,7 @@ def status_entity(world: _World, post: SandboxPost) -> dict[str, Any]:
         "edited_at": iso(post.edited_at) if post.edited_at else None,
         "content": "" if original else _html(world, post.text),
         "reblog": status_entity(world, original) if original else None,
-        "application": None,
+        "application": None if original else _application(post),
         "account": account_entity(world, account),
         "media_attachments": [] if original else _media(world, post),
         "mentions": [] if original else mentions,
@@ -176,6 +201,15 @@ def status_entity(world: _World, post: SandboxPost) -> dict[str, Any]:
         "emojis": [],
         "card": None,
         "poll": None,
+        # what a Mastodon 4.5/4.6 server adds to every status
+        "quotes_count": 0,
+        "quote": None,
+        "quote_approval": {
+            "automatic": ["public"],
+            "manual": [],
+            "current_user": "automatic",
+        },
+        "tagged_collections": [],
     }
     if post.link_card and not original:
         entity["card"] = {
@@ -190,9 +224,9 @@ def status_entity(world: _World, post: SandboxPost) -> dict[str, Any]:
             "html": "",
             "width": 0,
             "height": 0,
-            "image": None,
+            "image": f"{base}/system/preview_cards/images/{post.id}/original.jpg",
             "embed_url": "",
-            "blurhash": None,
+            "blurhash": "UFG*|bof00Rj~qxuIUWB9FRjxuWB-;ofRjWB",
         }
     if post.quote_of:
         quoted = world.post("mastodon", post.quote_of)
@@ -301,7 +335,8 @@ def status_history(world: _World, match: re.Match[str], query: Query) -> Respons
                 "sensitive": False,
                 "created_at": iso(at),
                 "account": author,
-                "media_attachments": _media(world, post),
+                # a history version's media keep no description (alt text)
+                "media_attachments": [m | {"description": None} for m in _media(world, post)],
                 "emojis": [],
             }
             for at, text in versions

@@ -71,6 +71,37 @@ class PlatformApi:
         return {}
 
 
+_IDENTITY = ("id", "uri", "did", "cid", "created_at", "createdAt", "author", "account")
+
+
+def damage(body: Any, kind: str) -> Any:
+    """A well-formed answer made unexpected: `missing` drops the identity fields of the first
+    list's items and of the objects they hold (or of the object itself); `wrongtype` puts a
+    string where that list was."""
+    if isinstance(body, list):
+        if kind == "wrongtype":
+            return "unexpected"
+        return [_strip(item) if isinstance(item, dict) else item for item in body]
+    if not isinstance(body, dict):
+        return body
+    for key, value in body.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return {**body, key: damage(value, kind)}
+    if kind == "wrongtype":
+        return ["unexpected"]
+    return _strip(body)
+
+
+def _strip(item: dict[str, Any]) -> dict[str, Any]:
+    """An item without its identity fields, nor those of the objects it holds (a feed item's
+    post)."""
+    return {
+        k: ({kk: vv for kk, vv in v.items() if kk not in _IDENTITY} if isinstance(v, dict) else v)
+        for k, v in item.items()
+        if k not in _IDENTITY
+    }
+
+
 def route(method: str, pattern: str, endpoint: str) -> Callable[[Handler], Route]:
     def wrap(handler: Handler) -> Route:
         return Route(method, re.compile(f"^{pattern}$"), endpoint, handler)
@@ -122,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
                 fault = world.take_fault(r.endpoint)
                 if fault is not None and fault.kind == "slow":
                     time.sleep(fault.seconds)  # past the client's time-out; then answer
-                elif fault is not None:
+                elif fault is not None and fault.kind not in ("missing", "wrongtype"):
                     self._fault(api, fault)
                     return
                 try:
@@ -132,6 +163,8 @@ class _Handler(BaseHTTPRequestHandler):
                     log.exception("sandbox: %s failed", r.endpoint)
                     response = api.server_error(world)
                 response.headers = api.limit_headers(world, r.endpoint) | response.headers
+                if fault is not None and fault.kind in ("missing", "wrongtype"):
+                    response.body = damage(response.body, fault.kind)
                 self._send(response)
                 return
         self._send(Response(404, {"error": "NotFound", "message": f"no route {parts.path}"}))
@@ -142,6 +175,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(api.rate_limited(world, fault))
         elif fault.kind == "500":
             self._send(api.server_error(world))
+        elif fault.kind == "html":  # a proxy's or load balancer's page instead of JSON
+            page = b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>"
+            self._send_raw(200, page, {"Content-Type": "text/html; charset=utf-8"})
         else:  # malformed
             self._send_raw(200, b'{"data": [ {"id": "1", "text": ', {})
 

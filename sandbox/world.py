@@ -24,7 +24,7 @@ SUSPENDED = "suspended"
 DEACTIVATED = "deactivated"
 ACCOUNT_STATES = (ACTIVE, PROTECTED, SUSPENDED, DEACTIVATED)
 
-FAULT_KINDS = ("429", "500", "slow", "malformed")
+FAULT_KINDS = ("429", "500", "slow", "malformed", "html", "missing", "wrongtype")
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]*(?:@[A-Za-z0-9.-]+)?)")

@@ -26,9 +26,46 @@ TIMELINE_CAP = 3200
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + (
-        f"{moment.microsecond // 1000:03d}Z"
-    )
+    """X's times: whole seconds, always written `.000Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def escape(text: str) -> str:
+    """X escapes `&`, `<` and `>` in a post's text (never in bios or names)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# Pagination tokens are opaque base-36 strings; these prefixes tell the sandbox which way.
+_NEXT, _PREVIOUS = "7140dibdnow9c", "77qpymm88g5ha"
+
+
+def _b36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while number:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+    return out or "0"
+
+
+def page_token(tweet_id: str, *, previous: bool = False) -> str:
+    return (_PREVIOUS if previous else _NEXT) + _b36(int(tweet_id))
+
+
+def read_token(token: str) -> tuple[str, int] | None:
+    """('next' | 'previous', boundary id) of a token this sandbox gave, else None."""
+    for prefix, way in ((_NEXT, "next"), (_PREVIOUS, "previous")):
+        if token.startswith(prefix) and len(token) > len(prefix):
+            try:
+                return way, int(token[len(prefix) :], 36)
+            except ValueError:
+                return None
+    return None
+
+
+def permalink(world: _World, post: SandboxPost) -> str:
+    """A post's permalink as X writes it in entities: twitter.com and the author's name."""
+    return f"https://twitter.com/{world.accounts[post.account].handle}/status/{post.current_id}"
 
 
 def _fields(query: Query, name: str) -> set[str]:
@@ -74,7 +111,7 @@ def _user_problem(account: SandboxAccount | None, value: str, parameter: str) ->
     return None
 
 
-def _entities_for(text: str) -> tuple[str, dict[str, Any]]:
+def _entities_for(text: str, world: _World | None = None) -> tuple[str, dict[str, Any]]:
     """Replace URLs with t.co links; return the shown text and its entities."""
     shown = text
     urls = []
@@ -103,10 +140,14 @@ def _entities_for(text: str) -> tuple[str, dict[str, Any]]:
     entities: dict[str, Any] = {}
     if urls:
         entities["urls"] = urls
-    mentions = [
-        {"start": m.start(), "end": m.end(), "username": m.group(1)}
-        for m in re.finditer(r"(?<![\w@])@(\w{1,15})", shown)
-    ]
+    mentions = []
+    for m in re.finditer(r"(?<![\w@])@(\w{1,15})", shown):
+        mention: dict[str, Any] = {"start": m.start(), "end": m.end(), "username": m.group(1)}
+        target = world.account_by_handle("x", m.group(1)) if world is not None else None
+        if target is not None:
+            mention["username"] = target.handle  # X gives the canonical case
+            mention["id"] = target.id
+        mentions.append(mention)
     if mentions:
         entities["mentions"] = mentions
     tags = [
@@ -197,9 +238,24 @@ def tweet_object(world: _World, post: SandboxPost, fields: set[str]) -> dict[str
     quoted = world.post("x", post.quote_of) if post.quote_of else None
     if quoted is not None:
         referenced.append({"type": "quoted", "id": quoted.current_id})
-        # The quoted post's link ends the text, and like every link it is an entity.
-        text = f"{text} https://x.com/i/status/{quoted.current_id}"
-    shown, entities = _entities_for(text)
+        # The quoted post's permalink ends the text, and like every link it is an entity.
+        text = f"{text} {permalink(world, quoted)}"
+    media_link = None
+    if post.media and original is None:
+        # So does a link to the post's own media: .../status/<id>/photo/1 (or /video/1).
+        kind = "video" if post.media[0].get("type") == "video" else "photo"
+        media_link = f"{permalink(world, post)}/{kind}/1"
+        text = f"{text} {media_link}"
+    shown, entities = _entities_for(text, world)
+    if media_link is not None:
+        for url in entities.get("urls", []):
+            if url["expanded_url"] == media_link:
+                url["media_key"] = _media_key(post, 0)
+                extra = [
+                    {**url, "media_key": _media_key(post, n)} for n in range(1, len(post.media))
+                ]
+                entities["urls"].extend(extra)
+                break
     if original is not None:
         referenced.append({"type": "retweeted", "id": original.current_id})
     root = post
@@ -208,7 +264,7 @@ def tweet_object(world: _World, post: SandboxPost, fields: set[str]) -> dict[str
     editable_until = post.created_at + timedelta(minutes=30)
     full: dict[str, Any] = {
         "id": post.current_id,
-        "text": shown,
+        "text": escape(shown),
         "edit_history_tweet_ids": list(post.edit_ids),
         "author_id": author.id,
         "created_at": iso(post.edited_at or post.created_at),
@@ -239,8 +295,8 @@ def tweet_object(world: _World, post: SandboxPost, fields: set[str]) -> dict[str
     if post.media and original is None:
         full["attachments"] = {"media_keys": [_media_key(post, n) for n in range(len(post.media))]}
     if len(post.text) > 280 and original is None:
-        full["note_tweet"] = {"text": post.text}
-        full["text"] = shown[:277] + "…"
+        full["note_tweet"] = {"text": escape(post.text)}
+        full["text"] = escape(shown[:277] + "…")
     return {k: v for k, v in full.items() if k in TWEET_DEFAULT or k in fields}
 
 
@@ -287,6 +343,41 @@ def _includes(world: _World, posts: list[SandboxPost], query: Query) -> dict[str
         unique = {u.key: u for u in users}
         includes["users"] = [user_object(world, u, user_fields) for u in unique.values()]
     return includes
+
+
+def _reference_errors(world: _World, posts: list[SandboxPost], query: Query) -> list[dict]:
+    """What X says, next to `data`, of referenced posts it cannot include (deleted, protected)."""
+    if "referenced_tweets.id" not in _fields(query, "expansions"):
+        return []
+    errors = []
+    for post in posts:
+        for ref in (post.reply_to, post.quote_of, post.repost_of):
+            target = world.post("x", ref) if ref else None
+            if ref is None or (target is not None and world.visible(target)):
+                if target is None or world.accounts[target.account].status != PROTECTED:
+                    continue
+                value = target.current_id
+                problem = _problem(
+                    "Authorization Error",
+                    f"Sorry, you are not authorized to see the Tweet with referenced_tweets.id: "
+                    f"[{value}].",
+                    value,
+                    "referenced_tweets.id",
+                    "tweet",
+                )
+                problem["section"] = "includes"
+            else:
+                value = target.current_id if target is not None else ref
+                problem = _problem(
+                    "Not Found Error",
+                    f"Could not find tweet with referenced_tweets.id: [{value}].",
+                    value,
+                    "referenced_tweets.id",
+                    "tweet",
+                )
+            if problem not in errors:
+                errors.append(problem)
+    return errors
 
 
 def _single_user(
@@ -410,8 +501,31 @@ def user_tweets(world: _World, match: re.Match[str], query: Query) -> Response:
     if since_id:
         posts = [p for p in posts if int(p.current_id) > int(since_id)]
     token = first(query, "pagination_token")
+    way = None
     if token:
-        posts = [p for p in posts if int(p.current_id) < int(token, 16)]
+        parsed = read_token(token)
+        if parsed is None:
+            return Response(
+                400,
+                {
+                    "errors": [
+                        {
+                            "parameters": {"pagination_token": [token]},
+                            "message": "The `pagination_token` query parameter value "
+                            f"[{token}] is not valid",
+                        }
+                    ],
+                    "title": "Invalid Request",
+                    "detail": "One or more parameters to your request was invalid.",
+                    "type": "https://api.twitter.com/2/problems/invalid-request",
+                },
+            )
+        way, boundary = parsed
+        if way == "next":
+            posts = [p for p in posts if int(p.current_id) < boundary]
+        else:  # the page just newer than the one that gave the token
+            newer = [p for p in posts if int(p.current_id) > boundary]
+            posts = newer[-max_results:] + [p for p in posts if int(p.current_id) <= boundary]
     page = posts[:max_results]
     if not page:
         return Response(200, {"meta": {"result_count": 0}})
@@ -421,7 +535,9 @@ def user_tweets(world: _World, match: re.Match[str], query: Query) -> Response:
         "oldest_id": page[-1].current_id,
     }
     if len(posts) > max_results:
-        meta["next_token"] = format(int(page[-1].current_id), "x")
+        meta["next_token"] = page_token(page[-1].current_id)
+    if token:  # every page but the first can go back
+        meta["previous_token"] = page_token(page[0].current_id, previous=True)
     body: dict[str, Any] = {
         "data": [tweet_object(world, p, _fields(query, "tweet.fields")) for p in page],
         "meta": meta,
@@ -429,6 +545,9 @@ def user_tweets(world: _World, match: re.Match[str], query: Query) -> Response:
     includes = _includes(world, page, query)
     if includes:
         body["includes"] = includes
+    errors = _reference_errors(world, page, query)
+    if errors:
+        body["errors"] = errors
     return Response(200, body)
 
 
@@ -468,6 +587,7 @@ def tweets(world: _World, match: re.Match[str], query: Query) -> Response:
         includes = _includes(world, found, query)
         if includes:
             body["includes"] = includes
+        errors.extend(_reference_errors(world, found, query))
     if errors:
         body["errors"] = errors
     return Response(200, body)

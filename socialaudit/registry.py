@@ -148,6 +148,11 @@ def normalise_handle(platform: str, handle: str) -> tuple[str, str | None]:
     return handle, None
 
 
+def same_handle(handle: str) -> sa.ColumnElement[bool]:
+    """Handles are compared without letter case (platforms give their own case back)."""
+    return sa.func.lower(Account.handle) == handle.lower()
+
+
 def add_account(
     session: Session,
     person: Person,
@@ -158,7 +163,7 @@ def add_account(
     """Register an account; adding the same one again changes nothing."""
     handle, instance = normalise_handle(platform, handle)
     existing = session.exec(
-        select(Account).where(Account.platform == platform, Account.handle == handle)
+        select(Account).where(Account.platform == platform, same_handle(handle))
     ).first()
     if existing is None and platform_id:
         existing = session.exec(
@@ -192,7 +197,7 @@ def add_account(
 def find_account(session: Session, platform: str, handle: str) -> Account:
     handle, _ = normalise_handle(platform, handle)
     account = session.exec(
-        select(Account).where(Account.platform == platform, Account.handle == handle)
+        select(Account).where(Account.platform == platform, same_handle(handle))
     ).first()
     if account is None:
         raise NotFoundError(f"no registered {platform} account {handle!r}")

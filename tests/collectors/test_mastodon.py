@@ -79,12 +79,15 @@ def test_html_becomes_text_with_link_targets_kept() -> None:
         '<a href="https://social.example/tags/rights" class="mention hashtag" rel="tag">'
         "#<span>Rights</span></a></p><p>Line one<br />line two</p>"
     )
-    text, links = html_to_text(html)
+    text, links = html_to_text(html, "social.example")
     assert text == (
         "Read https://www.amnesty.org/en/documents/protest/ now, @kemi & #Rights\n\n"
         "Line one\nline two"
     )
     assert links == ["https://www.amnesty.org/en/documents/protest/"]
+    # Read from another server's author, the mention keeps its server (the h-card hides it).
+    remote, _ = html_to_text(html, "mastodon.example")
+    assert "now, @kemi@social.example & #Rights" in remote
 
 
 def test_first_collection_stores_posts_profiles_and_context(engine, ms, sandbox) -> None:

@@ -74,6 +74,11 @@ def test_expected_findings_fire_through_collect_and_check(
             found = (code, account.platform, account.id) in on_profiles
         else:
             found = (code, post.platform, post.id) in on_posts
+            if post.platform == "bluesky" and post.repost_of and not found:
+                # A repost whose reason has no uri of its own is stored under its original's
+                # uri and its author (as the recordings show some AppView answers do).
+                alias = f"{post.repost_of}#repost-by-{account.id}"
+                found = (code, post.platform, alias) in on_posts
         if found != fires:
             wrong.append((code, fires, key, post.text[:40] if post else "profile"))
     assert wrong == []
