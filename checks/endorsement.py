@@ -183,6 +183,13 @@ _HASHTAG_NOT = _words(
 )
 
 
+# Every appeal above has one of these (a cheap first test: most posts have none).
+CUE = re.compile(
+    r"(?i)vot|elect|w[äa]hl|endors|support|soutien|soutenez|apoy|apoi|canvass|knock|phone|"
+    r"volunt|stimme|[eé]lis"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Appeal:
     start: int
@@ -215,7 +222,7 @@ def _target_ok(match: re.Match[str], text: str) -> bool:
 def find_appeal(text: str) -> Appeal | None:
     """The first appeal to vote for, elect or support a party or a person in `text` (as
     written), or None."""
-    if not text:
+    if not text or CUE.search(text) is None:
         return None
     self_ask = SELF_ASK.search(text)
     if self_ask is not None and not NEGATION.search(

@@ -82,6 +82,9 @@ class Scorer:
     bias: float
     threshold: float
     weights: dict[str, float]
+    # The strongest word present must weigh at least this much: a verdict is carried by a
+    # word, not by a pile of common ones.
+    evidence_floor: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict) -> Scorer:
@@ -92,6 +95,7 @@ class Scorer:
             float(data["bias"]),
             float(data["threshold"]),
             {str(k): float(v) for k, v in data["weights"].items()},
+            float(data.get("evidence_floor", 0.0)),
         )
 
     def to_json(self) -> dict:
@@ -101,6 +105,7 @@ class Scorer:
             "bias": self.bias,
             "threshold": self.threshold,
             "weights": self.weights,
+            "evidence_floor": self.evidence_floor,
         }
 
     def probability(self, found: dict[str, tuple[int, int]]) -> float:
@@ -115,9 +120,18 @@ class Scorer:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def judge(self, text: str, extra: tuple[str, ...] = ()) -> Verdict | None:
-        """The verdict when the score reaches the threshold, else None."""
-        found = features(text, extra)
+    def judge(
+        self,
+        text: str,
+        extra: tuple[str, ...] = (),
+        found: dict[str, tuple[int, int]] | None = None,
+    ) -> Verdict | None:
+        """The verdict when the score reaches the threshold, else None. `found` is the
+        text's features when already computed (`features(text)`, without `extra`)."""
+        if found is None:
+            found = features(text, extra)
+        elif extra:
+            found = {**found, **{"x:" + name: (0, 0) for name in extra}}
         p = self.probability(found)
         if p < self.threshold:
             return None
@@ -126,6 +140,8 @@ class Scorer:
             ((weights[n], span) for n, span in found.items() if weights.get(n, 0) > 0 and span[1]),
             key=lambda pair: -pair[0],
         )
+        if not carried or carried[0][0] < self.evidence_floor:
+            return None
         return Verdict(p, [span for _, span in carried[:3]])
 
 

@@ -128,7 +128,7 @@ def disrespectful_language(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     scorer = learned.scorer("RSP501")
     if scorer is None or not view.text:
         return
-    verdict = scorer.judge(view.text, learned.classifier_band(item.offensive))
+    verdict = scorer.judge(view.text, learned.classifier_band(item.offensive), found=item.features)
     if verdict is None:
         return
     spans = [view.evidence("text", s, e) for s, e in sorted(verdict.spans)] or [
