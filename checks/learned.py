@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,30 @@ class Scorer:
             return 1.0 / (1.0 + math.exp(-z))
         e = math.exp(z)
         return e / (1.0 + e)
+
+    def could_fire(self, text: str) -> bool:
+        """False when no word, prefix or bigram of weight >= `evidence_floor` occurs in
+        `text` even as a substring: then no verdict is possible and the features need not be
+        computed (one pass of a C automaton, for most posts the whole cost)."""
+        if self.evidence_floor <= 0:
+            return True
+        automaton = self._strong()
+        return next(automaton.iter(text), None) is not None
+
+    def _strong(self) -> Any:
+        cached = self.__dict__.get("_automaton")
+        if cached is None:
+            import ahocorasick
+
+            cached = ahocorasick.Automaton()
+            for name, weight in self.weights.items():
+                if weight >= self.evidence_floor and name[:2] in ("w:", "p:", "b:"):
+                    cached.add_word(name[2:], True)
+            if len(cached) == 0:
+                cached.add_word("\x00", True)
+            cached.make_automaton()
+            object.__setattr__(self, "_automaton", cached)
+        return cached
 
     def judge(
         self,

@@ -229,7 +229,7 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         return
     # The learned scorer (make train), for the forms no pattern knows.
     scorer = learned.scorer("NPT201")
-    if scorer is None or not view.text:
+    if scorer is None or not view.text or not scorer.could_fire(view.text):
         return
     verdict = scorer.judge(view.text, found=item.features)
     if verdict is not None:

@@ -126,7 +126,7 @@ def disrespectful_language(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(f'"{found["text"]}" is disrespectful language ({word.entry.kind}).', [found])
         return
     scorer = learned.scorer("RSP501")
-    if scorer is None or not view.text:
+    if scorer is None or not view.text or not scorer.could_fire(view.text):
         return
     verdict = scorer.judge(view.text, learned.classifier_band(item.offensive), found=item.features)
     if verdict is None:
