@@ -32,17 +32,17 @@ from checks.normalize import normalize
 LEARNED_RULES = ("RSP501", "NPT201")
 HYPER = {
     "RSP501": {
-        "C": 0.2,
+        "C": 0.5,
         "extra_weight": 0.3,
         "precision_floor": 0.97,
-        "max_features": 40_000,
-        "evidence_floor": 1.0,
+        "max_features": 8_000,
+        "evidence_floor": 0.8,
     },
     "NPT201": {
         "C": 0.5,
         "extra_weight": 0.0,
         "precision_floor": 0.97,
-        "max_features": 20_000,
+        "max_features": 5_000,
         "evidence_floor": 1.0,
     },
 }

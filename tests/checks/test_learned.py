@@ -65,3 +65,17 @@ def test_committed_artefacts_are_small_and_described(rule: str) -> None:
     scorer = Scorer.from_json(data)
     assert scorer.weights and 0 < scorer.threshold < 1
     assert learned.scorer(rule.upper()) is not None
+
+
+def test_a_score_carried_by_an_accusation_is_left_to_law601(engine: Engine) -> None:
+    learned.override("RSP501", Scorer("RSP501", -3.0, 0.5, {"w:liar": 5.0}, 0.5))
+    post = PostItem("p1", text="Mark Example, a general in Freedonia, is a liar.", lang="en")
+    engine.prepare([post])
+    assert not [r for r in engine.check(post) if r.rule == "RSP501"]
+
+
+def test_no_strong_word_no_verdict_and_no_features() -> None:
+    scorer = Scorer("RSP501", 2.0, 0.5, {"w:the": 0.3, "w:frobnicator": 1.2}, 1.0)
+    assert not scorer.could_fire("the weather is nice")
+    assert scorer.judge(normalize("the weather").text) is None  # high bias, no carrying word
+    assert scorer.could_fire("a frobnicator")
