@@ -679,14 +679,27 @@ GROUP_NOUNS = [
     "baianos",
     "gays",
 ]
-GROUP_INSULT = re.compile(
-    r"(?<![\w])(?:(?:sales?|filthy|dirty|stinking|fucking|bloody|putos?|putas?|malditos?|"
-    r"asquerosos?|sucios?|scheiss|scheiß|dreckige[nrs]?|drecks|sporchi|sporco|sporca|"
-    r"schifosi|nojentos?|imundos?)\s*-?\s*(?:{groups})"
-    r"|(?:{groups})\s+(?:de|di)\s+(?:mierda|merda))(?![\w])".replace(
-        "{groups}", "|".join(sorted(map(re.escape, set(GROUP_NOUNS)), key=len, reverse=True))
-    )
+# A cheap first test for GROUP_INSULT (a long alternation, so only asked when one of these
+# occurs).
+_GROUP_CUE = re.compile(
+    r"sale|filthy|dirty|stinking|fucking|bloody|put[oa]|maldit|asquer|sucio|schei|dreck|"
+    r"sporc|schifos|nojent|imund|merda|mierda"
 )
+
+
+@cache
+def _group_insult() -> re.Pattern[str]:
+    """The insults of a group (compiled on first need: a long alternation)."""
+    return re.compile(
+        r"(?<![\w])(?:(?:sales?|filthy|dirty|stinking|fucking|bloody|putos?|putas?|malditos?|"
+        r"asquerosos?|sucios?|scheiss|scheiß|dreckige[nrs]?|drecks|sporchi|sporco|sporca|"
+        r"schifosi|nojentos?|imundos?)\s*-?\s*(?:{groups})"
+        r"|(?:{groups})\s+(?:de|di)\s+(?:mierda|merda))(?![\w])".replace(
+            "{groups}", "|".join(sorted(map(re.escape, set(GROUP_NOUNS)), key=len, reverse=True))
+        )
+    )
+
+
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 
 # An insult reported as received, just before the word: "called me", "m'a traité de".
@@ -879,7 +892,7 @@ def find(text: str, lang: Any = None) -> Found | None:
 
 
 def _find(text: str, lang: Any) -> Found | None:
-    group = GROUP_INSULT.search(text)
+    group = _group_insult().search(text) if _GROUP_CUE.search(text) else None
     if group is not None and not REPORTED.search(text[max(0, group.start() - 40) : group.start()]):
         return Found(group.start(), group.end(), _GROUP_ENTRY)
     automaton, pointers = _automaton()

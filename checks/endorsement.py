@@ -24,7 +24,33 @@ get-out-the-vote without a name ("vote early!").
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+
+class _Lazy:
+    """A pattern compiled on first use: these are large, and most scans never need them
+    (start-up is measured)."""
+
+    __slots__ = ("_compiled", "_flags", "_source")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _get(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._get().search(text)
+
+    def match(self, text: str) -> re.Match[str] | None:
+        return self._get().match(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._get().finditer(text)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -102,28 +128,28 @@ _VERB_DE = (
 _TARGET = rf"(?:{_TITLE}|{_ADVERB})?(?:{_PARTY}|{_NAME}|(?P<number>\b[1-9]\d(?:\d{{2,3}})?\b))"
 
 APPEALS = [
-    re.compile(rf"(?<![\w@#])(?i:{_VERB_EN})[ \t]+{_ADVERB}?(?:for[ \t]+)?{_TARGET}"),
-    re.compile(rf"(?<![\w@#])(?i:{_VERB_ROMANCE})[ \t]+{_TARGET}"),
-    re.compile(rf"(?<![\w@#])(?i:{_VERB_DE})[ \t]+{_TARGET}"),
+    _Lazy(rf"(?<![\w@#])(?i:{_VERB_EN})[ \t]+{_ADVERB}?(?:for[ \t]+)?{_TARGET}"),
+    _Lazy(rf"(?<![\w@#])(?i:{_VERB_ROMANCE})[ \t]+{_TARGET}"),
+    _Lazy(rf"(?<![\w@#])(?i:{_VERB_DE})[ \t]+{_TARGET}"),
     # campaign work for someone, and someone's supporters
-    re.compile(
+    _Lazy(
         r"(?<![\w@#])(?i:canvass\w*|door-?\s?knock\w*|phone\s?bank\w*|knocking\s+(?:on\s+)?doors|"
         r"volunteering|volunteer)[ \t]+"
         rf"(?i:for|to)[ \t]+(?i:the[ \t]+)?{_TARGET}"
     ),
     # the name first: "AfD wählen!", "X has my vote", "X tiene mi voto"
-    re.compile(rf"{_NAME}\s+(?i:wählen|waehlen)\s*[!.]"),
-    re.compile(
+    _Lazy(rf"{_NAME}\s+(?i:wählen|waehlen)\s*[!.]"),
+    _Lazy(
         rf"{_NAME}\s+(?i:has my vote|gets my vote|deserves your vote|tiene mi voto|"
         r"a mon vote|tem meu voto|has our vote)"
     ),
 ]
-HASHTAG = re.compile(
+HASHTAG = _Lazy(
     r"#(?:Vote|VOTE|vote|Elect|ReElect|Reelect|Votez|Vota|Votem|Votar|W[äa]hlt|EuVoto|JeVote|"
     r"YoVoto|Voto|Votamos|Votons)(?:For|for|FOR|4|Pour|pour|Por|por|A|Em|em|a)?"
     r"(?P<name>[A-ZÀ-Þ0-9]\w*|(?i:" + PARTY_WORDS.replace(r"\s+", "") + r")\w*)"
 )
-SELF_ASK = re.compile(
+SELF_ASK = _Lazy(
     r"(?i)(?<![\w])(?:"
     r"(?:give\s+me|earn|earned|ask\s+for|asking\s+for|need|have|appreciate|count\s+on|"
     r"deserve|hope\s+to\s+earn|humbly\s+ask\s+for|would\s+love|ask\s+you\s+for)\s+"
@@ -138,40 +164,40 @@ SELF_ASK = re.compile(
     r"|(?:bitte\s+um\s+)?(?:ihre|deine|eure)\s+(?:beiden\s+)?stimmen?\s+f[üu]r\s+(?:uns|mich)"
     r"|w[äa]hlt\s+(?:uns|mich)(?![\w]))"
 )
-ENDORSED = re.compile(
+ENDORSED = _Lazy(
     r"(?i)(?<![\w])(?:(?:honou?red|proud|thrilled|grateful|humbled|excited)\s+to\s+"
     r"(?:be\s+endorsed|receive\s+(?:the|their)\s+endorsement|have\s+(?:the|their)\s+"
     r"endorsement|earn\s+(?:the|their)\s+endorsement)"
     r"|thank\w*\s+[^.!?\n]{0,60}?\bfor\s+(?:the|their|your)\s+endorsement)"
 )
-_NOUN_BEFORE = re.compile(
+_NOUN_BEFORE = _Lazy(
     r"(?i)(?:\b(?:your|ur|my|our|his|her|their|a|the|every|one|each|this|that|le|la|el|"
     r"tu|su|mi|votre|ton|mon|seu|meu|o|um|une|un)\s+)$"
 )
-SUPPORT = re.compile(
+SUPPORT = _Lazy(
     r"(?i:(?<![\w])(?:i|we)\s+(?:support|am\s+supporting|'m\s+supporting|endorse|"
     r"am\s+endorsing|'re\s+endorsing|are\s+endorsing|back|am\s+backing|'m\s+backing|"
     r"stand\s+with|'m\s+with|am\s+with)|proud(?:ly)?\s+(?:to\s+)?(?:endorse|support)|"
     r"je\s+soutiens|apoyo\s+a|eu\s+apoio)\s+" + _TARGET
 )
-ELECTORAL = re.compile(
+ELECTORAL = _Lazy(
     r"(?i)(?<![\w])(?:vot\w*|elect\w*|ballot\w*|primar\w*|campaign\w*|candida\w*|polls?|"
     r"caucus\w*|president\w*|senate|congress|governor|mayor|wahl\w*|w[äa]hl\w*|[eé]lecci\w*|[eé]lection\w*|elei[cç]\w*|urnes?|"
     r"20[12]\d)(?![\w])"
 )
-NEGATION = re.compile(
+NEGATION = _Lazy(
     r"(?i)(?:\b(?:don'?t|do\s+not|never|not|won'?t|wouldn'?t|no\s+one|nobody|against|"
     r"nunca|jam[aá]is|ne|n'|pas|nicht|niemals|kein\w*|n[aã]o|contra|gegen|wer|qui\s+vote|"
     r"quien|whoever|anyone\s+who|if\s+you)\b[^.!?\n]{0,25}$"
     r"|\b(?:es|est|ist|é|is|means|significa|signifie|hei[sß]t)\s*$|=\s*$)"
 )
-AFTER_NOT = re.compile(
+AFTER_NOT = _Lazy(
     r"(?i)^\s*(?:out\b|es\b|is\b|est\b|ist\b|é\b|=|raus\b|dehors\b|fuera\b|fora\b|off\b|down\b|"
     r"(?:act|bill|resolution|amendment|initiative|proposition|prop|measure|petition|"
     r"referendum|law|motion|treaty|ordinance)\b)"
 )
-OUT_LATER = re.compile(r"(?i)^[^.!?\n]{0,30}\b(?:out|raus|dehors|fuera|fora)\b\s*(?:[.!?\n]|$)")
-FAN_VOTE = re.compile(
+OUT_LATER = _Lazy(r"(?i)^[^.!?\n]{0,30}\b(?:out|raus|dehors|fuera|fora)\b\s*(?:[.!?\n]|$)")
+FAN_VOTE = _Lazy(
     r"(?i)(?<![\w])(?:awards?|kca|mvp|fan\s+vote|fans|contest|nominee|nominated|nomination|"
     r"category|bbmas?|vmas?|emas?|grammys?|oscars?|bracket|all-?star|player|song|album|"
     r"tourney|tournament|round\s+\d|poll|eurovision|x\s+factor|idol|strictly|bake\s+off|"
@@ -180,6 +206,13 @@ FAN_VOTE = re.compile(
 _HASHTAG_NOT = _words(
     "no yes out early today now tomorrow here them him her em for like safe ready "
     "local smart by mail in person your our every them out ing ed s the"
+)
+
+
+# Every appeal above has one of these (a cheap first test: most posts have none).
+CUE = _Lazy(
+    r"(?i)vot|elect|w[äa]hl|endors|support|soutien|soutenez|apoy|apoi|canvass|knock|phone|"
+    r"volunt|stimme|[eé]lis"
 )
 
 
@@ -215,7 +248,7 @@ def _target_ok(match: re.Match[str], text: str) -> bool:
 def find_appeal(text: str) -> Appeal | None:
     """The first appeal to vote for, elect or support a party or a person in `text` (as
     written), or None."""
-    if not text:
+    if not text or CUE.search(text) is None:
         return None
     self_ask = SELF_ASK.search(text)
     if self_ask is not None and not NEGATION.search(

@@ -169,6 +169,16 @@ class PostItem:
         self.hostile_cache: dict[float, Evidence | None] = {}  # checks.respect.hostile_parent
         self._all_links: list[tuple[str, Evidence]] | None = None
         self._language: str | object | None = _UNKNOWN
+        self._features: dict[str, tuple[int, int]] | None = None
+
+    @property
+    def features(self) -> dict[str, tuple[int, int]]:
+        """The learned scorers' features of the text (checks.learned), computed once."""
+        if self._features is None:
+            from checks.learned import features
+
+            self._features = features(self.view.text)
+        return self._features
 
     @property
     def language(self) -> str | None:

@@ -31,8 +31,6 @@ MAX_CHARS = 240
 
 # Below this many letters the platform's tag, when there is one, is trusted over the model.
 TRUST_TAG_BELOW = 30
-# The tag wins over the model's first choice when the model rates it at least this much of it.
-HINT_RATIO = 0.5
 
 # Function words, for short texts, where the trigram model is weakest ("you are a liar" rates
 # German): each language's commonest words that are rarely words of the others.
@@ -132,21 +130,12 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
             if counts:
                 first = max(counts, key=counts.__getitem__)
                 rest = max((n for lang, n in counts.items() if lang != first), default=0)
-                if counts[first] >= 2 and counts[first] >= 2 * rest:
+                if (counts[first] >= 2 and counts[first] >= 2 * rest) or rest == 0:
                     return first
-        ranked = detector.compute_language_confidence_values(body)
-        if not ranked or ranked[0].value <= 0:
+        found = detector.detect_language_of(body)
+        if found is None:
             return tag
-        best = ranked[0]
-        if tag is not None and tag != best.language.iso_code_639_1.name.lower():
-            # Short texts are often close calls ("you are a liar" scores German in the
-            # trigram model): the platform's tag wins when the model rates it nearly as high.
-            for candidate in ranked[1:]:
-                if candidate.language.iso_code_639_1.name.lower() == tag:
-                    if candidate.value >= HINT_RATIO * best.value:
-                        return tag
-                    break
-        return best.language.iso_code_639_1.name.lower()
+        return found.iso_code_639_1.name.lower()
     except Exception as exc:  # never let a strange text stop a scan
         log.debug("language detection failed: %s", exc)
         return tag

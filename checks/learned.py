@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ class Scorer:
     bias: float
     threshold: float
     weights: dict[str, float]
+    # The strongest word present must weigh at least this much: a verdict is carried by a
+    # word, not by a pile of common ones.
+    evidence_floor: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict) -> Scorer:
@@ -92,6 +96,7 @@ class Scorer:
             float(data["bias"]),
             float(data["threshold"]),
             {str(k): float(v) for k, v in data["weights"].items()},
+            float(data.get("evidence_floor", 0.0)),
         )
 
     def to_json(self) -> dict:
@@ -101,6 +106,7 @@ class Scorer:
             "bias": self.bias,
             "threshold": self.threshold,
             "weights": self.weights,
+            "evidence_floor": self.evidence_floor,
         }
 
     def probability(self, found: dict[str, tuple[int, int]]) -> float:
@@ -115,9 +121,42 @@ class Scorer:
         e = math.exp(z)
         return e / (1.0 + e)
 
-    def judge(self, text: str, extra: tuple[str, ...] = ()) -> Verdict | None:
-        """The verdict when the score reaches the threshold, else None."""
-        found = features(text, extra)
+    def could_fire(self, text: str) -> bool:
+        """False when no word, prefix or bigram of weight >= `evidence_floor` occurs in
+        `text` even as a substring: then no verdict is possible and the features need not be
+        computed (one pass of a C automaton, for most posts the whole cost)."""
+        if self.evidence_floor <= 0:
+            return True
+        automaton = self._strong()
+        return next(automaton.iter(text), None) is not None
+
+    def _strong(self) -> Any:
+        cached = self.__dict__.get("_automaton")
+        if cached is None:
+            import ahocorasick
+
+            cached = ahocorasick.Automaton()
+            for name, weight in self.weights.items():
+                if weight >= self.evidence_floor and name[:2] in ("w:", "p:", "b:"):
+                    cached.add_word(name[2:], True)
+            if len(cached) == 0:
+                cached.add_word("\x00", True)
+            cached.make_automaton()
+            object.__setattr__(self, "_automaton", cached)
+        return cached
+
+    def judge(
+        self,
+        text: str,
+        extra: tuple[str, ...] = (),
+        found: dict[str, tuple[int, int]] | None = None,
+    ) -> Verdict | None:
+        """The verdict when the score reaches the threshold, else None. `found` is the
+        text's features when already computed (`features(text)`, without `extra`)."""
+        if found is None:
+            found = features(text, extra)
+        elif extra:
+            found = {**found, **{"x:" + name: (0, 0) for name in extra}}
         p = self.probability(found)
         if p < self.threshold:
             return None
@@ -126,6 +165,8 @@ class Scorer:
             ((weights[n], span) for n, span in found.items() if weights.get(n, 0) > 0 and span[1]),
             key=lambda pair: -pair[0],
         )
+        if not carried or carried[0][0] < self.evidence_floor:
+            return None
         return Verdict(p, [span for _, span in carried[:3]])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from checks import lexicons
+from checks import learned, lexicons
 from checks.endorsement import find_appeal
 from checks.engine import Hit, Org, PostItem, RuleContext
 from checks.matching import alternation
@@ -226,6 +226,21 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         text = item.text[appeal.start : appeal.end]
         evidence = {"field": "text", "start": appeal.start, "end": appeal.end, "text": text}
         yield Hit(f'"{text}" reads as a political endorsement.', [evidence])
+        return
+    # The learned scorer (make train), for the forms no pattern knows.
+    scorer = learned.scorer("NPT201")
+    if scorer is None or not view.text or not scorer.could_fire(view.text):
+        return
+    verdict = scorer.judge(view.text, found=item.features)
+    if verdict is not None:
+        spans = [view.evidence("text", s, e) for s, e in sorted(verdict.spans)]
+        spans = spans or [view.evidence("text", 0, len(view.text))]
+        words = ", ".join(f'"{e["text"]}"' for e in spans)
+        yield Hit(
+            f"The post reads as a political endorsement (learned score "
+            f"{verdict.probability:.2f}; carried by {words}).",
+            spans,
+        )
 
 
 @rule("NPT202", "amplifies-political-account", confidence="high")

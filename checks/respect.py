@@ -34,6 +34,14 @@ INSULT_NAMED = re.compile(
     rf"(?:{_INSULT}))(?![\w])"
 )
 _ALL = re.compile(r"\S.*", re.S)
+# Words of an accusation rather than of name-calling (LAW601 reads them).
+ACCUSATION_WORDS = frozenset(
+    {
+        *("liar", "liars", "lying", "lies", "thief", "thieves", "traitor", "traitors"),
+        *("crook", "crooks", "fraud", "corrupt", "criminal", "criminals", "cheat", "cheats"),
+        *("menteur", "menteuse", "mentiroso", "mentirosa", "lugner", "bugiardo"),
+    }
+)
 HOSTILE_CUES = Phrases(lexicons.HOSTILE_AT_YOU, shared=False)
 
 
@@ -126,10 +134,15 @@ def disrespectful_language(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(f'"{found["text"]}" is disrespectful language ({word.entry.kind}).', [found])
         return
     scorer = learned.scorer("RSP501")
-    if scorer is None or not view.text:
+    if scorer is None or not view.text or not scorer.could_fire(view.text):
         return
-    verdict = scorer.judge(view.text, learned.classifier_band(item.offensive))
+    verdict = scorer.judge(view.text, learned.classifier_band(item.offensive), found=item.features)
     if verdict is None:
+        return
+    # "X is a liar" is an accusation (LAW601), not name-calling: a score carried by an
+    # accusation word is left to that rule.
+    strongest = view.text[verdict.spans[0][0] : verdict.spans[0][1]] if verdict.spans else ""
+    if strongest in ACCUSATION_WORDS:
         return
     spans = [view.evidence("text", s, e) for s, e in sorted(verdict.spans)] or [
         view.evidence("text", 0, len(view.text))

@@ -25,14 +25,26 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from checks import learned
-from checks.eval_real import DEFAULT_DATA, Labelled, cross_validate, folds_of, load_rule
 from checks.learned import MODELS, Scorer, classifier_band, features
 from checks.normalize import normalize
+from checks.real_data import DEFAULT_DATA, Labelled, cross_validate, folds_of, load_rule
 
 LEARNED_RULES = ("RSP501", "NPT201")
 HYPER = {
-    "RSP501": {"C": 0.5, "extra_weight": 0.3, "precision_floor": 0.93, "max_features": 40_000},
-    "NPT201": {"C": 1.0, "extra_weight": 0.0, "precision_floor": 0.95, "max_features": 20_000},
+    "RSP501": {
+        "C": 0.5,
+        "extra_weight": 0.3,
+        "precision_floor": 0.97,
+        "max_features": 8_000,
+        "evidence_floor": 0.8,
+    },
+    "NPT201": {
+        "C": 0.5,
+        "extra_weight": 0.0,
+        "precision_floor": 0.97,
+        "max_features": 5_000,
+        "evidence_floor": 1.0,
+    },
 }
 INNER_FOLDS = 4
 SEED = 7
@@ -97,15 +109,23 @@ def fit(rule: str, items: Sequence[Labelled], apc: Callable[[str], float] | None
         inner = _fit_weights(
             [rows[i] for i in train], [y[i] for i in train], [w[i] for i in train], hyper["C"]
         )
+        inner = Scorer(rule, inner.bias, 0.0, inner.weights, hyper["evidence_floor"])
         for i in held:
-            oof[i] = inner.probability(rows[i])
+            oof[i] = _score(inner, rows[i])
     threshold = _threshold(
         [oof[i] for i in curated], [y[i] for i in curated], hyper["precision_floor"]
     )
     full = _fit_weights(rows, y, w, hyper["C"])
     strongest = sorted(full.weights.items(), key=lambda kv: -abs(kv[1]))[: hyper["max_features"]]
     weights = {k: round(v, 4) for k, v in strongest if abs(v) >= 1e-3}
-    return Scorer(rule, round(full.bias, 4), round(threshold, 4), weights)
+    return Scorer(rule, round(full.bias, 4), round(threshold, 4), weights, hyper["evidence_floor"])
+
+
+def _score(scorer: Scorer, found: dict) -> float:
+    """The probability, or 0 when no word present weighs `evidence_floor` (as at run time)."""
+    words = (name for name in found if not name.startswith("x:"))
+    top = max((scorer.weights.get(name, 0.0) for name in words), default=0.0)
+    return scorer.probability(found) if top >= scorer.evidence_floor else 0.0
 
 
 def cv_trainer(code: str, train: Sequence[Labelled]) -> Callable[[], None] | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from checks import eval_real
-from checks.eval_real import Labelled, folds_of
+from checks.real_data import Labelled, folds_of
 from tests.conftest import IN_CI
 
 DATA = eval_real.DEFAULT_DATA

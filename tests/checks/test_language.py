@@ -54,3 +54,26 @@ def test_post_records_its_language_lazily() -> None:
     assert post.language == "fr"
     unknown = PostItem("p2", text="Привет, как у тебя дела сегодня?", lang="ru")
     assert unknown.language == "ru"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Привет, ты идиот? Позвони мне +7 951 803 90 22",
+        "日本語のテキストです、選挙に行こう",
+        "שלום לכולם, זה טקסט בעברית",
+        "🙂🙃" * 30,
+        "f*** #VoteFor",
+        "\u200b\u200d" * 20 + "vote",
+    ],
+)
+def test_texts_in_unknown_languages_are_checked_without_error(text: str) -> None:
+    from checks.engine import Engine
+    from socialaudit.config import load_settings
+
+    engine = Engine.from_settings(load_settings(None, environ={}))
+    post = PostItem("p1", text=text, platform="x", author="a", lang="xx")
+    results = engine.check_batch([post])[0]
+    assert all(r.rule for r in results)
+    # another script, or too few letters: the platform's tag is what is recorded
+    assert post.language == "xx"
