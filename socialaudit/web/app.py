@@ -482,7 +482,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         # The page as this user sees it, per query string (which the page links repeat);
         # their session's CSRF token goes in per request.
         key = ("review", who.user.name, who.user.role, str(request.query_params))
-        html = cache.get(key, cache.version(session), build)
+        html = cache.get(key, cache.version(session, "review"), build)
         return with_csrf_cookie(
             request, HTMLResponse(html.replace(CSRF_SLOT, csrf_of(request, who)))
         )
@@ -537,7 +537,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         until = Week.last_complete(settings.organisation.timezone)
         html = cache.get(
             ("dashboard", weeks, str(until)),
-            cache.version(session),
+            cache.version(session, "dashboard"),
             lambda: dashboard.render_html(dashboard.build(engine, settings, weeks, until)),
         )
         return HTMLResponse(html)
@@ -582,7 +582,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         )
         audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
         session.commit()
-        cache.clear()
+        cache.changed("review")  # the dashboard follows only if the false positives moved
         return finding
 
     def _disagree(session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
@@ -591,7 +591,7 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         note = add_note(session, finding_id, who.user.name, text)
         audit(session, who.user.name, "disagree", f"finding {finding_id}")
         session.commit()
-        cache.clear()
+        cache.changed("review")
         return note
 
     @app.post(

@@ -2,18 +2,25 @@
 
 The dashboard reads every finding of its weeks (a second or more on a large store) and the
 review queue a page of findings plus the collection state; between two changes of the data
-every request would rebuild the same thing. Each cached value is kept with the data version
-it was built from, and is used only while the version read for the request is the same.
+every request would rebuild the same thing. Each cached value is kept with the part of the
+data version its page depends on, and is used only while that part read for the request is
+the same.
 
 The version is one cheap query (index look-ups and counts over small tables) whose answer
 changes with every write the pages can show: a new or reviewed finding (max id, max
-`reviewed_at`, an index each), a collection round started or finished, a job started or
+`reviewed_at`, an index each), the set of false positives (their count and the sum of their
+ids, from the queue's index), a collection round started or finished, a job started or
 finished, a new profile snapshot or post outcome, people and accounts added, removed or
-changing status, and any audited action (sign-ins, admin changes: max audit log id). Under
-load the version itself is read at most once a second (`version_ttl`), so a change made
-elsewhere shows within a second; the web app's own writes clear the cache at once. An edit
-the version cannot see (a person's team renamed from the CLI, the retention purge) shows
-once the entry is `max_age` seconds old, so the cache is never wrong for longer than that.
+changing status, and any audited action (sign-ins, admin changes: max audit log id, and the
+same without review decisions). The queue depends on all of it; the dashboard not on review
+decisions other than to or from false positive, which change none of its figures, so
+reviewers working the queue do not make every manager's dashboard rebuild (`SCOPES`).
+
+Under load the version itself is read at most once a second (`version_ttl`), so a change
+made elsewhere shows within a second; the web app's own writes drop the pages they change at
+once and have the version read again. An edit the version cannot see (a person's team
+renamed from the CLI, the retention purge) shows once the entry is `max_age` seconds old, so
+the cache is never wrong for longer than that.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from socialaudit.models import (
     Person,
     PostOutcome,
     ProfileSnapshot,
+    ReviewStatus,
 )
 
 
@@ -44,9 +52,32 @@ def _scalar(expr: Any, *where: Any) -> Any:
     return sa.select(expr).where(*where).scalar_subquery()
 
 
+_FALSE_POSITIVE = Finding.review_status == ReviewStatus.FALSE_POSITIVE
+# What each part of the version stands for, in the order of VERSION_QUERY's columns.
+PARTS = (
+    "findings",  # max finding id: a check run wrote findings
+    "reviews",  # max reviewed_at: any review decision
+    "false_positives",  # count of false positives ...
+    "false_positive_ids",  # ... and the sum of their ids: the set the dashboard leaves out
+    "people",
+    "people_max",
+    "accounts",
+    "accounts_max",
+    "account_status",
+    "runs",
+    "runs_open",
+    "jobs",
+    "jobs_open",
+    "snapshots",
+    "outcomes",
+    "audit",  # max audit log id: every action in the app, review decisions included
+    "audit_admin",  # the same without review decisions and notes: admin changes, sign-ins
+)
 VERSION_QUERY = sa.select(
     _scalar(sa.func.max(Finding.id)),
     _scalar(sa.func.max(Finding.reviewed_at)),
+    _scalar(sa.func.count(Finding.id), _FALSE_POSITIVE),
+    _scalar(sa.func.sum(Finding.id), _FALSE_POSITIVE),
     _scalar(sa.func.count(Person.id)),
     _scalar(sa.func.max(Person.id)),
     _scalar(sa.func.count(Account.id)),
@@ -59,12 +90,26 @@ VERSION_QUERY = sa.select(
     _scalar(sa.func.max(ProfileSnapshot.id)),
     _scalar(sa.func.max(PostOutcome.id)),
     _scalar(sa.func.max(AuditLog.id)),
+    _scalar(
+        sa.func.max(AuditLog.id),
+        col(AuditLog.action).not_like("review:%"),
+        AuditLog.action != "disagree",
+    ),
 )
 
+# The parts each cached page depends on. The dashboard counts every finding but the false
+# positives, per week, team and rule family, with profiles and outcomes: a decision other
+# than to or from false positive (acknowledged, resolved, open) changes none of its figures,
+# nor does a note. The queue shows decisions, so it depends on everything.
+SCOPES: dict[str, tuple[str, ...]] = {
+    "dashboard": tuple(p for p in PARTS if p not in ("reviews", "audit")),
+    "review": PARTS,
+}
 
-def data_version(session: Session) -> tuple[Any, ...]:
+
+def data_version(session: Session) -> dict[str, Any]:
     """What the cached pages depend on, in one round trip; equal means nothing they show moved."""
-    return tuple(session.connection().execute(VERSION_QUERY).one())
+    return dict(zip(PARTS, session.connection().execute(VERSION_QUERY).one(), strict=True))
 
 
 @dataclass
@@ -90,24 +135,27 @@ class PageCache:
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[Hashable, threading.Lock] = {}
-        self._version: tuple[Any, ...] | None = None
+        self._version: dict[str, Any] | None = None
         self._version_at = 0.0
 
-    def version(self, session: Session) -> tuple[Any, ...]:
-        """The data version, read at most once per `version_ttl` seconds by this process.
+    def version(self, session: Session, scope: str = "review") -> tuple[Any, ...]:
+        """The parts of the data version that `scope`'s pages depend on, the whole version
+        read at most once per `version_ttl` seconds by this process.
 
         Under load the version query would run for every request; a change made by another
         process (the CLI, the scheduler, another web worker) is seen within `version_ttl`
         seconds instead of at once, and this process's own writes clear it immediately.
         """
         with self._lock:
-            if self._version is not None and time.monotonic() - self._version_at < self.version_ttl:
-                return self._version
-        version = data_version(session)
-        with self._lock:
-            self.version_reads += 1
-            self._version, self._version_at = version, time.monotonic()
-        return version
+            version = self._version
+            if version is None or time.monotonic() - self._version_at >= self.version_ttl:
+                version = None
+        if version is None:
+            version = data_version(session)
+            with self._lock:
+                self.version_reads += 1
+                self._version, self._version_at = version, time.monotonic()
+        return tuple(version[part] for part in SCOPES[scope])
 
     def _fresh(self, key: Hashable, version: tuple[Any, ...]) -> _Entry | None:
         with self._lock:
@@ -142,7 +190,22 @@ class PageCache:
             return value
 
     def clear(self) -> None:
-        """Forget everything (after this process's own writes)."""
+        """Forget everything (after this process's own writes that may change any page)."""
         with self._lock:
             self._entries.clear()
             self._version = None
+
+    def changed(self, scope: str) -> None:
+        """After this process's own write that changes `scope`'s pages: those are dropped and
+        the version is read again, so the other pages are rebuilt only if their part of it
+        moved (a review decision keeps the dashboard unless it was to or from false positive).
+        """
+        with self._lock:
+            for key in [key for key in self._entries if _scope_of(key) == scope]:
+                del self._entries[key]
+            self._version = None
+
+
+def _scope_of(key: Hashable) -> Hashable:
+    """Keys are tuples whose first item names their page's scope (see SCOPES)."""
+    return key[0] if isinstance(key, tuple) and key else None
