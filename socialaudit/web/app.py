@@ -34,7 +34,16 @@ from reports.templating import environment
 from socialaudit.config import CONFIG_ENV, Settings
 from socialaudit.context import AppContext
 from socialaudit.errors import SocialAuditError
-from socialaudit.models import Account, AuditLog, Finding, FindingNote, Person, User, UserRole
+from socialaudit.models import (
+    Account,
+    AuditLog,
+    Finding,
+    FindingNote,
+    Person,
+    ReviewStatus,
+    User,
+    UserRole,
+)
 from socialaudit.registry import PersonInput, add_account, find_person, upsert_person
 from socialaudit.users import add_user, audit, authenticate
 from socialaudit.web import queries
@@ -577,12 +586,18 @@ def create_app(settings: Settings, engine: Engine) -> FastAPI:
         session: Session, who: Principal, finding_id: int, status: str, note: str | None
     ) -> Finding:
         """A reviewer's decision, audited and committed: the form and the API both use it."""
-        finding, _ = review_finding(
-            session, finding_id, parse_decision(status), who.user.name, note
-        )
+        decision = parse_decision(status)
+        before = session.get(Finding, finding_id)
+        was = before.review_status if before is not None else None
+        finding, _ = review_finding(session, finding_id, decision, who.user.name, note)
         audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
         session.commit()
-        cache.changed("review")  # the dashboard follows only if the false positives moved
+        # The dashboard leaves false positives out of its figures: only a decision to or
+        # from false positive changes it.
+        if ReviewStatus.FALSE_POSITIVE in (was, decision):
+            cache.changed("review", "dashboard")
+        else:
+            cache.changed("review")
         return finding
 
     def _disagree(session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
