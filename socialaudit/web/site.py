@@ -180,11 +180,11 @@ class Site:
         audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
         session.commit()
         # The dashboard leaves false positives out of its figures: only a decision to or
-        # from false positive changes it.
+        # from false positive changes it. Other reviewers' queues follow within a second.
         if ReviewStatus.FALSE_POSITIVE in (was, decision):
-            self.cache.changed("review", "dashboard")
+            self.cache.changed("review", "dashboard", by=who.user.name)
         else:
-            self.cache.changed("review")
+            self.cache.changed("review", by=who.user.name)
         return finding
 
     def disagree(self, session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:

@@ -277,3 +277,40 @@ def test_decisions_made_elsewhere_rebuild_the_dashboard_only_for_false_positives
             review_finding(session, first, ReviewStatus.RESOLVED, "someone")
             session.commit()
         assert manager.get("/dashboard").text == board and cache.builds == builds + 3
+
+
+def test_a_decision_shows_at_once_to_its_reviewer_and_within_the_ttl_to_others(
+    seeded: Engine,
+) -> None:
+    app = create_app(SETTINGS, seeded)
+    cache = app.state.page_cache
+    cache.version_ttl = 60.0  # no version read during the test unless a write asks for one
+    with (
+        TestClient(app, follow_redirects=False) as rita,
+        TestClient(app, follow_redirects=False) as ada,
+    ):
+        csrf = sign_in(rita, "rita")
+        sign_in(ada, "ada")
+        with Session(seeded) as session:
+            target = session.exec(
+                select(Finding).where(Finding.review_status == ReviewStatus.OPEN)
+            ).first()
+            assert target is not None and target.id is not None
+            target_id = target.id
+        assert _queue_status(rita.get("/review").text, target_id)
+        other = ada.get("/review").text
+        assert _queue_status(other, target_id)
+        builds, reads = cache.builds, cache.version_reads
+        decided = rita.post(
+            f"/findings/{target_id}/review", data={"status": "resolved", "csrf_token": csrf}
+        )
+        assert decided.status_code == 303
+        # The reviewer's own queue is rebuilt at once, without the finding.
+        assert not _queue_status(rita.get("/review").text, target_id)
+        assert cache.builds == builds + 1
+        # Another reviewer's stays as built until the version is next read ...
+        assert ada.get("/review").text == other and cache.builds == builds + 1
+        assert cache.version_reads == reads
+        cache.version_ttl = 0.0  # ... which is within the second
+        assert not _queue_status(ada.get("/review").text, target_id)
+        assert cache.builds == builds + 2
