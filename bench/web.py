@@ -15,8 +15,10 @@ Then the queue with writers (once, `--write-seconds`, default 60): of the `--con
 `--writers` (default 5) post review decisions through the JSON API as a signed-in reviewer
 would (session cookie, `X-CSRF-Token` from `/api/csrf`, `Origin` of the app), each on a
 random finding, cycling acknowledged / resolved / open so the queue keeps its size; the
-others read the queue. Every decision clears the page caches, so this is the queue's cost
-when it is being worked. `--only-writes` skips the read-only runs.
+others read the queue (signed in as another reviewer). A decision drops its writer's own
+queue pages at once and has every other reviewer's rebuilt once the worker next reads the
+data version (within a second), so this is the queue's cost while others are working it.
+`--only-writes` skips the read-only runs.
 
     make bench-web
     .venv/bin/python -m bench.web --runs 3 --seconds 30 --connections 50

@@ -276,7 +276,7 @@ def test_reports_and_dashboard_pages_follow_roles(client: TestClient) -> None:
 def test_review_queue_pages_keep_filters_and_severity_order(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("socialaudit.web.app.REVIEW_PAGE", 2)
+    monkeypatch.setattr("socialaudit.web.routes.review.REVIEW_PAGE", 2)
     sign_in(client, "rita")
     first = client.get("/review?status=open")
     assert first.status_code == 200

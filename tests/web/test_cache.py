@@ -177,3 +177,140 @@ def test_changes_made_elsewhere_show_within_the_version_ttl(
     time.sleep(1.6)
     assert f'href="/findings/{new}"' in client.get("/review").text
     assert cache.version_reads == reads + 1
+
+
+def _two_clients(seeded: Engine) -> tuple[TestClient, TestClient, PageCache]:
+    """A reviewer and a manager on one app (one process, one cache), the manager's board
+    showing groups (five people or more)."""
+    with Session(seeded) as session:
+        session.add_all(Person(name=f"Extra {n}", team="Campaigns") for n in range(4))
+        session.commit()
+    app = create_app(SETTINGS, seeded)
+    reviewer = TestClient(app, follow_redirects=False)
+    manager = TestClient(app, follow_redirects=False)
+    cache = app.state.page_cache
+    cache.version_ttl = 0.0
+    return reviewer, manager, cache
+
+
+def _queue_status(queue: str, finding_id: int) -> bool:
+    return f'href="/findings/{finding_id}"' in queue
+
+
+def test_a_decision_refreshes_the_queue_and_keeps_the_dashboard(seeded: Engine) -> None:
+    reviewer, manager, cache = _two_clients(seeded)
+    with reviewer, manager:
+        csrf = sign_in(reviewer, "rita")
+        sign_in(manager, "max")
+        board = manager.get("/dashboard").text
+        queue = reviewer.get("/review").text
+        builds = cache.builds
+        with Session(seeded) as session:
+            target = session.exec(
+                select(Finding).where(Finding.review_status == ReviewStatus.OPEN)
+            ).first()
+            assert target is not None and target.id is not None
+            target_id = target.id
+        assert _queue_status(queue, target_id)
+        for status in ("acknowledged", "resolved"):  # in the app, form and API
+            decided = reviewer.post(
+                f"/findings/{target_id}/review", data={"status": status, "csrf_token": csrf}
+            )
+            assert decided.status_code == 303
+        api = reviewer.post(
+            f"/api/findings/{target_id}/review",
+            json={"status": "open"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert api.status_code == 200
+        # Neither changes a figure of the dashboard: it is served as built, not rebuilt.
+        assert manager.get("/dashboard").text == board and cache.builds == builds
+        assert board == _fresh_dashboard(seeded)
+        # The queue is rebuilt, showing the finding open again after the last decision.
+        queue = reviewer.get("/review").text
+        assert cache.builds == builds + 1 and _queue_status(queue, target_id)
+        reviewer.post(
+            f"/findings/{target_id}/review", data={"status": "acknowledged", "csrf_token": csrf}
+        )
+        assert not _queue_status(reviewer.get("/review").text, target_id)
+        assert manager.get("/dashboard").text == board and cache.builds == builds + 2
+
+        # A false positive leaves the dashboard's counts: it is rebuilt, right away.
+        fp = reviewer.post(
+            f"/findings/{target_id}/review", data={"status": "false-positive", "csrf_token": csrf}
+        )
+        assert fp.status_code == 303
+        after = manager.get("/dashboard").text
+        assert cache.builds == builds + 3 and after == _fresh_dashboard(seeded) != board
+        # And back from false positive to open: counted again, rebuilt again.
+        reviewer.post(f"/findings/{target_id}/review", data={"status": "open", "csrf_token": csrf})
+        assert manager.get("/dashboard").text == board and cache.builds == builds + 4
+
+
+def test_decisions_made_elsewhere_rebuild_the_dashboard_only_for_false_positives(
+    seeded: Engine,
+) -> None:
+    reviewer, manager, cache = _two_clients(seeded)
+    with reviewer, manager:
+        sign_in(reviewer, "rita")
+        sign_in(manager, "max")
+        board = manager.get("/dashboard").text
+        queue = reviewer.get("/review").text
+        builds = cache.builds
+        with Session(seeded) as session:  # `socialaudit review ...` in another process
+            open_ids = session.exec(
+                select(Finding.id).where(Finding.review_status == ReviewStatus.OPEN)
+            ).all()
+            first = open_ids[0]
+            assert first is not None
+            review_finding(session, first, ReviewStatus.ACKNOWLEDGED, "someone")
+            session.commit()
+        assert manager.get("/dashboard").text == board and cache.builds == builds
+        assert reviewer.get("/review").text != queue and cache.builds == builds + 1
+
+        with Session(seeded) as session:
+            review_finding(session, first, ReviewStatus.FALSE_POSITIVE, "someone")
+            session.commit()
+        assert manager.get("/dashboard").text == _fresh_dashboard(seeded) != board
+        assert cache.builds == builds + 2
+        with Session(seeded) as session:  # out of the false positives again
+            review_finding(session, first, ReviewStatus.RESOLVED, "someone")
+            session.commit()
+        assert manager.get("/dashboard").text == board and cache.builds == builds + 3
+
+
+def test_a_decision_shows_at_once_to_its_reviewer_and_within_the_ttl_to_others(
+    seeded: Engine,
+) -> None:
+    app = create_app(SETTINGS, seeded)
+    cache = app.state.page_cache
+    cache.version_ttl = 60.0  # no version read during the test unless a write asks for one
+    with (
+        TestClient(app, follow_redirects=False) as rita,
+        TestClient(app, follow_redirects=False) as ada,
+    ):
+        csrf = sign_in(rita, "rita")
+        sign_in(ada, "ada")
+        with Session(seeded) as session:
+            target = session.exec(
+                select(Finding).where(Finding.review_status == ReviewStatus.OPEN)
+            ).first()
+            assert target is not None and target.id is not None
+            target_id = target.id
+        assert _queue_status(rita.get("/review").text, target_id)
+        other = ada.get("/review").text
+        assert _queue_status(other, target_id)
+        builds, reads = cache.builds, cache.version_reads
+        decided = rita.post(
+            f"/findings/{target_id}/review", data={"status": "resolved", "csrf_token": csrf}
+        )
+        assert decided.status_code == 303
+        # The reviewer's own queue is rebuilt at once, without the finding.
+        assert not _queue_status(rita.get("/review").text, target_id)
+        assert cache.builds == builds + 1
+        # Another reviewer's stays as built until the version is next read ...
+        assert ada.get("/review").text == other and cache.builds == builds + 1
+        assert cache.version_reads == reads
+        cache.version_ttl = 0.0  # ... which is within the second
+        assert not _queue_status(ada.get("/review").text, target_id)
+        assert cache.builds == builds + 2

@@ -52,3 +52,47 @@ def test_queue_pages_come_in_index_order(
     plan = _plan(engine, **filters)
     assert index in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan and "Sort" not in plan, plan
+
+
+def test_collection_state_reads_one_run_per_platform(engine: Engine) -> None:
+    """Part of every queue build: not every run ever recorded, and one count for all."""
+    from datetime import UTC, datetime, timedelta
+
+    from socialaudit.models import Account, CollectionRun
+
+    seed_web(engine)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    with Session(engine) as session:
+        for platform in ("x", "bluesky"):
+            session.add_all(
+                CollectionRun(
+                    platform=platform,
+                    started_at=start + timedelta(hours=2 * n),
+                    finished_at=start + timedelta(hours=2 * n, minutes=5),
+                    status="ok" if n < 29 else "partial",
+                )
+                for n in range(30)
+            )
+        account = session.exec(sa.select(Account).limit(1)).scalars().one()
+        account.status, platform_in_error = "suspended", account.platform
+        session.add(account)
+        session.commit()
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with Session(engine) as session:
+            state = {row["platform"]: row for row in queries.collection_state(session)}
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert state["x"]["status"] == state["bluesky"]["status"] == "partial"
+    assert state["x"]["last_collection"].startswith("2026-11-03T10:00")
+    assert state["mastodon"]["status"] == "never"
+    assert state[platform_in_error]["accounts_in_error"] == 1
+    assert sum(row["accounts_in_error"] for row in state.values()) == 1
+    runs = [s for s in statements if "FROM collectionrun" in s]
+    assert len(runs) == 3 and all("LIMIT" in s for s in runs)
+    assert len(statements) == 4

@@ -1,0 +1,197 @@
+"""What every router of the web app shares: the database session, who is signed in, the
+permission and CSRF checks, the one layout helper that renders a page, the page cache, and
+the review writes that the pages and the JSON API both make.
+
+One `Site` per app (`create_app`); each router in `socialaudit.web.routes` is built from it.
+"""
+
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from reports.review import add_note, parse_decision, review_finding
+from reports.templating import environment
+from socialaudit.config import Settings
+from socialaudit.models import Finding, FindingNote, ReviewStatus, User
+from socialaudit.users import audit
+from socialaudit.web.cache import PageCache
+from socialaudit.web.security import (
+    SESSION_COOKIE,
+    LoginThrottle,
+    Principal,
+    from_trusted_proxy,
+    load_session,
+    new_token,
+    proxy_csrf_cookie,
+    proxy_csrf_token,
+    same,
+    secure_cookie,
+)
+
+
+class NotSignedIn(Exception):
+    pass
+
+
+class Forbidden(Exception):
+    pass
+
+
+class Site:
+    """The app's shared state, its dependencies and its layout helper."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings = settings
+        self.web = settings.web
+        self.engine = engine
+        self.throttle = LoginThrottle(limit=max(self.web.login_attempts * 4, 10))
+        self.templates = environment()
+        self.cache = PageCache()
+        # Stands for the CSRF token in cached pages; random, so no stored text can contain it.
+        self.csrf_slot = f"csrf-{new_token()}"
+        self._dependencies()
+
+    def _dependencies(self) -> None:
+        """The dependencies as closures over this site (FastAPI reads their signatures)."""
+        web = self.web
+
+        def db() -> Iterator[Session]:
+            with Session(self.engine, expire_on_commit=False) as session:
+                yield session
+
+        DB = Annotated[Session, Depends(db)]
+
+        def principal(request: Request, session: DB) -> Principal | None:
+            header = web.trusted_user_header
+            if header and header in request.headers and from_trusted_proxy(request, web):
+                user = session.exec(
+                    select(User).where(User.name == request.headers[header], User.active)
+                ).first()
+                return Principal(user, None) if user else None
+            loaded = load_session(session, request.cookies.get(SESSION_COOKIE))
+            return Principal(*loaded) if loaded else None
+
+        def require(permission: str) -> Any:
+            # async: no I/O here, so no hop to a worker thread
+            async def check(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+                if who is None:
+                    raise NotSignedIn()
+                if not who.may(permission):
+                    raise Forbidden()
+                return who
+
+            return Depends(check)
+
+        async def signed_in(who: Annotated[Principal | None, Depends(principal)]) -> Principal:
+            if who is None:
+                raise NotSignedIn()
+            return who
+
+        async def csrf(request: Request, who: Annotated[Principal, Depends(signed_in)]) -> None:
+            """State-changing requests carry the CSRF token (form field or header): the
+            session's, or with a proxy sign-in (the browser sends its header on a forged post
+            too) the double-submit cookie's."""
+            sent = request.headers.get("x-csrf-token")
+            if sent is None and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            ):
+                sent = str((await request.form()).get("csrf_token") or "")
+            if who.session is not None:
+                expected = who.session.csrf_token
+            else:
+                expected = request.cookies.get(proxy_csrf_cookie(request, web))
+            if not same(sent, expected):
+                raise HTTPException(403, "Refused: missing or wrong CSRF token.")
+
+        self.db, self.DB, self.principal, self.require = db, DB, principal, require
+        self.signed_in, self.csrf = signed_in, csrf
+
+    # ---- the layout ----------------------------------------------------------------------
+
+    def csrf_of(self, request: Request, who: Principal | None) -> str:
+        """The token this user's forms carry (see `csrf`); `with_csrf_cookie` sets a new one."""
+        if who is None:
+            return ""
+        if who.session is not None:
+            return who.session.csrf_token
+        return proxy_csrf_token(request, self.web)
+
+    def with_csrf_cookie(self, request: Request, response: Response) -> Response:
+        fresh = getattr(request.state, "new_csrf", None)
+        if fresh:
+            response.set_cookie(
+                proxy_csrf_cookie(request, self.web),
+                fresh,
+                httponly=True,
+                samesite="lax",
+                secure=secure_cookie(request, self.web),
+                path="/",
+            )
+        return response
+
+    def render(
+        self, request: Request, name: str, who: Principal | None, csrf: str, **context: Any
+    ) -> str:
+        return self.templates.get_template(f"web/{name}").render(
+            who=who,
+            csrf=csrf,
+            path=request.url.path,
+            org=self.settings.organisation.name,
+            **context,
+        )
+
+    def page(
+        self,
+        request: Request,
+        name: str,
+        who: Principal | None,
+        status: int = 200,
+        **context: Any,
+    ) -> HTMLResponse:
+        html = self.render(request, name, who, self.csrf_of(request, who), **context)
+        return self.with_csrf_cookie(request, HTMLResponse(html, status_code=status))
+
+    # ---- writes the pages and the API share ----------------------------------------------
+
+    def finding(self, session: Session, finding_id: int) -> Finding:
+        finding = session.get(Finding, finding_id)
+        if finding is None:
+            raise HTTPException(404, "no such finding")
+        return finding
+
+    def own_finding(self, session: Session, who: Principal, finding_id: int) -> Finding:
+        finding = session.get(Finding, finding_id)
+        if finding is None or finding.person_id != who.user.person_id:
+            raise Forbidden()
+        return finding
+
+    def decide(
+        self, session: Session, who: Principal, finding_id: int, status: str, note: str | None
+    ) -> Finding:
+        """A reviewer's decision, audited and committed: the form and the API both use it."""
+        decision = parse_decision(status)
+        before = session.get(Finding, finding_id)
+        was = before.review_status if before is not None else None
+        finding, _ = review_finding(session, finding_id, decision, who.user.name, note)
+        audit(session, who.user.name, f"review:{status}", f"finding {finding_id}", note)
+        session.commit()
+        # The dashboard leaves false positives out of its figures: only a decision to or
+        # from false positive changes it. Other reviewers' queues follow within a second.
+        if ReviewStatus.FALSE_POSITIVE in (was, decision):
+            self.cache.changed("review", "dashboard", by=who.user.name)
+        else:
+            self.cache.changed("review", by=who.user.name)
+        return finding
+
+    def disagree(self, session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
+        """A person's note on their own finding, audited and committed (form and API)."""
+        self.own_finding(session, who, finding_id)
+        note = add_note(session, finding_id, who.user.name, text)
+        audit(session, who.user.name, "disagree", f"finding {finding_id}")
+        session.commit()
+        self.cache.changed("review")
+        return note
