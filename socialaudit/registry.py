@@ -88,10 +88,16 @@ def find_person(session: Session, name: str) -> Person:
     raise NotFoundError(f"no registered person called {name!r} (see 'socialaudit people list')")
 
 
-def upsert_person(session: Session, data: PersonInput) -> tuple[Person, bool]:
-    """Create the person or update the fields that differ; return (person, changed)."""
+def upsert_person(
+    session: Session, data: PersonInput, given: set[str] | None = None
+) -> tuple[Person, bool]:
+    """Create the person or update the fields that differ; return (person, changed).
+
+    `given` names the fields the caller was actually given (`people add NAME --team X`): an
+    existing person keeps every other field as it is. None means all of them (a CSV row).
+    """
     person = session.exec(select(Person).where(Person.name == data.name)).first()
-    if data.email:
+    if data.email and (given is None or "email" in given):
         clash = session.exec(
             select(Person).where(Person.email == data.email, Person.name != data.name)
         ).first()
@@ -112,6 +118,8 @@ def upsert_person(session: Session, data: PersonInput) -> tuple[Person, bool]:
         return person, True
     changed = False
     for key, value in values.items():
+        if given is not None and key not in given:
+            continue
         if getattr(person, key) != value:
             setattr(person, key, value)
             changed = True

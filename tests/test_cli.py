@@ -174,3 +174,41 @@ def test_status_lists_the_jobs_running(runner: CliRunner, cli_env: dict) -> None
     out = run(runner, "status")
     assert "jobs running: collect-bluesky (since 2026-11-30 06:00 UTC on node-a)" in out
     assert "purge (" not in out
+
+
+def test_people_add_on_an_existing_person_changes_only_the_fields_given(
+    runner: CliRunner, cli_env: dict
+) -> None:
+    run(
+        runner,
+        "people",
+        "add",
+        "Ana Lima",
+        "--email",
+        "ana@example.org",
+        "--team",
+        "Press",
+        "--role",
+        "staff",
+        "--no-nudges",
+        "--timezone",
+        "Europe/Paris",
+        "--language",
+        "fr",
+    )
+    assert "updated Ana Lima" in run(runner, "people", "add", "Ana Lima", "--team", "Research")
+    assert "unchanged: Ana Lima" in run(runner, "people", "add", "Ana Lima")
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        ana = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
+    assert (ana.email, ana.team, ana.role, ana.nudges, ana.timezone, ana.language) == (
+        "ana@example.org",
+        "Research",
+        "staff",
+        False,
+        "Europe/Paris",
+        "fr",
+    )
+    run(runner, "people", "add", "Bea Cruz")
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        bea = session.exec(select(Person).where(Person.name == "Bea Cruz")).one()
+    assert (bea.role, bea.nudges, bea.timezone, bea.language) == ("spokesperson", True, "UTC", "en")

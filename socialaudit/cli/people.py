@@ -30,19 +30,36 @@ def add(
     name: Annotated[str, typer.Argument(help="Full name, unique in the registry.")],
     email: Annotated[str | None, typer.Option(help="Where nudges are sent.")] = None,
     team: Annotated[str | None, typer.Option(help="Team or section, for aggregates.")] = None,
-    role: Annotated[str, typer.Option(help="spokesperson or staff.")] = "spokesperson",
+    role: Annotated[
+        str | None, typer.Option(help="spokesperson or staff. [default: spokesperson]")
+    ] = None,
     nudges: Annotated[
-        bool, typer.Option("--nudges/--no-nudges", help="Send weekly nudges.")
-    ] = True,
-    timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/Paris.")] = "UTC",
-    language: Annotated[str, typer.Option(help="Language of the nudges (en, fr, es).")] = "en",
+        bool | None,
+        typer.Option("--nudges/--no-nudges", help="Send weekly nudges. [default: nudges]"),
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone, e.g. Europe/Paris. [default: UTC]")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language of the nudges (en, fr, es). [default: en]")
+    ] = None,
 ) -> None:
-    """Register a person (or update them: adding twice changes nothing)."""
-    data = PersonInput(name, email, team, role, nudges, timezone, language)
+    """Register a person, or update an existing one: only the options given change."""
+    options = {
+        "email": email,
+        "team": team,
+        "role": role,
+        "nudges": nudges,
+        "timezone": timezone,
+        "language": language,
+    }
+    given = {key for key, value in options.items() if value is not None}
+    data = PersonInput(name, **{key: options[key] for key in given})
     with session_scope(get_app(ctx).engine) as session:
         existed = session.exec(select(Person.id).where(Person.name == data.name)).first()
-        person, changed = upsert_person(session, data)
-        person.active = True
+        person, changed = upsert_person(session, data, given)
+        if not person.active:
+            person.active, changed = True, True
         session.add(person)
     verb = "registered" if existed is None else "updated" if changed else "unchanged:"
     console().print(f"{verb} {person.name}")
