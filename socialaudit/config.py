@@ -212,6 +212,24 @@ class SmtpConfig(Section):
     # A CA bundle to trust instead of the system's, for relays with a private CA.
     ca_file: Path | None = None
 
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        from email.headerregistry import Address
+        from email.utils import parseaddr
+
+        display, address = parseaddr(value)
+        local, at, domain = address.rpartition("@")
+        ok = bool(local and at and domain) and not any(c in value for c in "\r\n\0")
+        if ok:
+            try:
+                Address(display_name=display, addr_spec=address)
+            except (ValueError, IndexError):
+                ok = False
+        if not ok:
+            raise ValueError("expected an address such as 'Social media audit <audit@example.org>'")
+        return value
+
 
 class NudgesConfig(Section):
     enabled: bool = True

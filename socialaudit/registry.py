@@ -30,7 +30,6 @@ from socialaudit.models import (
     User,
 )
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language")
@@ -55,8 +54,8 @@ class PersonInput:
             raise UsageError("name: a person needs a name")
         if self.email is not None:
             self.email = self.email.strip() or None
-        if self.email and not _EMAIL.match(self.email):
-            raise UsageError(f"email: expected an e-mail address, got {self.email!r}")
+        if self.email and (problem := email_problem(self.email)):
+            raise UsageError(f"email: expected an e-mail address, got {self.email!r} ({problem})")
         if self.role not in {r.value for r in Role}:
             raise UsageError(f"role: expected 'spokesperson' or 'staff', got {self.role!r}")
         try:
@@ -70,6 +69,21 @@ class PersonInput:
             raise UsageError(
                 f"language: expected a language code such as 'en' or 'fr', got {self.language!r}"
             )
+
+
+def email_problem(address: str) -> str | None:
+    """Why `address` cannot be a nudge recipient (None when it can).
+
+    Checked by `email-validator` to the RFC's syntax, so a comma, parentheses, angle brackets
+    or a display name never reach a To header as part of an address.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
 
 
 def find_person(session: Session, name: str) -> Person:

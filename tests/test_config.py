@@ -89,6 +89,8 @@ def test_example_config_documents_every_key() -> None:
         ),
         ("[[politics]]\nparties = ['x']\n", r"politics\.0\.country: this key is required"),
         ("[database\nurl = 1\n", r"not valid TOML"),
+        ("[smtp]\nsender = 'Audit, no address'\n", r"smtp\.sender: expected an address such as"),
+        ("[smtp]\nsender = 'a@b.org\\r\\nBcc: c@d.org'\n", r"smtp\.sender: expected an address"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> None:
