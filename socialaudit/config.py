@@ -165,11 +165,46 @@ class OrganisationConfig(Section):
     )
 
 
+def _check_http_url(value: str | None) -> str | None:
+    """An http:// or https:// URL with a host (a platform's API, a proxy, the sandbox)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise ValueError(f"expected an http:// or https:// URL with a host, got {value!r}")
+    return value
+
+
+def _check_proxies(value: list[str]) -> list[str]:
+    import ipaddress
+
+    for entry in value:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"expected IP addresses or networks such as '127.0.0.1' or '10.0.0.0/8', "
+                f"got {entry!r}"
+            ) from None
+    return value
+
+
 class PlatformConfig(Section):
     """Shared knobs for every platform client: where it is, how patient it is."""
 
     enabled: bool = True
-    base_url: str | None = None
+    base_url: Annotated[str | None, AfterValidator(_check_http_url)] = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
     backoff_seconds: float = Field(default=2.0, ge=0)
@@ -281,7 +316,9 @@ class WebConfig(Section):
     login_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     trusted_user_header: str | None = None
-    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    trusted_proxies: Annotated[list[str], AfterValidator(_check_proxies)] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"]
+    )
 
 
 class PoliticsConfig(Section):

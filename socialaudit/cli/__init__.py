@@ -157,12 +157,20 @@ def console() -> Console:
 
 
 def get_app(ctx: typer.Context) -> AppContext:
-    """Load and validate the settings on first use (every command that needs them calls it)."""
+    """Load and validate the settings on first use (every command that needs them calls it).
+
+    The whole file is checked now, the rules' thresholds included (the checks engine owns
+    those), so no command, `run` least of all, starts with settings that fail later.
+    """
     state = ctx.find_root().obj
     if state["app"] is None:
+        from checks.engine import load_rule_modules, validate_rule_settings
         from socialaudit.context import AppContext
 
-        state["app"] = AppContext.load(state["config"])
+        loaded = AppContext.load(state["config"])
+        load_rule_modules()
+        validate_rule_settings(loaded.settings)
+        state["app"] = loaded
     return state["app"]
 
 
