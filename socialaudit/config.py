@@ -475,6 +475,17 @@ def _lookup(settings: BaseModel, dotted: str) -> Any:
     return value
 
 
+# Every secret value read so far (from the environment or a file), so that the log's masking
+# knows the ones read from files too; `logs` reads it, `register_secret` adds derived forms.
+KNOWN_SECRETS: set[str] = set()
+
+
+def register_secret(value: str) -> None:
+    """Mask `value` in every log line from now on (such as an SMTP AUTH string)."""
+    if len(value) >= 4:
+        KNOWN_SECRETS.add(value)
+
+
 def _read_secret(
     spec: SecretSpec, file_path: Path | None, environ: Mapping[str, str]
 ) -> SecretStr | None:
@@ -497,6 +508,7 @@ def _read_secret(
         raise ConfigError(
             f"{where}: {spec.what} is a placeholder value; set the real secret or unset it"
         )
+    register_secret(raw)
     return SecretStr(raw)
 
 
