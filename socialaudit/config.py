@@ -72,7 +72,7 @@ def _is_placeholder(value: str) -> bool:
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(
             f"expected an IANA time zone such as 'Europe/London', got {value!r}"
         ) from exc

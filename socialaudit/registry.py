@@ -36,6 +36,23 @@ CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language"
 CSV_ACCOUNT_COLUMNS = tuple(p.value for p in Platform)
 
 
+# The column sizes of Person (models.py): checked here so that PostgreSQL, which enforces
+# them, and SQLite, which does not, refuse the same input with the same one-line message.
+NAME_MAX = 200
+EMAIL_MAX = 320
+HANDLE_MAX = 320
+# C0 and C1 control characters (NUL, ESC, ...): never part of a name, a team or a handle,
+# and an ESC would reach the terminal when the registry is listed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_text(what: str, value: str, limit: int) -> None:
+    if _CONTROL.search(value):
+        raise UsageError(f"{what}: contains a control character (such as NUL or ESC)")
+    if len(value) > limit:
+        raise UsageError(f"{what}: at most {limit} characters, got {len(value)}")
+
+
 @dataclass
 class PersonInput:
     """A person as given on the command line or in a CSV row, validated."""
@@ -52,18 +69,27 @@ class PersonInput:
         self.name = " ".join(self.name.split())
         if not self.name:
             raise UsageError("name: a person needs a name")
+        _check_text("name", self.name, NAME_MAX)
+        if self.team is not None:
+            self.team = " ".join(self.team.split()) or None
+        if self.team is not None:
+            _check_text("team", self.team, NAME_MAX)
         if self.email is not None:
             self.email = self.email.strip() or None
+        if self.email is not None:
+            _check_text("email", self.email, EMAIL_MAX)
         if self.email and (problem := email_problem(self.email)):
             raise UsageError(f"email: expected an e-mail address, got {self.email!r} ({problem})")
         if self.role not in {r.value for r in Role}:
             raise UsageError(f"role: expected 'spokesperson' or 'staff', got {self.role!r}")
         try:
+            if len(self.timezone) > 64:
+                raise ValueError(self.timezone)
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise UsageError(
                 f"timezone: expected an IANA time zone such as 'Europe/Paris', "
-                f"got {self.timezone!r}"
+                f"got {self.timezone[:80]!r}"
             ) from None
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", self.language):
             raise UsageError(
@@ -150,6 +176,7 @@ def normalise_handle(platform: str, handle: str) -> tuple[str, str | None]:
     handle = handle.strip().lstrip("@")
     if not handle:
         raise UsageError("handle: an account needs a handle")
+    _check_text("handle", handle, HANDLE_MAX)
     if platform == Platform.MASTODON:
         user, sep, instance = handle.partition("@")
         if not sep or not user or not instance or "." not in instance:
@@ -261,8 +288,25 @@ def import_people_csv(session: Session, source: Path | str) -> ImportResult:
     per platform (x, bluesky, mastodon) holding handles separated by spaces. Any bad row
     fails the whole import with its line number, so nothing half-imported is left behind.
     """
-    text = Path(source).read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(text))
+    if isinstance(source, Path):
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"CSV: {source.name} is not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                "save it as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise UsageError(f"CSV: cannot read {source.name} ({exc.strerror or exc})") from None
+    else:
+        text = source
+    try:
+        return _import_rows(session, csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise UsageError(f"CSV: not a readable CSV file ({exc})") from None
+
+
+def _import_rows(session: Session, reader: csv.DictReader) -> ImportResult:
     if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
         raise UsageError("CSV: the first line must be a header with at least a 'name' column")
     known = set(CSV_COLUMNS) | set(CSV_ACCOUNT_COLUMNS)

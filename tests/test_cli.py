@@ -212,3 +212,52 @@ def test_people_add_on_an_existing_person_changes_only_the_fields_given(
     with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
         bea = session.exec(select(Person).where(Person.name == "Bea Cruz")).one()
     assert (bea.role, bea.nudges, bea.timezone, bea.language) == ("spokesperson", True, "UTC", "en")
+
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("socialaudit: error: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("name,team\nJos\xe9 Ruiz,Press\n".encode("latin-1"), "is not UTF-8 text"),
+        (b"name,team\n" + ("x" * 201).encode() + b",Press\n", "name: at most 200 characters"),
+        (b"name,team\nAna Lima," + b"t" * 201 + b"\n", "team: at most 200 characters"),
+        (b"name,team\nAna\x00Lima,Press\n", "name: contains a control character"),
+        (b"name,team\nAna Lima,Pr\x00ess\n", "team: contains a control character"),
+        (b"name,team\nAna \x1b[31mLima,Press\n", "name: contains a control character"),
+        (b"name,bluesky\nAna Lima,ana\x00.example.org\n", "handle: contains a control"),
+        (b"name,timezone\nAna Lima," + b"a" * 300 + b"\n", "timezone: expected an IANA"),
+        (b'name,team\n"Ana ' + b"x" * 200_000 + b'",Press\n', "not a readable CSV file"),
+    ],
+)
+def test_bad_people_csv_is_one_line_and_exit_2_on_every_backend(
+    runner: CliRunner, cli_env: dict, tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    line = _one_line_error(runner.invoke(app, ["people", "import", str(path)]))
+    assert expected in line
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["people", "add", "x" * 201], "name: at most 200 characters"),
+        (["people", "add", "Ana\x00Lima"], "name: contains a control character"),
+        (["people", "add", "Ana Lima", "--team", "t" * 201], "team: at most 200 characters"),
+        (["people", "add", "Ana Lima", "--team", "a\x00b"], "team: contains a control"),
+        (["people", "add", "Ana Lima", "--timezone", "Europe"], "timezone: expected an IANA"),
+    ],
+)
+def test_people_add_refuses_what_a_column_cannot_hold(
+    runner: CliRunner, cli_env: dict, args: list[str], expected: str
+) -> None:
+    assert expected in _one_line_error(runner.invoke(app, args))
