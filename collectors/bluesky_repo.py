@@ -150,9 +150,14 @@ def transform_record(record: RepoRecord, did: str, handle: str | None = None) ->
     return transform_post_view(view)
 
 
-def read_repo_file(path: Path) -> tuple[str, list[RepoRecord]]:
+def read_repo_file(path: Path, max_bytes: int | None = None) -> tuple[str, list[RepoRecord]]:
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise UsageError(
+            f"{path}: over the limit of {max_bytes // (1024 * 1024)} MiB; refused "
+            "(raise [imports] max_uncompressed_mb if the export is genuine)"
+        )
     try:
         return read_car(path.read_bytes())
     except UsageError as exc:

@@ -236,6 +236,16 @@ class CollectionConfig(Section):
     page_every_hours: float = Field(default=24.0, ge=0)
 
 
+class ImportsConfig(Section):
+    """Limits on what `socialaudit import` reads from an archive (a zip bomb stops here)."""
+
+    # Uncompressed bytes of the archive's data files (or of a CAR file), in MiB; memory
+    # while importing is a small multiple of what is read.
+    max_uncompressed_mb: int = Field(default=512, ge=1, le=65536)
+    # Entries in the zip (or files in the unpacked folder), media included.
+    max_members: int = Field(default=200_000, ge=1)
+
+
 class SmtpConfig(Section):
     host: str = "localhost"
     port: int = Field(default=587, ge=1, le=65535)
@@ -403,6 +413,7 @@ class Settings(Section):
     organisation: OrganisationConfig = Field(default_factory=OrganisationConfig)
     platforms: PlatformsConfig = Field(default_factory=PlatformsConfig)
     collection: CollectionConfig = Field(default_factory=CollectionConfig)
+    imports: ImportsConfig = Field(default_factory=ImportsConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     nudges: NudgesConfig = Field(default_factory=NudgesConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
