@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,6 @@ from sqlmodel import Session, SQLModel, col, select
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import (
     Account,
-    AuditLog,
     HandleChange,
     Person,
     Platform,
@@ -372,8 +372,34 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
 
     The rows are found by following foreign keys from `person` through the whole metadata,
     so a table added later is erased too without changing this function; they are deleted
-    children first, so it works whether or not the database enforces cascades.
+    children first, so it works whether or not the database enforces cascades. What names
+    them without a key goes too: copies of their posts and posts by their accounts kept as
+    someone else's context (`referencedpost`), and their name, e-mail, handles and post texts
+    wherever else text holds them (review notes on others' findings, evidence, the audit log,
+    job summaries) are replaced with "[forgotten person]".
     """
+    ids = _derived_ids(session, person)
+    names = _identifying_strings(session, person, ids)
+    texts = _post_texts(session, ids)
+    referenced = _referenced_copies(session, ids)
+    if referenced:
+        ids["referencedpost"] |= referenced
+    erased: dict[str, int] = {}
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        wanted = sorted(ids.get(table.name, ()))
+        if not wanted:
+            continue
+        for start in range(0, len(wanted), 500):
+            session.execute(sa.delete(table).where(table.c.id.in_(wanted[start : start + 500])))
+        erased[table.name] = len(wanted)
+    for table_name, count in scrub_text(session, names, texts).items():
+        erased[f"{table_name} (scrubbed)"] = count
+    session.expunge_all()
+    return erased
+
+
+def _derived_ids(session: Session, person: Person) -> dict[str, set[int]]:
+    """The ids of every row reached from `person` by foreign keys, per table."""
     tables = _tables_by_name()
     ids: dict[str, set[int]] = defaultdict(set)
     ids["person"].add(person.id)
@@ -393,23 +419,63 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
             if found:
                 ids[child.name] |= found
                 frontier.append(child.name)
-    names = _identifying_strings(session, person, ids)
-    erased: dict[str, int] = {}
-    for table in reversed(SQLModel.metadata.sorted_tables):
-        wanted = sorted(ids.get(table.name, ()))
-        if not wanted:
+    return ids
+
+
+def person_strings(session: Session, person: Person) -> tuple[list[str], list[str]]:
+    """(names, post texts) that identify `person`: what `forget` searches written files for."""
+    ids = _derived_ids(session, person)
+    return _identifying_strings(session, person, ids), _post_texts(session, ids)
+
+
+def files_naming(folders: list[Path], names: list[str], texts: list[str]) -> list[Path]:
+    """Files under `folders` whose text holds any of `names` (whole words, any case) or
+    `texts`, as written or HTML- or JSON-escaped (reports, .eml files in the outbox)."""
+    import html
+    import json
+
+    forms = {f for n in names for f in (n, html.escape(n), json.dumps(n)[1:-1])}
+    pattern = (
+        re.compile("|".join(rf"(?<!\w){re.escape(f)}(?!\w)" for f in forms), re.IGNORECASE)
+        if forms
+        else None
+    )
+    whole = {f for t in texts for f in (t, html.escape(t), json.dumps(t)[1:-1])}
+    found = []
+    for folder in folders:
+        if not folder.is_dir():
             continue
-        for start in range(0, len(wanted), 500):
-            session.execute(sa.delete(table).where(table.c.id.in_(wanted[start : start + 500])))
-        erased[table.name] = len(wanted)
-    scrubbed = _scrub_audit_log(session, names)
-    if scrubbed:
-        erased["auditlog (scrubbed)"] = scrubbed
-    session.expunge_all()
-    return erased
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            try:
+                raw = path.read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            views = (raw, html.unescape(raw))
+            if any(pattern is not None and pattern.search(v) for v in views) or any(
+                t in v for t in whole for v in views
+            ):
+                found.append(path)
+    return found
 
 
 FORGOTTEN = "[forgotten person]"
+# Post texts shorter than this are not searched for elsewhere ("ok", "Thanks!" are anyone's).
+_MIN_TEXT = 12
+# Columns that identify someone else, or are hashes and tokens: never rewritten by a scrub.
+_NOT_SCRUBBED = {
+    ("person", "name"),
+    ("person", "email"),
+    ("account", "handle"),
+    ("account", "platform_id"),
+    ("handlechange", "old_handle"),
+    ("handlechange", "new_handle"),
+    ("webuser", "name"),
+    ("webuser", "password_hash"),
+    ("websession", "token_hash"),
+    ("websession", "csrf_token"),
+    ("finding", "fingerprint"),
+    ("profilesnapshot", "content_hash"),
+}
 
 
 def _identifying_strings(session: Session, person: Person, ids: dict[str, set[int]]) -> list[str]:
@@ -418,9 +484,12 @@ def _identifying_strings(session: Session, person: Person, ids: dict[str, set[in
     if person.email:
         found.add(person.email)
     if ids.get("account"):
-        found.update(
-            session.exec(select(Account.handle).where(col(Account.id).in_(ids["account"])))
-        )
+        for handle, platform_id in session.exec(
+            select(Account.handle, Account.platform_id).where(col(Account.id).in_(ids["account"]))
+        ):
+            found.add(handle)
+            if platform_id and len(platform_id) >= 6:  # a short number could be anything
+                found.add(platform_id)
     if ids.get("handlechange"):
         for old, new in session.exec(
             select(HandleChange.old_handle, HandleChange.new_handle).where(
@@ -433,35 +502,159 @@ def _identifying_strings(session: Session, person: Person, ids: dict[str, set[in
     return sorted((s for s in found if s and len(s) >= 3), key=len, reverse=True)
 
 
-def _scrub_audit_log(session: Session, names: list[str]) -> int:
-    """Replace the person's names in the audit log, keeping the record of what was done.
+def _post_texts(session: Session, ids: dict[str, set[int]]) -> list[str]:
+    """Every text the person's posts had (each version), long enough to be theirs alone."""
+    from socialaudit.models import Post, PostVersion
 
-    The audit log names people as text (who signed in, whose account was added, notes), not
-    by foreign key, so following keys cannot reach it; erasure must still.
+    found: set[str] = set()
+    if ids.get("post"):
+        wanted = sorted(ids["post"])
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(session.exec(select(Post.text).where(col(Post.id).in_(chunk))))
+            found.update(
+                session.exec(select(PostVersion.text).where(col(PostVersion.post_id).in_(chunk)))
+            )
+    return sorted((t for t in found if len(t.strip()) >= _MIN_TEXT), key=len, reverse=True)
+
+
+def _referenced_copies(session: Session, ids: dict[str, set[int]]) -> set[int]:
+    """`referencedpost` rows that are the person's: copies of their posts, or by their accounts."""
+    from socialaudit.models import Post, ReferencedPost
+
+    if not ids.get("account"):
+        return set()
+    accounts = session.exec(
+        select(Account.platform, Account.platform_id, Account.handle).where(
+            col(Account.id).in_(ids["account"])
+        )
+    ).all()
+    found: set[int] = set()
+    for platform, platform_id, handle in accounts:
+        by_author = [ReferencedPost.author_handle == handle]
+        by_author.append(sa.func.lower(ReferencedPost.author_handle) == "@" + handle.lower())
+        by_author.append(sa.func.lower(ReferencedPost.author_handle) == handle.lower())
+        if platform_id:
+            by_author.append(ReferencedPost.author_id == platform_id)
+        found.update(
+            session.exec(
+                select(ReferencedPost.id).where(
+                    ReferencedPost.platform == platform, sa.or_(*by_author)
+                )
+            )
+        )
+    posts = sorted(ids.get("post", ()))
+    for start in range(0, len(posts), 500):
+        copies = (
+            select(ReferencedPost.id)
+            .join(
+                Post,
+                (Post.platform == ReferencedPost.platform)
+                & (Post.platform_id == ReferencedPost.platform_id),
+            )
+            .where(col(Post.id).in_(posts[start : start + 500]))
+        )
+        found.update(session.exec(copies))
+    return found
+
+
+def scrub_text(
+    session: Session, names: list[str], texts: list[str] | None = None
+) -> dict[str, int]:
+    """Replace `names` (as whole words, ignoring case) and `texts` in every text column.
+
+    Every string and JSON column of every table in the metadata is read (bar the identities
+    of other people and hashes, `_NOT_SCRUBBED`), so no table can be forgotten; returns the
+    number of rows changed per table. The matching is Python's, not the database's: SQLite's
+    lower() folds only ASCII, so "ÖMER ŞAHİN" would slip past it; here both databases fold
+    case the same way. Erasure is rare, so reading every text once is affordable.
     """
-    if not names:
-        return 0
-    fields = (AuditLog.actor, AuditLog.target, AuditLog.detail)
-    matches = sa.or_(
-        *(sa.func.lower(f).contains(n.lower(), autoescape=True) for f in fields for n in names)
+    import json
+
+    import ahocorasick
+
+    texts = [t for t in texts or [] if t]
+    if not names and not texts:
+        return {}
+    pattern = (
+        re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), flags=re.IGNORECASE)
+        if names
+        else None
     )
-    # Whole words only: a sign-in name "ana" must not touch "Canada".
-    pattern = re.compile(
-        "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), flags=re.IGNORECASE
-    )
-    scrubbed = 0
-    for row in session.exec(select(AuditLog).where(matches)):
-        changed = False
-        for name_of in ("actor", "target", "detail"):
-            value = getattr(row, name_of)
-            if value is None:
-                continue
-            new, count = pattern.subn(FORGOTTEN, value)
-            if count:
-                setattr(row, name_of, new[:200] if name_of != "detail" else new)
-                changed = True
-        if changed:
-            session.add(row)
-            scrubbed += 1
+    automaton = None
+    if texts:
+        automaton = ahocorasick.Automaton()
+        for text in texts:
+            automaton.add_word(text, text)
+        automaton.make_automaton()
+
+    def scrub(value: str) -> str:
+        if automaton is not None:
+            spans = sorted((end - len(found) + 1, end + 1) for end, found in automaton.iter(value))
+            if spans:
+                out, last = [], 0
+                for start, end in spans:
+                    if start < last:
+                        continue
+                    out += [value[last:start], FORGOTTEN]
+                    last = end
+                value = "".join([*out, value[last:]])
+        return pattern.sub(FORGOTTEN, value) if pattern is not None else value
+
+    changed: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        columns = [
+            c
+            for c in table.columns
+            if (table.name, c.name) not in _NOT_SCRUBBED
+            and _kind(c.type) is not None
+            and not c.primary_key
+        ]
+        if not columns:
+            continue
+        updates: list[tuple[int, dict[str, object]]] = []
+        rows = session.execute(sa.select(table.c.id, *columns).execution_options(yield_per=2000))
+        for row in rows:
+            values: dict[str, object] = {}
+            for column in columns:
+                value = row._mapping[column.name]
+                if value is None:
+                    continue
+                if _kind(column.type) == "json":
+                    new = _scrub_json(value, scrub)
+                    if json.dumps(new, sort_keys=True) != json.dumps(value, sort_keys=True):
+                        values[column.name] = new
+                elif isinstance(value, str) and value:
+                    new_text = scrub(value)
+                    if new_text != value:
+                        length = getattr(column.type, "length", None)
+                        values[column.name] = new_text[:length] if length else new_text
+            if values:
+                updates.append((row.id, values))
+        for row_id, values in updates:
+            session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
+        if updates:
+            changed[table.name] = len(updates)
     session.flush()
-    return scrubbed
+    return changed
+
+
+def _kind(column_type: sa.types.TypeEngine) -> str | None:
+    """ "text" or "json" for the column types a scrub reads (through TypeDecorators)."""
+    if isinstance(column_type, sa.types.TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, sa.JSON):
+        return "json"
+    if isinstance(column_type, sa.String):
+        return "text"
+    return None
+
+
+def _scrub_json(value: object, scrub: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_json(v, scrub) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, scrub) for k, v in value.items()}
+    return value

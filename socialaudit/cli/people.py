@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +16,11 @@ from socialaudit.errors import UsageError
 from socialaudit.models import Account, Person
 from socialaudit.registry import (
     PersonInput,
+    files_naming,
     find_person,
     forget_person,
     import_people_csv,
+    person_strings,
     upsert_person,
 )
 
@@ -141,18 +144,44 @@ def forget(
     name: Annotated[str, typer.Argument(help="The person's name or e-mail.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Erase a person and everything derived from them (accounts, posts, findings, nudges)."""
-    engine = get_app(ctx).engine
+    """Erase a person and everything derived from them (accounts, posts, findings, nudges),
+    wherever else the database names them, and the report and outbox files that name them:
+    weekly reports are written again without them, other files removed."""
+    app_ctx = get_app(ctx)
+    engine = app_ctx.engine
     with session_scope(engine) as session:
         person = find_person(session, name)
         if not yes:
             typer.confirm(
                 f"Erase {person.name} and all their data? This cannot be undone", abort=True
             )
+        names, texts = person_strings(session, person)
         erased = forget_person(session, person)
+    settings = app_ctx.settings
+    folders = [settings.reports.output_dir, settings.nudges.outbox]
+    files = files_naming(folders, names, texts)
+    weeks = set()
+    for path in files:
+        found = re.fullmatch(r"report-([0-9]{4}-W[0-9]{2})\.(?:html|csv|json)", path.name)
+        if found and path.parent == settings.reports.output_dir:
+            weeks.add(found.group(1))
+        path.unlink(missing_ok=True)
+    rewritten: list[Path] = []
+    if weeks:
+        from reports import weekly
+        from socialaudit.weeks import Week
+
+        for week in sorted(weeks):
+            rewritten += weekly.write(engine, settings, Week.parse(week))
     table = Table(title=f"erased {name}")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for table_name, count in erased.items():
         table.add_row(table_name, str(count))
+    kept = {str(p) for p in rewritten}
+    removed = [p for p in files if str(p) not in kept]
+    if rewritten:
+        table.add_row("report files (rewritten)", str(len(rewritten)))
+    if removed:
+        table.add_row("files (removed)", str(len(removed)))
     console().print(table)
