@@ -49,6 +49,7 @@ from reports.lifecycle import CORRECTED
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
+from socialaudit.display import isolated, without_bidi
 from socialaudit.errors import UsageError
 from socialaudit.models import (
     SEVERITY_RANK,
@@ -304,7 +305,7 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
         platform=nudge_texts.PLATFORM_NAMES.get(platform, platform),
         day=local.day if local else None,
         month=nudge_texts.month(local.month, language) if local else None,
-        excerpt=excerpt(text or "", finding.evidence),
+        excerpt=isolated(excerpt(text or "", finding.evidence)),
         url=url,
         deleted=deleted,
         # One sentence: the rule's first clause (NPT201's second only restates it).
@@ -376,7 +377,7 @@ def build_message(
     # Header objects from validated parts: a display name holding a comma, "<...@...>" or
     # parentheses is quoted as a display name, never read as an address or a comment.
     message["From"] = sender_address(settings.smtp.sender)
-    message["To"] = Address(display_name=name, addr_spec=email)
+    message["To"] = Address(display_name=without_bidi(name), addr_spec=email)
     message["Date"] = format_datetime(now)
     # Short enough not to be folded onto a second line (the Nudge row links it to the week).
     message["Message-ID"] = make_msgid(
@@ -405,7 +406,7 @@ def compose(
     sunday = week.monday + timedelta(days=6)
     context = {
         "language": language,
-        "name": candidate.name,
+        "name": isolated(candidate.name),
         "organisation": settings.organisation.name,
         "week": str(week),
         "start_day": week.monday.day,

@@ -21,6 +21,7 @@ from types import TracebackType
 from urllib.parse import quote, quote_plus
 
 from socialaudit.config import KNOWN_SECRETS, SECRETS
+from socialaudit.display import for_terminal
 
 _REDACTED = "***"
 
@@ -65,7 +66,8 @@ class RedactingFormatter(logging.Formatter):
     every filter has run, so only the finished line can be masked whole."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        # Names and platform errors are others' text: no escape sequence reaches the terminal.
+        return for_terminal(redact(super().format(record)))
 
 
 class JsonFormatter(logging.Formatter):

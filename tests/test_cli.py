@@ -261,3 +261,30 @@ def test_people_add_refuses_what_a_column_cannot_hold(
     runner: CliRunner, cli_env: dict, args: list[str], expected: str
 ) -> None:
     assert expected in _one_line_error(runner.invoke(app, args))
+
+
+def test_terminal_output_carries_no_escape_sequence_or_control_character(
+    runner: CliRunner, cli_env: dict
+) -> None:
+    hostile = "Eve \x1b]0;pwned\x07\x1b[2J\x1b[31mRed\x1b[0m\r\u202eevil\x9b31m"
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        # Stored before names were checked, or by a future path that forgets to check.
+        session.add(Person(name=hostile, team="Press\x1b[5m"))
+        session.commit()
+    listing = run(runner, "people", "list")
+    assert "Eve" in listing and "Red" in listing and "evil" in listing
+    for bad in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
+        assert bad not in listing, repr(bad)
+    missing = runner.invoke(app, ["people", "remove", "Nobody \x1b[31mhere"])
+    assert missing.exit_code == 2 and "\x1b" not in missing.stderr
+
+
+def test_log_lines_carry_no_escape_sequence(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from socialaudit import logs
+
+    logs.configure(1, False)
+    logging.getLogger("socialaudit.test").warning("handle %s failed", "ana\x1b[2J\r\u202e")
+    err = capsys.readouterr().err
+    assert "handle ana failed" in err and "\x1b" not in err and "\r" not in err

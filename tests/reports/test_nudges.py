@@ -375,3 +375,31 @@ def test_a_stored_address_that_does_not_validate_is_skipped_not_sent(
     assert all("ana" not in r.rcpt_tos[0] for r in server.received)
     skipped = {o.person: o.detail for o in summary.outcomes if o.status == "skipped"}
     assert skipped["Ana Lima"].startswith("e-mail address not valid")
+
+
+def test_bidi_controls_in_a_name_or_post_are_isolated_in_the_nudge(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from socialaudit.display import FSI, PDI
+
+    seed_week(engine)
+    name = "Ana \u202eamiL"
+    with Session(engine) as session:
+        ana = session.exec(select(Person).where(Person.email == "ana@example.org")).one()
+        ana.name = name
+        session.add(ana)
+        session.commit()
+    with SmtpServer() as server:
+        settings = settings_for(tmp_path, smtp={"port": server.port})
+        send_nudges(engine, settings, WEEK, now=NOW, person=name)
+    (received,) = server.received
+    message = email.message_from_bytes(bytes(received.message), policy=email.policy.default)
+    assert message["To"].addresses[0].display_name == "Ana amiL"  # no override in a header
+    text, html = parts(message)
+    assert f"{FSI}{name}{PDI}" in text and f"{FSI}{name}{PDI}" in html
+    # Every override in the body ends at its isolate, before the line's own text resumes.
+    for body in (text, html):
+        for line in body.splitlines():
+            start = line.find("\u202e")
+            if start >= 0:
+                assert PDI in line[start:] and line.rfind(FSI, 0, start) >= 0, repr(line)
