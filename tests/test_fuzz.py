@@ -343,3 +343,114 @@ def test_fuzz_x_archive(engine: Engine, tmp_path: Path, content: dict[str, bytes
                 session.rollback()
 
     _judge("x-archive", run)
+
+
+# --- Bluesky repository CAR files -----------------------------------------------------------
+
+DID = "did:plc:fuzzfuzzfuzzfuzzfuzzfuzz"
+record_values = st.fixed_dictionaries(
+    {"$type": st.sampled_from(["app.bsky.feed.post", "app.bsky.feed.repost"])},
+    optional={
+        "text": texts,
+        "createdAt": dates
+        | st.datetimes(timezones=st.just(UTC)).map(lambda d: d.isoformat().replace("+00:00", "Z")),
+        "langs": st.one_of(st.lists(st.text(max_size=40), max_size=2), json_values),
+        "reply": json_values,
+        "embed": json_values,
+        "facets": json_values,
+        "subject": st.one_of(
+            json_values,
+            st.fixed_dictionaries({"uri": texts, "cid": texts}),
+        ),
+    },
+)
+
+
+@st.composite
+def repo_car(draw: st.DrawFn) -> bytes:
+    from tests.collectors.archive_files import Link, cid_of, dag_cbor, write_car
+
+    blocks: dict[Link, bytes] = {}
+
+    def put(value: Any) -> Link:
+        data = dag_cbor(value)
+        cid = cid_of(data)
+        blocks[cid] = data
+        return cid
+
+    def cbor_safe(value: Any) -> Any:  # the test encoder knows no floats
+        if isinstance(value, float):
+            return str(value)
+        if isinstance(value, int) and not -(2**63) <= value < 2**64:
+            return str(value)
+        if isinstance(value, list):
+            return [cbor_safe(v) for v in value]
+        if isinstance(value, dict):
+            return {str(k): cbor_safe(v) for k, v in value.items()}
+        return value
+
+    keys = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["app.bsky.feed.post", "app.bsky.feed.repost", "app.bsky.x"]),
+                st.text(min_size=1, max_size=300),
+            ),
+            max_size=4,
+            unique=True,
+        )
+    )
+    entries, last = [], b""
+    for collection, rkey in sorted(keys):
+        raw = f"{collection}/{rkey}".encode()
+        value = cbor_safe(draw(record_values))
+        entries.append({"p": 0, "k": raw, "v": put(value), "t": None})
+        last = raw
+    del last
+    node: dict[str, Any] = {"l": None, "e": entries}
+    if draw(st.booleans()):
+        node = cbor_safe(draw(json_values)) if draw(st.booleans()) else {**node, "e": "bad"}
+    root = put(node)
+    did = draw(st.one_of(st.just(DID), texts.map(cbor_safe)))
+    commit = put({"did": did, "version": 3, "data": root, "rev": "3l", "prev": None})
+    car = write_car(commit, blocks)
+    if draw(st.integers(0, 4)) == 0:  # bytes flipped or cut
+        cut = draw(st.integers(0, len(car)))
+        car = car[:cut] + draw(st.binary(max_size=6)) + car[cut + draw(st.integers(0, 6)) :]
+    return car
+
+
+@FUZZ
+@given(car=repo_car())
+def test_fuzz_bluesky_car(engine: Engine, car: bytes) -> None:
+    from collectors.bluesky_repo import read_car, records_as_posts
+    from collectors.importing import ImportReport, save_import
+    from socialaudit.models import Account, Person
+
+    def run() -> None:
+        did, records = read_car(car)
+        posts = records_as_posts(records, did, "ana.example.org")
+        with Session(engine) as session:
+            try:
+                person = Person(name="Ana Lima")
+                session.add(person)
+                session.flush()
+                account = Account(
+                    person_id=person.id,
+                    platform="bluesky",
+                    handle="ana.example.org",
+                    platform_id=did,
+                )
+                session.add(account)
+                session.flush()
+                save_import(
+                    session,
+                    account,
+                    ImportReport("fuzz.car", "bluesky", account.handle),
+                    posts,
+                    datetime(2026, 11, 24, tzinfo=UTC),
+                )
+                session.flush()
+            finally:
+                session.rollback()
+
+    _judge("bluesky-car", run)

@@ -74,7 +74,7 @@ def bluesky_repo(
     """Import a Bluesky repository (a CAR export, or a DID's records) of a registered account."""
     from atproto_client.exceptions import AtProtocolError
 
-    from collectors.bluesky_repo import list_records, read_repo_file, transform_record
+    from collectors.bluesky_repo import list_records, read_repo_file, records_as_posts
     from collectors.importing import ImportReport, registered_account, save_import
 
     app_ctx = get_app(ctx)
@@ -91,6 +91,6 @@ def bluesky_repo(
     with session_scope(app_ctx.engine) as session:
         account = registered_account(session, Platform.BLUESKY, did)
         report = ImportReport(source, "bluesky", account.handle)
-        posts = [transform_record(r, did, account.handle) for r in records]
+        posts = records_as_posts(records, did, account.handle)
         save_import(session, account, report, posts, now)
     _print(report)

@@ -129,3 +129,41 @@ def test_the_cli_reads_the_limits_from_the_config(runner, cli_env, tmp_path: Pat
     car.write_bytes(b"\0" * (3 * 1024 * 1024))
     result = runner.invoke(app, ["import", "bluesky-repo", str(car)])
     assert result.exit_code == 2 and "over the limit of 2 MiB" in result.stderr
+
+
+def test_a_crafted_car_whose_tree_loops_is_refused() -> None:
+    from collectors.bluesky_repo import read_car
+    from tests.collectors.archive_files import Link, cid_of, dag_cbor, write_car
+
+    node_cid = Link(bytes([0x01, 0x71, 0x12, 0x20]) + b"\x11" * 32)  # not the block's hash
+    node = dag_cbor({"l": node_cid, "e": []})  # its left subtree is itself
+    commit = dag_cbor({"did": "did:plc:loop", "version": 3, "data": node_cid, "prev": None})
+    car = write_car(cid_of(commit), {cid_of(commit): commit, node_cid: node})
+    with pytest.raises(UsageError, match=r"node .* repeats"):
+        read_car(car)
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"$type": "app.bsky.feed.post", "text": "hi"}, "malformed"),
+        ({"$type": "app.bsky.feed.post", "text": None, "createdAt": "nope"}, "malformed"),
+    ],
+)
+def test_malformed_car_records_are_one_usage_error(record: dict, expected: str) -> None:
+    from collectors.bluesky_repo import read_car, records_as_posts
+    from tests.collectors.archive_files import cid_of, dag_cbor, write_car
+
+    blocks = {}
+    value = dag_cbor(record)
+    blocks[cid_of(value)] = value
+    node = dag_cbor(
+        {"l": None, "e": [{"p": 0, "k": b"app.bsky.feed.post/3l", "v": cid_of(value), "t": None}]}
+    )
+    blocks[cid_of(node)] = node
+    commit = dag_cbor({"did": "did:plc:ana", "version": 3, "data": cid_of(node), "prev": None})
+    blocks[cid_of(commit)] = commit
+    did, records = read_car(write_car(cid_of(commit), blocks))
+    with pytest.raises(UsageError, match=expected) as err:
+        records_as_posts(records, did, "ana.example.org")
+    assert "\n" not in str(err.value)
