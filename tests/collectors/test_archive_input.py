@@ -167,3 +167,23 @@ def test_malformed_car_records_are_one_usage_error(record: dict, expected: str) 
     with pytest.raises(UsageError, match=expected) as err:
         records_as_posts(records, did, "ana.example.org")
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"id_str": "9" * 400},
+        {"created_at": "yesterday"},
+        {"id_str": ...},
+    ],
+    ids=["400-digit-id", "bad-created-at", "no-id-str"],
+)
+def test_the_cli_refuses_a_malformed_archive_in_one_line(
+    runner, cli_env, tmp_path: Path, bad: dict
+) -> None:
+    path = archive(tmp_path, tweet(**bad))
+    result = runner.invoke(app, ["import", "x-archive", str(path)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("socialaudit: error: "), result.stderr
+    assert "Traceback" not in result.output
