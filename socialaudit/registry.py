@@ -114,6 +114,9 @@ def email_problem(address: str) -> str | None:
 
 def find_person(session: Session, name: str) -> Person:
     """The person named exactly, else the only one whose name or e-mail matches ignoring case."""
+    if _CONTROL.search(name) or len(name) > EMAIL_MAX:
+        # No registered name holds one, and PostgreSQL refuses NUL in a query parameter.
+        raise NotFoundError(f"no registered person called {name[:80]!r}")
     person = session.exec(select(Person).where(Person.name == name)).first()
     if person is not None:
         return person

@@ -288,3 +288,21 @@ def test_log_lines_carry_no_escape_sequence(capsys: pytest.CaptureFixture[str]) 
     logging.getLogger("socialaudit.test").warning("handle %s failed", "ana\x1b[2J\r\u202e")
     err = capsys.readouterr().err
     assert "handle ana failed" in err and "\x1b" not in err and "\r" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "remove", "Ana\x00Lima"],
+        ["forget", "Ana\x00Lima", "--yes"],
+        ["accounts", "add", "Ana\x00Lima", "-p", "x", "--handle", "ana"],
+        ["accounts", "add", "Ana Lima", "-p", "bluesky", "--handle", "ana\x00.example.org"],
+        ["people", "remove", "x" * 5000],
+    ],
+)
+def test_lookups_with_nul_or_huge_names_are_one_line_on_every_backend(
+    runner: CliRunner, cli_env: dict, args: list[str]
+) -> None:
+    run(runner, "people", "add", "Ana Lima")
+    line = _one_line_error(runner.invoke(app, args))
+    assert "no registered person" in line or "handle: contains a control" in line
