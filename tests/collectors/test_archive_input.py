@@ -187,3 +187,24 @@ def test_the_cli_refuses_a_malformed_archive_in_one_line(
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("socialaudit: error: "), result.stderr
     assert "Traceback" not in result.output
+
+
+def test_nul_and_odd_language_tags_are_stored_on_every_backend(
+    runner, cli_env, tmp_path: Path
+) -> None:
+    from sqlmodel import Session, select
+
+    from socialaudit.db import make_engine
+    from socialaudit.models import Post
+
+    path = archive(tmp_path, tweet(full_text="before\x00after", lang="a-language-tag-far-too-long"))
+    assert runner.invoke(app, ["people", "add", "Ana Lima"]).exit_code == 0
+    added = runner.invoke(
+        app, ["accounts", "add", "Ana Lima", "-p", "x", "--handle", "ana_lima", "--id", "1001"]
+    )
+    assert added.exit_code == 0, added.output
+    result = runner.invoke(app, ["import", "x-archive", str(path)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        post = session.exec(select(Post)).one()
+    assert (post.text, post.lang) == ("beforeafter", None)
