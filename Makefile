@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
-	bench-reports bench-collect bench-collect-x-mastodon bench-web
+	bench-reports bench-collect bench-collect-x-mastodon bench-web fuzz
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -94,6 +94,13 @@ bench-reports: venv
 # API calls per collection round against the sandbox (README "Collectors: measured").
 bench-collect: venv
 	$(BIN)/python -m bench.collect
+
+# The fuzz pass over `scan` lines, the people CSV and X archive files (tests/test_fuzz.py):
+# 10,000 generated inputs each (the suite runs 200), on SQLite and PostgreSQL; prints the
+# figures. FUZZ_EXAMPLES=N changes the count.
+FUZZ_EXAMPLES ?= 10000
+fuzz: venv
+	SOCIALAUDIT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n 0 -q -s tests/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .pytest_cache .ruff_cache

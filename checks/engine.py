@@ -10,6 +10,7 @@ the network. The engine runs every enabled rule, applies the configured severity
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -545,7 +546,7 @@ def validate_rule_settings(settings: Settings) -> None:
             if isinstance(default, bool) or isinstance(value, bool):
                 ok = isinstance(value, bool) and isinstance(default, bool)
             elif isinstance(default, int | float):
-                ok = isinstance(value, int | float) and value >= 0
+                ok = isinstance(value, int | float) and math.isfinite(value) and value >= 0
                 if ok and isinstance(default, int) and not isinstance(value, int):
                     ok = False
             elif isinstance(default, list):

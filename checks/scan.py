@@ -11,6 +11,7 @@ The format is documented in the README ("The scan format").
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -50,6 +51,26 @@ _STRINGS = (_PROFILE_KEYS | _POST_KEYS) - {"kind", "id", "links", "media"}
 
 class BadLine(UsageError):
     """An input line the scan cannot read; the message names the line."""
+
+
+# An item is at most three levels deep (a post, its media list, one medium); anything much
+# deeper is refused before the JSON parser, which would otherwise recurse until it fails.
+MAX_DEPTH = 32
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _too_deep(line: str) -> bool:
+    if line.count("[") + line.count("{") <= MAX_DEPTH:
+        return False  # the common case, decided without walking the line
+    depth = 0
+    for char in _STRING.sub("", line):
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def _time(key: str, raw: str) -> datetime:
@@ -210,7 +231,11 @@ def scan_lines(
         if not line.strip():
             continue
         try:
+            if _too_deep(line):
+                raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
             batch.append(parse_item(json.loads(line)))
+        except RecursionError:
+            error = BadLine(f"{source}:{number}: nested too deeply")
         except json.JSONDecodeError as exc:
             error = BadLine(f"{source}:{number}: not valid JSON ({exc.msg} at column {exc.colno})")
         except ValueError as exc:

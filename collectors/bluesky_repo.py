@@ -16,6 +16,7 @@ so an imported post and a collected one are the same row.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,20 @@ def _cid(link: Any) -> str:
 def walk_mst(blocks: dict[str, Any], node_cid: str) -> Iterator[tuple[str, str]]:
     """(key, record CID) of every entry under the MST node, in key order."""
     stack: list[tuple[str, int, bytes]] = [(node_cid, -1, b"")]
+    seen: set[str] = set()
     # Explicit stack instead of recursion: a deep tree must not hit the recursion limit.
     while stack:
         cid, index, last = stack.pop()
         node = blocks.get(cid)
         if node is None:
             raise UsageError(f"the repository export is incomplete: no block {cid}")
+        if not isinstance(node, dict):
+            raise UsageError(f"the repository export is malformed: block {cid} is no tree node")
         entries = node.get("e") or []
         if index == -1:
+            if cid in seen:  # CIDs are not re-hashed on reading: a crafted file can loop
+                raise UsageError(f"the repository export is malformed: node {cid} repeats")
+            seen.add(cid)
             stack.append((cid, 0, b""))
             if node.get("l"):
                 stack.append((_cid(node["l"]), -1, b""))
@@ -76,19 +83,54 @@ def walk_mst(blocks: dict[str, Any], node_cid: str) -> Iterator[tuple[str, str]]
         yield key.decode(), _cid(entry["v"])
 
 
+_RECORD_KEY = re.compile(r"[a-zA-Z0-9.-]{1,128}/[A-Za-z0-9._:~-]{1,512}")
+# What a malformed block (a field of the wrong type, a missing key) raises as it is read.
+_MALFORMED = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError)
+
+
 def read_car(data: bytes) -> tuple[str, list[RepoRecord]]:
     """The repository's DID and its post and repost records, from CAR bytes."""
     try:
         car = CAR.from_bytes(data)
-    except (InvalidCARFile, ValueError) as exc:
-        raise UsageError(f"not a CAR file: {exc}") from None
+    except (InvalidCARFile, *_MALFORMED) as exc:
+        raise UsageError(f"not a CAR file: {str(exc)[:200]!r}") from None
+    try:
+        return _records(car)
+    except _MALFORMED as exc:
+        what = f"no {exc}" if isinstance(exc, KeyError) else str(exc)[:200]
+        raise UsageError(f"the repository export is malformed ({what!r})") from None
+    except RecursionError:
+        raise UsageError("the repository export is nested too deeply") from None
+
+
+def records_as_posts(
+    records: list[RepoRecord], did: str, handle: str | None
+) -> list[NormalisedPost]:
+    """Every record through `transform_record`; a malformed one is one UsageError."""
+    posts = []
+    for record in records:
+        try:
+            posts.append(transform_record(record, did, handle))
+        except _MALFORMED as exc:
+            what = f"no {exc}" if isinstance(exc, KeyError) else str(exc)[:200]
+            raise UsageError(f"record {record.uri[:200]!r}: malformed ({what!r})") from None
+    return posts
+
+
+def _records(car: Any) -> tuple[str, list[RepoRecord]]:
     blocks = {str(cid): block for cid, block in car.blocks.items()}
     commit = blocks.get(str(car.root))
     if not isinstance(commit, dict) or "did" not in commit or "data" not in commit:
         raise UsageError("the CAR file's root is not a repository commit")
     did = commit["did"]
+    if not isinstance(did, str) or not did.startswith("did:") or len(did) > 128:
+        raise UsageError(f"the CAR file's commit names no DID (got {str(did)[:60]!r})")
     records = []
     for key, cid in walk_mst(blocks, _cid(commit["data"])):
+        # A record key is collection/rkey in a small character set (the AT-URI it becomes is
+        # a post's platform id, at most 255 characters).
+        if not _RECORD_KEY.fullmatch(key) or len(f"at://{did}/{key}") > 255:
+            raise UsageError(f"the repository export is malformed: record key {key[:80]!r}")
         collection = key.split("/", 1)[0]
         if collection not in (POST, REPOST):
             continue
@@ -150,9 +192,14 @@ def transform_record(record: RepoRecord, did: str, handle: str | None = None) ->
     return transform_post_view(view)
 
 
-def read_repo_file(path: Path) -> tuple[str, list[RepoRecord]]:
+def read_repo_file(path: Path, max_bytes: int | None = None) -> tuple[str, list[RepoRecord]]:
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
+    if max_bytes is not None and path.stat().st_size > max_bytes:
+        raise UsageError(
+            f"{path}: over the limit of {max_bytes // (1024 * 1024)} MiB; refused "
+            "(raise [imports] max_uncompressed_mb if the export is genuine)"
+        )
     try:
         return read_car(path.read_bytes())
     except UsageError as exc:

@@ -8,9 +8,12 @@ Only registered accounts are imported: an archive of anyone else is refused.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -68,6 +71,59 @@ def registered_account(
     return account
 
 
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL, and it means nothing in a post: drop it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{f.name: _without_nul(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        )
+    return value
+
+
+def storable(data: Any, what: str) -> Any:
+    """`data` (a NormalisedPost or Profile from an archive) as the store's columns take it.
+
+    An archive is the account holder's own file, not a platform's API: its strings may hold
+    NUL, a language tag may be anything, an id may be any length. NUL is dropped, a language
+    tag that is not one is left out, and a value longer than its column is one UsageError
+    (PostgreSQL enforces the sizes, SQLite does not: both refuse the same archive).
+    """
+    changes = {
+        f.name: _without_nul(getattr(data, f.name))
+        for f in dataclasses.fields(data)
+        if f.name != "versions"
+    }
+    if isinstance(data, NormalisedPost):
+        lang = changes.get("lang")
+        if lang is not None and (not isinstance(lang, str) or not _LANG.fullmatch(lang[:16])):
+            changes["lang"] = None
+        elif lang is not None:
+            changes["lang"] = lang[:16]
+        changes["versions"] = _without_nul(data.versions)
+        columns = Post.__table__.columns  # type: ignore[attr-defined]
+    else:
+        from socialaudit.models import ProfileSnapshot
+
+        columns = ProfileSnapshot.__table__.columns  # type: ignore[attr-defined]
+    for name, value in changes.items():
+        length = getattr(columns[name].type, "length", None) if name in columns else None
+        if length and isinstance(value, str) and len(value) > length:
+            raise UsageError(
+                f"{what}: {name} is {len(value)} characters, more than the {length} stored"
+            )
+    return dataclasses.replace(data, **changes)
+
+
 def save_import(
     session: Session,
     account: Account,
@@ -80,10 +136,12 @@ def save_import(
 ) -> ImportReport:
     """Upsert the archive's posts (and profile); mark those the archive says were deleted."""
     if profile is not None:
+        profile = storable(profile, f"{report.source}: the profile")
         report.profile_changed = save_profile(session, account, profile, now)
     for data in posts:
         if data.author_id != account.platform_id:
             continue  # another account's post inside the export: not ours to keep
+        data = storable(data, f"{report.source}: post {data.platform_id[:40]!r}")
         when = (deleted or {}).get(data.platform_id)
         if when is not None:
             stored = session.exec(

@@ -9,6 +9,7 @@ Neither ever carries the SMTP password.
 
 from __future__ import annotations
 
+import base64
 import logging
 import smtplib
 import socket
@@ -18,8 +19,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol
 
-from socialaudit.config import Settings
+from socialaudit.config import Settings, register_secret
 from socialaudit.errors import ConfigError, SocialAuditError
+from socialaudit.logs import redact
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,11 @@ class SmtpMailer:
         self.username = self.config.username
         password = settings.secret("smtp_password")
         self._password = password.get_secret_value() if password else None
+        if self.username and self._password:
+            # AUTH PLAIN sends this string, base64-encoded; a relay may echo it in its refusal.
+            register_secret(
+                base64.b64encode(f"\0{self.username}\0{self._password}".encode()).decode()
+            )
         if self.username and self._password is None:
             raise ConfigError(
                 "smtp.username is set but there is no password: set SOCIALAUDIT_SMTP_PASSWORD "
@@ -223,9 +230,10 @@ class OutboxMailer:
 
 
 def _text(value: bytes | str) -> str:
+    """A server's answer for a message: one line, any secret it echoes masked."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", "replace")
-    return " ".join(value.split())
+    return redact(" ".join(value.split()))
 
 
 def _describe(exc: BaseException) -> str:
@@ -237,4 +245,4 @@ def _describe(exc: BaseException) -> str:
         return f"TLS certificate not trusted ({exc.verify_message}); see smtp.ca_file"
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
-    return str(exc) or type(exc).__name__
+    return redact(str(exc)) or type(exc).__name__

@@ -34,8 +34,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, make_msgid, parseaddr
 from html import unescape as html_unescape
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -54,6 +55,7 @@ from reports.links import account_url
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
 from socialaudit.config import Settings
+from socialaudit.display import isolated, without_bidi
 from socialaudit.errors import UsageError
 from socialaudit.models import (
     SEVERITY_RANK,
@@ -71,7 +73,7 @@ from socialaudit.models import (
     Severity,
     utcnow,
 )
-from socialaudit.registry import find_person
+from socialaudit.registry import email_problem, find_person
 from socialaudit.weeks import Week
 
 log = logging.getLogger(__name__)
@@ -225,6 +227,8 @@ def _why_not(person: Person) -> str | None:
         return "opted out of nudges"
     if not (person.email or "").strip():
         return "no e-mail address"
+    if email_problem(person.email or ""):
+        return "e-mail address not valid (see 'socialaudit people add --email')"
     return None
 
 
@@ -333,7 +337,7 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
         platform=nudge_texts.PLATFORM_NAMES.get(platform, platform),
         day=local.day if local else None,
         month=nudge_texts.month(local.month, language) if local else None,
-        excerpt=excerpt(text or "", finding.evidence),
+        excerpt=isolated(excerpt(text or "", finding.evidence)),
         url=url,
         deleted=deleted,
         # One sentence: the rule's first clause (NPT201's second only restates it).
@@ -415,6 +419,12 @@ def render(context: dict[str, Any], language: str) -> Rendered:
     return Rendered(subject, text, html)
 
 
+def sender_address(sender: str) -> Address:
+    """`smtp.sender` ("Name <address>" or an address) as a header object."""
+    display, address = parseaddr(sender)
+    return Address(display_name=display, addr_spec=address)
+
+
 def _message_domain(sender: str) -> str | None:
     address = parseaddr(sender)[1]
     return address.rpartition("@")[2] or None if "@" in address else None
@@ -434,8 +444,10 @@ def build_message(
     """The e-mail: multipart/alternative, text first, HTML second; one recipient only."""
     message = EmailMessage()
     message["Subject"] = rendered.subject
-    message["From"] = settings.smtp.sender
-    message["To"] = formataddr((name, email))
+    # Header objects from validated parts: a display name holding a comma, "<...@...>" or
+    # parentheses is quoted as a display name, never read as an address or a comment.
+    message["From"] = sender_address(settings.smtp.sender)
+    message["To"] = Address(display_name=without_bidi(name), addr_spec=email)
     message["Date"] = format_datetime(now)
     # Short enough not to be folded onto a second line (the Nudge row links it to the week).
     message["Message-ID"] = make_msgid(
@@ -467,7 +479,7 @@ def compose(
     sunday = week.monday + timedelta(days=6)
     context = {
         "language": language,
-        "name": candidate.name,
+        "name": isolated(candidate.name),
         "organisation": settings.organisation.name,
         "week": str(week),
         "start_day": week.monday.day,

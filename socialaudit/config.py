@@ -72,7 +72,7 @@ def _is_placeholder(value: str) -> bool:
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ValueError(
             f"expected an IANA time zone such as 'Europe/London', got {value!r}"
         ) from exc
@@ -165,11 +165,46 @@ class OrganisationConfig(Section):
     )
 
 
+def _check_http_url(value: str | None) -> str | None:
+    """An http:// or https:// URL with a host (a platform's API, a proxy, the sandbox)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise ValueError(f"expected an http:// or https:// URL with a host, got {value!r}")
+    return value
+
+
+def _check_proxies(value: list[str]) -> list[str]:
+    import ipaddress
+
+    for entry in value:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"expected IP addresses or networks such as '127.0.0.1' or '10.0.0.0/8', "
+                f"got {entry!r}"
+            ) from None
+    return value
+
+
 class PlatformConfig(Section):
     """Shared knobs for every platform client: where it is, how patient it is."""
 
     enabled: bool = True
-    base_url: str | None = None
+    base_url: Annotated[str | None, AfterValidator(_check_http_url)] = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     max_retries: int = Field(default=5, ge=0, le=20)
     backoff_seconds: float = Field(default=2.0, ge=0)
@@ -201,6 +236,16 @@ class CollectionConfig(Section):
     page_every_hours: float = Field(default=24.0, ge=0)
 
 
+class ImportsConfig(Section):
+    """Limits on what `socialaudit import` reads from an archive (a zip bomb stops here)."""
+
+    # Uncompressed bytes of the archive's data files (or of a CAR file), in MiB; memory
+    # while importing is a small multiple of what is read.
+    max_uncompressed_mb: int = Field(default=512, ge=1, le=65536)
+    # Entries in the zip (or files in the unpacked folder), media included.
+    max_members: int = Field(default=200_000, ge=1)
+
+
 class SmtpConfig(Section):
     host: str = "localhost"
     port: int = Field(default=587, ge=1, le=65535)
@@ -211,6 +256,24 @@ class SmtpConfig(Section):
     timeout_seconds: float = Field(default=30.0, gt=0)
     # A CA bundle to trust instead of the system's, for relays with a private CA.
     ca_file: Path | None = None
+
+    @field_validator("sender")
+    @classmethod
+    def _sender(cls, value: str) -> str:
+        from email.headerregistry import Address
+        from email.utils import parseaddr
+
+        display, address = parseaddr(value)
+        local, at, domain = address.rpartition("@")
+        ok = bool(local and at and domain) and not any(c in value for c in "\r\n\0")
+        if ok:
+            try:
+                Address(display_name=display, addr_spec=address)
+            except (ValueError, IndexError):
+                ok = False
+        if not ok:
+            raise ValueError("expected an address such as 'Social media audit <audit@example.org>'")
+        return value
 
 
 class NudgesConfig(Section):
@@ -308,7 +371,9 @@ class WebConfig(Section):
     login_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     trusted_user_header: str | None = None
-    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    trusted_proxies: Annotated[list[str], AfterValidator(_check_proxies)] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"]
+    )
     public_url: Annotated[str | None, AfterValidator(_check_public_url)] = None
 
 
@@ -394,6 +459,7 @@ class Settings(Section):
     organisation: OrganisationConfig = Field(default_factory=OrganisationConfig)
     platforms: PlatformsConfig = Field(default_factory=PlatformsConfig)
     collection: CollectionConfig = Field(default_factory=CollectionConfig)
+    imports: ImportsConfig = Field(default_factory=ImportsConfig)
     smtp: SmtpConfig = Field(default_factory=SmtpConfig)
     nudges: NudgesConfig = Field(default_factory=NudgesConfig)
     reports: ReportsConfig = Field(default_factory=ReportsConfig)
@@ -466,6 +532,17 @@ def _lookup(settings: BaseModel, dotted: str) -> Any:
     return value
 
 
+# Every secret value read so far (from the environment or a file), so that the log's masking
+# knows the ones read from files too; `logs` reads it, `register_secret` adds derived forms.
+KNOWN_SECRETS: set[str] = set()
+
+
+def register_secret(value: str) -> None:
+    """Mask `value` in every log line from now on (such as an SMTP AUTH string)."""
+    if len(value) >= 4:
+        KNOWN_SECRETS.add(value)
+
+
 def _read_secret(
     spec: SecretSpec, file_path: Path | None, environ: Mapping[str, str]
 ) -> SecretStr | None:
@@ -488,6 +565,7 @@ def _read_secret(
         raise ConfigError(
             f"{where}: {spec.what} is a placeholder value; set the real secret or unset it"
         )
+    register_secret(raw)
     return SecretStr(raw)
 
 

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,7 +23,6 @@ from sqlmodel import Session, SQLModel, col, select
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import (
     Account,
-    AuditLog,
     HandleChange,
     Person,
     Platform,
@@ -30,11 +30,27 @@ from socialaudit.models import (
     User,
 )
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language")
 CSV_ACCOUNT_COLUMNS = tuple(p.value for p in Platform)
+
+
+# The column sizes of Person (models.py): checked here so that PostgreSQL, which enforces
+# them, and SQLite, which does not, refuse the same input with the same one-line message.
+NAME_MAX = 200
+EMAIL_MAX = 320
+HANDLE_MAX = 320
+# C0 and C1 control characters (NUL, ESC, ...): never part of a name, a team or a handle,
+# and an ESC would reach the terminal when the registry is listed.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_text(what: str, value: str, limit: int) -> None:
+    if _CONTROL.search(value):
+        raise UsageError(f"{what}: contains a control character (such as NUL or ESC)")
+    if len(value) > limit:
+        raise UsageError(f"{what}: at most {limit} characters, got {len(value)}")
 
 
 @dataclass
@@ -53,18 +69,27 @@ class PersonInput:
         self.name = " ".join(self.name.split())
         if not self.name:
             raise UsageError("name: a person needs a name")
+        _check_text("name", self.name, NAME_MAX)
+        if self.team is not None:
+            self.team = " ".join(self.team.split()) or None
+        if self.team is not None:
+            _check_text("team", self.team, NAME_MAX)
         if self.email is not None:
             self.email = self.email.strip() or None
-        if self.email and not _EMAIL.match(self.email):
-            raise UsageError(f"email: expected an e-mail address, got {self.email!r}")
+        if self.email is not None:
+            _check_text("email", self.email, EMAIL_MAX)
+        if self.email and (problem := email_problem(self.email)):
+            raise UsageError(f"email: expected an e-mail address, got {self.email!r} ({problem})")
         if self.role not in {r.value for r in Role}:
             raise UsageError(f"role: expected 'spokesperson' or 'staff', got {self.role!r}")
         try:
+            if len(self.timezone) > 64:
+                raise ValueError(self.timezone)
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise UsageError(
                 f"timezone: expected an IANA time zone such as 'Europe/Paris', "
-                f"got {self.timezone!r}"
+                f"got {self.timezone[:80]!r}"
             ) from None
         if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?", self.language):
             raise UsageError(
@@ -72,8 +97,26 @@ class PersonInput:
             )
 
 
+def email_problem(address: str) -> str | None:
+    """Why `address` cannot be a nudge recipient (None when it can).
+
+    Checked by `email-validator` to the RFC's syntax, so a comma, parentheses, angle brackets
+    or a display name never reach a To header as part of an address.
+    """
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as exc:
+        return str(exc)
+    return None
+
+
 def find_person(session: Session, name: str) -> Person:
     """The person named exactly, else the only one whose name or e-mail matches ignoring case."""
+    if _CONTROL.search(name) or len(name) > EMAIL_MAX:
+        # No registered name holds one, and PostgreSQL refuses NUL in a query parameter.
+        raise NotFoundError(f"no registered person called {name[:80]!r}")
     person = session.exec(select(Person).where(Person.name == name)).first()
     if person is not None:
         return person
@@ -88,10 +131,16 @@ def find_person(session: Session, name: str) -> Person:
     raise NotFoundError(f"no registered person called {name!r} (see 'socialaudit people list')")
 
 
-def upsert_person(session: Session, data: PersonInput) -> tuple[Person, bool]:
-    """Create the person or update the fields that differ; return (person, changed)."""
+def upsert_person(
+    session: Session, data: PersonInput, given: set[str] | None = None
+) -> tuple[Person, bool]:
+    """Create the person or update the fields that differ; return (person, changed).
+
+    `given` names the fields the caller was actually given (`people add NAME --team X`): an
+    existing person keeps every other field as it is. None means all of them (a CSV row).
+    """
     person = session.exec(select(Person).where(Person.name == data.name)).first()
-    if data.email:
+    if data.email and (given is None or "email" in given):
         clash = session.exec(
             select(Person).where(Person.email == data.email, Person.name != data.name)
         ).first()
@@ -112,6 +161,8 @@ def upsert_person(session: Session, data: PersonInput) -> tuple[Person, bool]:
         return person, True
     changed = False
     for key, value in values.items():
+        if given is not None and key not in given:
+            continue
         if getattr(person, key) != value:
             setattr(person, key, value)
             changed = True
@@ -128,6 +179,7 @@ def normalise_handle(platform: str, handle: str) -> tuple[str, str | None]:
     handle = handle.strip().lstrip("@")
     if not handle:
         raise UsageError("handle: an account needs a handle")
+    _check_text("handle", handle, HANDLE_MAX)
     if platform == Platform.MASTODON:
         user, sep, instance = handle.partition("@")
         if not sep or not user or not instance or "." not in instance:
@@ -244,8 +296,25 @@ def import_people_csv(session: Session, source: Path | str) -> ImportResult:
     per platform (x, bluesky, mastodon) holding handles separated by spaces. Any bad row
     fails the whole import with its line number, so nothing half-imported is left behind.
     """
-    text = Path(source).read_text(encoding="utf-8-sig") if isinstance(source, Path) else source
-    reader = csv.DictReader(io.StringIO(text))
+    if isinstance(source, Path):
+        try:
+            text = source.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UsageError(
+                f"CSV: {source.name} is not UTF-8 text (byte {exc.start}: {exc.reason}); "
+                "save it as UTF-8"
+            ) from None
+        except OSError as exc:
+            raise UsageError(f"CSV: cannot read {source.name} ({exc.strerror or exc})") from None
+    else:
+        text = source
+    try:
+        return _import_rows(session, csv.DictReader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise UsageError(f"CSV: not a readable CSV file ({exc})") from None
+
+
+def _import_rows(session: Session, reader: csv.DictReader) -> ImportResult:
     if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
         raise UsageError("CSV: the first line must be a header with at least a 'name' column")
     known = set(CSV_COLUMNS) | set(CSV_ACCOUNT_COLUMNS)
@@ -311,8 +380,34 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
 
     The rows are found by following foreign keys from `person` through the whole metadata,
     so a table added later is erased too without changing this function; they are deleted
-    children first, so it works whether or not the database enforces cascades.
+    children first, so it works whether or not the database enforces cascades. What names
+    them without a key goes too: copies of their posts and posts by their accounts kept as
+    someone else's context (`referencedpost`), and their name, e-mail, handles and post texts
+    wherever else text holds them (review notes on others' findings, evidence, the audit log,
+    job summaries) are replaced with "[forgotten person]".
     """
+    ids = _derived_ids(session, person)
+    names = _identifying_strings(session, person, ids)
+    texts = _post_texts(session, ids)
+    referenced = _referenced_copies(session, ids)
+    if referenced:
+        ids["referencedpost"] |= referenced
+    erased: dict[str, int] = {}
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        wanted = sorted(ids.get(table.name, ()))
+        if not wanted:
+            continue
+        for start in range(0, len(wanted), 500):
+            session.execute(sa.delete(table).where(table.c.id.in_(wanted[start : start + 500])))
+        erased[table.name] = len(wanted)
+    for table_name, count in scrub_text(session, names, texts).items():
+        erased[f"{table_name} (scrubbed)"] = count
+    session.expunge_all()
+    return erased
+
+
+def _derived_ids(session: Session, person: Person) -> dict[str, set[int]]:
+    """The ids of every row reached from `person` by foreign keys, per table."""
     tables = _tables_by_name()
     ids: dict[str, set[int]] = defaultdict(set)
     ids["person"].add(person.id)
@@ -332,23 +427,63 @@ def forget_person(session: Session, person: Person) -> dict[str, int]:
             if found:
                 ids[child.name] |= found
                 frontier.append(child.name)
-    names = _identifying_strings(session, person, ids)
-    erased: dict[str, int] = {}
-    for table in reversed(SQLModel.metadata.sorted_tables):
-        wanted = sorted(ids.get(table.name, ()))
-        if not wanted:
+    return ids
+
+
+def person_strings(session: Session, person: Person) -> tuple[list[str], list[str]]:
+    """(names, post texts) that identify `person`: what `forget` searches written files for."""
+    ids = _derived_ids(session, person)
+    return _identifying_strings(session, person, ids), _post_texts(session, ids)
+
+
+def files_naming(folders: list[Path], names: list[str], texts: list[str]) -> list[Path]:
+    """Files under `folders` whose text holds any of `names` (whole words, any case) or
+    `texts`, as written or HTML- or JSON-escaped (reports, .eml files in the outbox)."""
+    import html
+    import json
+
+    forms = {f for n in names for f in (n, html.escape(n), json.dumps(n)[1:-1])}
+    pattern = (
+        re.compile("|".join(rf"(?<!\w){re.escape(f)}(?!\w)" for f in forms), re.IGNORECASE)
+        if forms
+        else None
+    )
+    whole = {f for t in texts for f in (t, html.escape(t), json.dumps(t)[1:-1])}
+    found = []
+    for folder in folders:
+        if not folder.is_dir():
             continue
-        for start in range(0, len(wanted), 500):
-            session.execute(sa.delete(table).where(table.c.id.in_(wanted[start : start + 500])))
-        erased[table.name] = len(wanted)
-    scrubbed = _scrub_audit_log(session, names)
-    if scrubbed:
-        erased["auditlog (scrubbed)"] = scrubbed
-    session.expunge_all()
-    return erased
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            try:
+                raw = path.read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            views = (raw, html.unescape(raw))
+            if any(pattern is not None and pattern.search(v) for v in views) or any(
+                t in v for t in whole for v in views
+            ):
+                found.append(path)
+    return found
 
 
 FORGOTTEN = "[forgotten person]"
+# Post texts shorter than this are not searched for elsewhere ("ok", "Thanks!" are anyone's).
+_MIN_TEXT = 12
+# Columns that identify someone else, or are hashes and tokens: never rewritten by a scrub.
+_NOT_SCRUBBED = {
+    ("person", "name"),
+    ("person", "email"),
+    ("account", "handle"),
+    ("account", "platform_id"),
+    ("handlechange", "old_handle"),
+    ("handlechange", "new_handle"),
+    ("webuser", "name"),
+    ("webuser", "password_hash"),
+    ("websession", "token_hash"),
+    ("websession", "csrf_token"),
+    ("finding", "fingerprint"),
+    ("profilesnapshot", "content_hash"),
+}
 
 
 def _identifying_strings(session: Session, person: Person, ids: dict[str, set[int]]) -> list[str]:
@@ -357,9 +492,12 @@ def _identifying_strings(session: Session, person: Person, ids: dict[str, set[in
     if person.email:
         found.add(person.email)
     if ids.get("account"):
-        found.update(
-            session.exec(select(Account.handle).where(col(Account.id).in_(ids["account"])))
-        )
+        for handle, platform_id in session.exec(
+            select(Account.handle, Account.platform_id).where(col(Account.id).in_(ids["account"]))
+        ):
+            found.add(handle)
+            if platform_id and len(platform_id) >= 6:  # a short number could be anything
+                found.add(platform_id)
     if ids.get("handlechange"):
         for old, new in session.exec(
             select(HandleChange.old_handle, HandleChange.new_handle).where(
@@ -372,35 +510,159 @@ def _identifying_strings(session: Session, person: Person, ids: dict[str, set[in
     return sorted((s for s in found if s and len(s) >= 3), key=len, reverse=True)
 
 
-def _scrub_audit_log(session: Session, names: list[str]) -> int:
-    """Replace the person's names in the audit log, keeping the record of what was done.
+def _post_texts(session: Session, ids: dict[str, set[int]]) -> list[str]:
+    """Every text the person's posts had (each version), long enough to be theirs alone."""
+    from socialaudit.models import Post, PostVersion
 
-    The audit log names people as text (who signed in, whose account was added, notes), not
-    by foreign key, so following keys cannot reach it; erasure must still.
+    found: set[str] = set()
+    if ids.get("post"):
+        wanted = sorted(ids["post"])
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found.update(session.exec(select(Post.text).where(col(Post.id).in_(chunk))))
+            found.update(
+                session.exec(select(PostVersion.text).where(col(PostVersion.post_id).in_(chunk)))
+            )
+    return sorted((t for t in found if len(t.strip()) >= _MIN_TEXT), key=len, reverse=True)
+
+
+def _referenced_copies(session: Session, ids: dict[str, set[int]]) -> set[int]:
+    """`referencedpost` rows that are the person's: copies of their posts, or by their accounts."""
+    from socialaudit.models import Post, ReferencedPost
+
+    if not ids.get("account"):
+        return set()
+    accounts = session.exec(
+        select(Account.platform, Account.platform_id, Account.handle).where(
+            col(Account.id).in_(ids["account"])
+        )
+    ).all()
+    found: set[int] = set()
+    for platform, platform_id, handle in accounts:
+        by_author = [ReferencedPost.author_handle == handle]
+        by_author.append(sa.func.lower(ReferencedPost.author_handle) == "@" + handle.lower())
+        by_author.append(sa.func.lower(ReferencedPost.author_handle) == handle.lower())
+        if platform_id:
+            by_author.append(ReferencedPost.author_id == platform_id)
+        found.update(
+            session.exec(
+                select(ReferencedPost.id).where(
+                    ReferencedPost.platform == platform, sa.or_(*by_author)
+                )
+            )
+        )
+    posts = sorted(ids.get("post", ()))
+    for start in range(0, len(posts), 500):
+        copies = (
+            select(ReferencedPost.id)
+            .join(
+                Post,
+                (Post.platform == ReferencedPost.platform)
+                & (Post.platform_id == ReferencedPost.platform_id),
+            )
+            .where(col(Post.id).in_(posts[start : start + 500]))
+        )
+        found.update(session.exec(copies))
+    return found
+
+
+def scrub_text(
+    session: Session, names: list[str], texts: list[str] | None = None
+) -> dict[str, int]:
+    """Replace `names` (as whole words, ignoring case) and `texts` in every text column.
+
+    Every string and JSON column of every table in the metadata is read (bar the identities
+    of other people and hashes, `_NOT_SCRUBBED`), so no table can be forgotten; returns the
+    number of rows changed per table. The matching is Python's, not the database's: SQLite's
+    lower() folds only ASCII, so "ÖMER ŞAHİN" would slip past it; here both databases fold
+    case the same way. Erasure is rare, so reading every text once is affordable.
     """
-    if not names:
-        return 0
-    fields = (AuditLog.actor, AuditLog.target, AuditLog.detail)
-    matches = sa.or_(
-        *(sa.func.lower(f).contains(n.lower(), autoescape=True) for f in fields for n in names)
+    import json
+
+    import ahocorasick
+
+    texts = [t for t in texts or [] if t]
+    if not names and not texts:
+        return {}
+    pattern = (
+        re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), flags=re.IGNORECASE)
+        if names
+        else None
     )
-    # Whole words only: a sign-in name "ana" must not touch "Canada".
-    pattern = re.compile(
-        "|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in names), flags=re.IGNORECASE
-    )
-    scrubbed = 0
-    for row in session.exec(select(AuditLog).where(matches)):
-        changed = False
-        for name_of in ("actor", "target", "detail"):
-            value = getattr(row, name_of)
-            if value is None:
-                continue
-            new, count = pattern.subn(FORGOTTEN, value)
-            if count:
-                setattr(row, name_of, new[:200] if name_of != "detail" else new)
-                changed = True
-        if changed:
-            session.add(row)
-            scrubbed += 1
+    automaton = None
+    if texts:
+        automaton = ahocorasick.Automaton()
+        for text in texts:
+            automaton.add_word(text, text)
+        automaton.make_automaton()
+
+    def scrub(value: str) -> str:
+        if automaton is not None:
+            spans = sorted((end - len(found) + 1, end + 1) for end, found in automaton.iter(value))
+            if spans:
+                out, last = [], 0
+                for start, end in spans:
+                    if start < last:
+                        continue
+                    out += [value[last:start], FORGOTTEN]
+                    last = end
+                value = "".join([*out, value[last:]])
+        return pattern.sub(FORGOTTEN, value) if pattern is not None else value
+
+    changed: dict[str, int] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        columns = [
+            c
+            for c in table.columns
+            if (table.name, c.name) not in _NOT_SCRUBBED
+            and _kind(c.type) is not None
+            and not c.primary_key
+        ]
+        if not columns:
+            continue
+        updates: list[tuple[int, dict[str, object]]] = []
+        rows = session.execute(sa.select(table.c.id, *columns).execution_options(yield_per=2000))
+        for row in rows:
+            values: dict[str, object] = {}
+            for column in columns:
+                value = row._mapping[column.name]
+                if value is None:
+                    continue
+                if _kind(column.type) == "json":
+                    new = _scrub_json(value, scrub)
+                    if json.dumps(new, sort_keys=True) != json.dumps(value, sort_keys=True):
+                        values[column.name] = new
+                elif isinstance(value, str) and value:
+                    new_text = scrub(value)
+                    if new_text != value:
+                        length = getattr(column.type, "length", None)
+                        values[column.name] = new_text[:length] if length else new_text
+            if values:
+                updates.append((row.id, values))
+        for row_id, values in updates:
+            session.execute(sa.update(table).where(table.c.id == row_id).values(**values))
+        if updates:
+            changed[table.name] = len(updates)
     session.flush()
-    return scrubbed
+    return changed
+
+
+def _kind(column_type: sa.types.TypeEngine) -> str | None:
+    """ "text" or "json" for the column types a scrub reads (through TypeDecorators)."""
+    if isinstance(column_type, sa.types.TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, sa.JSON):
+        return "json"
+    if isinstance(column_type, sa.String):
+        return "text"
+    return None
+
+
+def _scrub_json(value: object, scrub: Callable[[str], str]) -> object:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_json(v, scrub) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub_json(v, scrub) for k, v in value.items()}
+    return value

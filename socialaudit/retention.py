@@ -118,15 +118,25 @@ def purge(
         }
         redact: list[int] = []
         if retention.deleted_text == "redact":
+            # A deleted post whose outcome is known, or that this run purges (its findings
+            # outlive it, and with them its words, unless they are redacted now).
+            decided = col(PostOutcome.outcome).not_in(_UNDECIDED)
+            purged = col(Post.id).in_(posts) if posts else sa.false()
             redact = list(
                 session.exec(
                     select(Post.id)
-                    .join(PostOutcome, PostOutcome.post_id == Post.id)
+                    .outerjoin(PostOutcome, PostOutcome.post_id == Post.id)
                     .where(
                         Post.deletion_cause == DeletionCause.DELETED,
-                        col(PostOutcome.outcome).not_in(_UNDECIDED),
-                        Post.text != REDACTED,
-                        col(Post.id).not_in(posts or [-1]),
+                        sa.or_(sa.and_(PostOutcome.id.is_not(None), decided), purged),
+                        sa.or_(
+                            Post.text != REDACTED,
+                            sa.exists().where(
+                                Finding.post_id == Post.id,
+                                sa.cast(Finding.evidence, sa.Text).contains('"text"'),
+                                ~sa.cast(Finding.evidence, sa.Text).contains(REDACTED),
+                            ),
+                        ),
                     )
                 ).all()
             )
@@ -140,10 +150,25 @@ def purge(
                 .where(col(PostVersion.post_id).in_(chunk))
                 .values(text=REDACTED)
             )
+            # Someone else's reply keeps a copy of the post as its context: redacted too.
+            copies = select(Post.platform, Post.platform_id).where(col(Post.id).in_(chunk))
+            for platform, platform_id in session.exec(copies).all():
+                session.execute(
+                    sa.update(ReferencedPost)
+                    .where(
+                        ReferencedPost.platform == platform,
+                        ReferencedPost.platform_id == platform_id,
+                        ReferencedPost.text != REDACTED,
+                    )
+                    .values(text=REDACTED)
+                )
+            # Every finding on the post, MST801 included: its evidence quotes the words.
             for finding in session.exec(
                 select(Finding).where(col(Finding.post_id).in_(chunk))
             ).all():
-                finding.evidence = [{**e, "text": REDACTED} for e in finding.evidence]
+                finding.evidence = [
+                    {**e, "text": REDACTED} if "text" in e else e for e in finding.evidence
+                ]
                 session.add(finding)
         for chunk in _chunks(findings):
             session.execute(sa.delete(Finding).where(col(Finding.id).in_(chunk)))

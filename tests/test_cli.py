@@ -174,3 +174,135 @@ def test_status_lists_the_jobs_running(runner: CliRunner, cli_env: dict) -> None
     out = run(runner, "status")
     assert "jobs running: collect-bluesky (since 2026-11-30 06:00 UTC on node-a)" in out
     assert "purge (" not in out
+
+
+def test_people_add_on_an_existing_person_changes_only_the_fields_given(
+    runner: CliRunner, cli_env: dict
+) -> None:
+    run(
+        runner,
+        "people",
+        "add",
+        "Ana Lima",
+        "--email",
+        "ana@example.org",
+        "--team",
+        "Press",
+        "--role",
+        "staff",
+        "--no-nudges",
+        "--timezone",
+        "Europe/Paris",
+        "--language",
+        "fr",
+    )
+    assert "updated Ana Lima" in run(runner, "people", "add", "Ana Lima", "--team", "Research")
+    assert "unchanged: Ana Lima" in run(runner, "people", "add", "Ana Lima")
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        ana = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
+    assert (ana.email, ana.team, ana.role, ana.nudges, ana.timezone, ana.language) == (
+        "ana@example.org",
+        "Research",
+        "staff",
+        False,
+        "Europe/Paris",
+        "fr",
+    )
+    run(runner, "people", "add", "Bea Cruz")
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        bea = session.exec(select(Person).where(Person.name == "Bea Cruz")).one()
+    assert (bea.role, bea.nudges, bea.timezone, bea.language) == ("spokesperson", True, "UTC", "en")
+
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("socialaudit: error: "), result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("name,team\nJos\xe9 Ruiz,Press\n".encode("latin-1"), "is not UTF-8 text"),
+        (b"name,team\n" + ("x" * 201).encode() + b",Press\n", "name: at most 200 characters"),
+        (b"name,team\nAna Lima," + b"t" * 201 + b"\n", "team: at most 200 characters"),
+        (b"name,team\nAna\x00Lima,Press\n", "name: contains a control character"),
+        (b"name,team\nAna Lima,Pr\x00ess\n", "team: contains a control character"),
+        (b"name,team\nAna \x1b[31mLima,Press\n", "name: contains a control character"),
+        (b"name,bluesky\nAna Lima,ana\x00.example.org\n", "handle: contains a control"),
+        (b"name,timezone\nAna Lima," + b"a" * 300 + b"\n", "timezone: expected an IANA"),
+        (b'name,team\n"Ana ' + b"x" * 200_000 + b'",Press\n', "not a readable CSV file"),
+    ],
+)
+def test_bad_people_csv_is_one_line_and_exit_2_on_every_backend(
+    runner: CliRunner, cli_env: dict, tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes(content)
+    line = _one_line_error(runner.invoke(app, ["people", "import", str(path)]))
+    assert expected in line
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        assert session.exec(select(func.count()).select_from(Person)).one() == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["people", "add", "x" * 201], "name: at most 200 characters"),
+        (["people", "add", "Ana\x00Lima"], "name: contains a control character"),
+        (["people", "add", "Ana Lima", "--team", "t" * 201], "team: at most 200 characters"),
+        (["people", "add", "Ana Lima", "--team", "a\x00b"], "team: contains a control"),
+        (["people", "add", "Ana Lima", "--timezone", "Europe"], "timezone: expected an IANA"),
+    ],
+)
+def test_people_add_refuses_what_a_column_cannot_hold(
+    runner: CliRunner, cli_env: dict, args: list[str], expected: str
+) -> None:
+    assert expected in _one_line_error(runner.invoke(app, args))
+
+
+def test_terminal_output_carries_no_escape_sequence_or_control_character(
+    runner: CliRunner, cli_env: dict
+) -> None:
+    hostile = "Eve \x1b]0;pwned\x07\x1b[2J\x1b[31mRed\x1b[0m\r\u202eevil\x9b31m"
+    with Session(make_engine(cli_env["SOCIALAUDIT_DATABASE_URL"])) as session:
+        # Stored before names were checked, or by a future path that forgets to check.
+        session.add(Person(name=hostile, team="Press\x1b[5m"))
+        session.commit()
+    listing = run(runner, "people", "list")
+    assert "Eve" in listing and "Red" in listing and "evil" in listing
+    for bad in ("\x1b", "\x07", "\r", "\u202e", "\x9b"):
+        assert bad not in listing, repr(bad)
+    missing = runner.invoke(app, ["people", "remove", "Nobody \x1b[31mhere"])
+    assert missing.exit_code == 2 and "\x1b" not in missing.stderr
+
+
+def test_log_lines_carry_no_escape_sequence(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    from socialaudit import logs
+
+    logs.configure(1, False)
+    logging.getLogger("socialaudit.test").warning("handle %s failed", "ana\x1b[2J\r\u202e")
+    err = capsys.readouterr().err
+    assert "handle ana failed" in err and "\x1b" not in err and "\r" not in err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "remove", "Ana\x00Lima"],
+        ["forget", "Ana\x00Lima", "--yes"],
+        ["accounts", "add", "Ana\x00Lima", "-p", "x", "--handle", "ana"],
+        ["accounts", "add", "Ana Lima", "-p", "bluesky", "--handle", "ana\x00.example.org"],
+        ["people", "remove", "x" * 5000],
+    ],
+)
+def test_lookups_with_nul_or_huge_names_are_one_line_on_every_backend(
+    runner: CliRunner, cli_env: dict, args: list[str]
+) -> None:
+    run(runner, "people", "add", "Ana Lima")
+    line = _one_line_error(runner.invoke(app, args))
+    assert "no registered person" in line or "handle: contains a control" in line

@@ -89,6 +89,8 @@ def test_example_config_documents_every_key() -> None:
         ),
         ("[[politics]]\nparties = ['x']\n", r"politics\.0\.country: this key is required"),
         ("[database\nurl = 1\n", r"not valid TOML"),
+        ("[smtp]\nsender = 'Audit, no address'\n", r"smtp\.sender: expected an address such as"),
+        ("[smtp]\nsender = 'a@b.org\\r\\nBcc: c@d.org'\n", r"smtp\.sender: expected an address"),
     ],
 )
 def test_bad_config_names_the_key(tmp_path: Path, text: str, expected: str) -> None:
@@ -210,3 +212,52 @@ def test_cli_placeholder_secret(tmp_path: Path, runner, monkeypatch: pytest.Monk
     result = runner.invoke(app, ["people", "list"])
     assert result.exit_code == 2
     assert "SOCIALAUDIT_SMTP_PASSWORD: the SMTP password is a placeholder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[platforms.x]\nbase_url = 'not a url'\n", "platforms.x.base_url: expected an http://"),
+        (
+            "[platforms.bluesky]\nbase_url = 'ftp://files.example'\n",
+            "platforms.bluesky.base_url: expected an http://",
+        ),
+        (
+            "[platforms.mastodon]\nbase_url = 'https://host:port/'\n",
+            "platforms.mastodon.base_url: expected an http://",
+        ),
+        ("[web]\ntrusted_proxies = ['not-an-ip']\n", "web.trusted_proxies: expected IP addresses"),
+        ("[rules.RSP502]\nminuts = 5\n", "rules.RSP502.minuts: RSP502 has no threshold 'minuts'"),
+        ("[rules.RSP502]\nminutes = nan\n", "rules.RSP502.minutes: expected"),
+        ("[rules.RSP502]\nminutes = inf\n", "rules.RSP502.minutes: expected"),
+    ],
+)
+@pytest.mark.parametrize("command", [["people", "list"], ["run"], ["status"]])
+def test_the_whole_config_is_checked_before_any_command_starts(
+    tmp_path: Path,
+    runner,
+    monkeypatch: pytest.MonkeyPatch,
+    text: str,
+    expected: str,
+    command: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOCIALAUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'db.sqlite'}")
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["--config", str(path), *command])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("socialaudit: error: "), result.stderr
+    assert expected in lines[0]
+    assert not (tmp_path / "db.sqlite").exists()  # refused before the database was opened
+
+
+def test_valid_urls_and_proxy_networks_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "[platforms.x]\nbase_url = 'http://127.0.0.1:8080/x'\n"
+        "[web]\ntrusted_proxies = ['10.0.0.0/8', '::1', '192.168.1.7']\n",
+    )
+    settings = load_settings(path, environ={})
+    assert settings.platforms.x.base_url == "http://127.0.0.1:8080/x"
+    assert settings.web.trusted_proxies == ["10.0.0.0/8", "::1", "192.168.1.7"]

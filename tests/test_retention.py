@@ -170,3 +170,71 @@ def test_deleted_text_is_redacted_once_the_outcome_is_known(engine: Engine) -> N
         finding = session.exec(select(Finding).where(Finding.post_id == ids[0])).one()
         assert [e["text"] for e in finding.evidence] == [REDACTED]
     assert purge(engine, policy, now=NOW).redacted_posts == 0  # idempotent
+
+
+def test_redact_reaches_referenced_copies_and_mst801_of_posts_purged_in_the_same_run(
+    engine: Engine,
+) -> None:
+    from socialaudit.models import PostOutcome
+    from socialaudit.retention import REDACTED
+
+    with Session(engine) as session:
+        person, account, posts = make_person_with_posts(session, "Ana Lima", posts=2)
+        recent, old = posts
+        old.created_at = NOW - timedelta(days=400)  # purged by this run (posts_days = 365)
+        for post, outcome in ((recent, "deleted-without-correction"), (old, "awaiting-correction")):
+            post.deleted_at = post.created_at + timedelta(hours=1)
+            post.deletion_cause = "deleted"
+            post.text = f"regretted words {post.platform_id}"
+            session.add(post)
+            session.add(
+                PostOutcome(
+                    post_id=post.id,
+                    person_id=person.id,
+                    outcome=outcome,
+                    event_at=post.deleted_at,
+                    week="2026-W47",
+                )
+            )
+            # A colleague replied: the post is kept as that reply's context.
+            session.add(
+                ReferencedPost(
+                    platform=post.platform,
+                    platform_id=post.platform_id,
+                    text=post.text,
+                    seen_at=NOW - timedelta(days=1),
+                )
+            )
+            session.add(
+                Finding(
+                    fingerprint=f"mst801-{post.id}",
+                    rule_code="MST801",
+                    rule_name="deleted-without-correction",
+                    severity="review",
+                    subject_type="post",
+                    person_id=person.id,
+                    account_id=account.id,
+                    post_id=post.id,
+                    evidence=[{"field": "text", "start": 0, "end": 9, "text": post.text}],
+                    week="2026-W47",
+                    created_at=NOW - timedelta(days=30),
+                )
+            )
+        session.commit()
+    result = purge(engine, RetentionConfig(deleted_text="redact"), now=NOW)
+    assert result.deleted["post"] == 1
+    with Session(engine) as session:
+        copies = session.exec(select(ReferencedPost)).all()
+        assert [c.text for c in copies] == [REDACTED, REDACTED]
+        mst801 = session.exec(select(Finding).where(Finding.rule_code == "MST801")).all()
+        assert len(mst801) == 2  # findings outlive the purged post, unlinked
+        assert sorted(f.post_id is None for f in mst801) == [False, True]
+        for finding in mst801:
+            assert [e["text"] for e in finding.evidence] == [REDACTED]
+        texts = " ".join(
+            str(v)
+            for model in (Post, PostVersion, ReferencedPost, Finding)
+            for row in session.exec(select(model)).all()
+            for v in row.model_dump().values()
+        )
+        assert "regretted words" not in texts

@@ -19,6 +19,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from socialaudit import logs
+from socialaudit.display import for_terminal
 from socialaudit.errors import SocialAuditError
 
 if TYPE_CHECKING:
@@ -109,7 +110,8 @@ class AuditGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SocialAuditError as exc:
-            typer.echo(f"socialaudit: error: {logs.redact(str(exc))}", err=True)
+            message = for_terminal(logs.redact(str(exc)))
+            typer.echo(f"socialaudit: error: {message}", err=True)
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -150,19 +152,36 @@ def _root(
 
 
 def console() -> Console:
-    """A console for this command's output, sized from the terminal (or $COLUMNS) now."""
+    """A console for this command's output, sized from the terminal (or $COLUMNS) now.
+
+    Every string it prints, table cells included, is stripped of escape sequences and
+    control characters first: names, handles and posts come from people and platforms, and
+    the terminal would obey an ANSI escape in them. Rich's own styling is added after.
+    """
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    class SafeConsole(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(for_terminal(text), **kwargs)
+
+    return SafeConsole(soft_wrap=True)
 
 
 def get_app(ctx: typer.Context) -> AppContext:
-    """Load and validate the settings on first use (every command that needs them calls it)."""
+    """Load and validate the settings on first use (every command that needs them calls it).
+
+    The whole file is checked now, the rules' thresholds included (the checks engine owns
+    those), so no command, `run` least of all, starts with settings that fail later.
+    """
     state = ctx.find_root().obj
     if state["app"] is None:
+        from checks.engine import load_rule_modules, validate_rule_settings
         from socialaudit.context import AppContext
 
-        state["app"] = AppContext.load(state["config"])
+        loaded = AppContext.load(state["config"])
+        load_rule_modules()
+        validate_rule_settings(loaded.settings)
+        state["app"] = loaded
     return state["app"]
 
 

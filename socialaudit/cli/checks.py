@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from datetime import UTC, datetime
@@ -33,7 +34,14 @@ def scan(
 
     engine = Engine.from_settings(get_app(ctx).settings)
     if file == "-":
-        stream, source = sys.stdin, "<stdin>"
+        # Read as strict UTF-8 like a file, whatever the locale says standard input is.
+        binary = getattr(sys.stdin, "buffer", None)
+        stream = (
+            io.TextIOWrapper(binary, encoding="utf-8", errors="strict")
+            if binary is not None
+            else sys.stdin
+        )
+        source = "<stdin>"
     else:
         path = Path(file)
         if not path.is_file():
@@ -51,8 +59,10 @@ def scan(
         raise UsageError(f"scan: {source}: not UTF-8 text ({exc.reason})") from None
     finally:
         out.flush()
-        if stream is not sys.stdin:
+        if file != "-":
             stream.close()
+        elif stream is not sys.stdin:
+            stream.detach()  # standard input itself stays open
     raise typer.Exit(EXIT_FINDINGS if found else EXIT_OK)
 
 

@@ -40,11 +40,12 @@ def x_archive(
 ) -> None:
     """Import an X "Download your archive" export of a registered account."""
     from collectors.importing import ImportReport, registered_account, save_import
-    from collectors.x_archive import read_x_archive
+    from collectors.x_archive import ArchiveLimits, read_x_archive
 
-    archive = read_x_archive(path)
+    app_ctx = get_app(ctx)
+    archive = read_x_archive(path, ArchiveLimits.from_settings(app_ctx.settings))
     now = datetime.now(UTC)
-    with session_scope(get_app(ctx).engine) as session:
+    with session_scope(app_ctx.engine) as session:
         account = registered_account(session, Platform.X, archive.account_id, archive.username)
         report = ImportReport(str(path), "x", account.handle)
         save_import(
@@ -73,7 +74,7 @@ def bluesky_repo(
     """Import a Bluesky repository (a CAR export, or a DID's records) of a registered account."""
     from atproto_client.exceptions import AtProtocolError
 
-    from collectors.bluesky_repo import list_records, read_repo_file, transform_record
+    from collectors.bluesky_repo import list_records, read_repo_file, records_as_posts
     from collectors.importing import ImportReport, registered_account, save_import
 
     app_ctx = get_app(ctx)
@@ -84,11 +85,12 @@ def bluesky_repo(
             raise UsageError(f"{source}: the PDS refused listRecords ({exc})") from None
         did = source
     else:
-        did, records = read_repo_file(Path(source))
+        limit = app_ctx.settings.imports.max_uncompressed_mb
+        did, records = read_repo_file(Path(source), max_bytes=limit * 1024 * 1024)
     now = datetime.now(UTC)
     with session_scope(app_ctx.engine) as session:
         account = registered_account(session, Platform.BLUESKY, did)
         report = ImportReport(source, "bluesky", account.handle)
-        posts = [transform_record(r, did, account.handle) for r in records]
+        posts = records_as_posts(records, did, account.handle)
         save_import(session, account, report, posts, now)
     _print(report)

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from socialaudit import logs
 from socialaudit.cli import EXIT_FINDINGS, console, get_app
+from socialaudit.display import for_terminal
 from socialaudit.weeks import Week
 
 
@@ -55,6 +56,6 @@ def nudge(
         f"{summary.count('failed')} failed"
     )
     if summary.error:
-        typer.echo(f"socialaudit: error: {logs.redact(summary.error)}", err=True)
+        typer.echo(f"socialaudit: error: {for_terminal(logs.redact(summary.error))}", err=True)
     if not summary.ok:
         raise typer.Exit(EXIT_FINDINGS)

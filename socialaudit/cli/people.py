@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +16,11 @@ from socialaudit.errors import UsageError
 from socialaudit.models import Account, Person
 from socialaudit.registry import (
     PersonInput,
+    files_naming,
     find_person,
     forget_person,
     import_people_csv,
+    person_strings,
     upsert_person,
 )
 
@@ -30,19 +33,36 @@ def add(
     name: Annotated[str, typer.Argument(help="Full name, unique in the registry.")],
     email: Annotated[str | None, typer.Option(help="Where nudges are sent.")] = None,
     team: Annotated[str | None, typer.Option(help="Team or section, for aggregates.")] = None,
-    role: Annotated[str, typer.Option(help="spokesperson or staff.")] = "spokesperson",
+    role: Annotated[
+        str | None, typer.Option(help="spokesperson or staff. [default: spokesperson]")
+    ] = None,
     nudges: Annotated[
-        bool, typer.Option("--nudges/--no-nudges", help="Send weekly nudges.")
-    ] = True,
-    timezone: Annotated[str, typer.Option(help="IANA time zone, e.g. Europe/Paris.")] = "UTC",
-    language: Annotated[str, typer.Option(help="Language of the nudges (en, fr, es).")] = "en",
+        bool | None,
+        typer.Option("--nudges/--no-nudges", help="Send weekly nudges. [default: nudges]"),
+    ] = None,
+    timezone: Annotated[
+        str | None, typer.Option(help="IANA time zone, e.g. Europe/Paris. [default: UTC]")
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Language of the nudges (en, fr, es). [default: en]")
+    ] = None,
 ) -> None:
-    """Register a person (or update them: adding twice changes nothing)."""
-    data = PersonInput(name, email, team, role, nudges, timezone, language)
+    """Register a person, or update an existing one: only the options given change."""
+    options = {
+        "email": email,
+        "team": team,
+        "role": role,
+        "nudges": nudges,
+        "timezone": timezone,
+        "language": language,
+    }
+    given = {key for key, value in options.items() if value is not None}
+    data = PersonInput(name, **{key: options[key] for key in given})
     with session_scope(get_app(ctx).engine) as session:
         existed = session.exec(select(Person.id).where(Person.name == data.name)).first()
-        person, changed = upsert_person(session, data)
-        person.active = True
+        person, changed = upsert_person(session, data, given)
+        if not person.active:
+            person.active, changed = True, True
         session.add(person)
     verb = "registered" if existed is None else "updated" if changed else "unchanged:"
     console().print(f"{verb} {person.name}")
@@ -124,18 +144,44 @@ def forget(
     name: Annotated[str, typer.Argument(help="The person's name or e-mail.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Erase a person and everything derived from them (accounts, posts, findings, nudges)."""
-    engine = get_app(ctx).engine
+    """Erase a person and everything derived from them (accounts, posts, findings, nudges),
+    wherever else the database names them, and the report and outbox files that name them:
+    weekly reports are written again without them, other files removed."""
+    app_ctx = get_app(ctx)
+    engine = app_ctx.engine
     with session_scope(engine) as session:
         person = find_person(session, name)
         if not yes:
             typer.confirm(
                 f"Erase {person.name} and all their data? This cannot be undone", abort=True
             )
+        names, texts = person_strings(session, person)
         erased = forget_person(session, person)
+    settings = app_ctx.settings
+    folders = [settings.reports.output_dir, settings.nudges.outbox]
+    files = files_naming(folders, names, texts)
+    weeks = set()
+    for path in files:
+        found = re.fullmatch(r"report-([0-9]{4}-W[0-9]{2})\.(?:html|csv|json)", path.name)
+        if found and path.parent == settings.reports.output_dir:
+            weeks.add(found.group(1))
+        path.unlink(missing_ok=True)
+    rewritten: list[Path] = []
+    if weeks:
+        from reports import weekly
+        from socialaudit.weeks import Week
+
+        for week in sorted(weeks):
+            rewritten += weekly.write(engine, settings, Week.parse(week))
     table = Table(title=f"erased {name}")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for table_name, count in erased.items():
         table.add_row(table_name, str(count))
+    kept = {str(p) for p in rewritten}
+    removed = [p for p in files if str(p) not in kept]
+    if rewritten:
+        table.add_row("report files (rewritten)", str(len(rewritten)))
+    if removed:
+        table.add_row("files (removed)", str(len(removed)))
     console().print(table)

@@ -210,3 +210,52 @@ def test_no_draft_advice_speaks_of_a_published_post() -> None:
     for info in implemented_rules():
         advice = info.draft_instead.lower()
         assert "take the post down" not in advice and "remove the post" not in advice, info.code
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (DEEP, "in.jsonl:2: nested deeper than 32 levels"),
+        ('{"kind": "post", "x": ' + "[" * 5000 + "]" * 5000 + "}", "nested deeper than 32"),
+        (json.dumps({**POST, "text": "[" * 5000}), None),  # brackets inside a string are text
+    ],
+)
+def test_scan_caps_the_nesting_depth(plain_env, runner, line, message) -> None:
+    good = json.dumps({**POST, "text": "fine"})
+    (plain_env / "in.jsonl").write_text(f"{good}\n{line}\n")
+    result = runner.invoke(app, ["scan", "in.jsonl"])
+    if message is None:
+        assert result.exit_code in (0, 1), result.output
+        return
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+def test_scan_from_stdin_refuses_invalid_utf8_as_a_file_does(plain_env, locale) -> None:
+    import os
+    import subprocess
+    import sys
+
+    data = (json.dumps({**POST, "text": "caf"})[:-2] + '\xe9"}\n').encode("latin-1")
+    (plain_env / "in.jsonl").write_bytes(data)
+    env = {**os.environ, "LC_ALL": locale, "PYTHONIOENCODING": "", "PYTHONUTF8": "0"}
+    outcomes = []
+    for args, stdin in ((["in.jsonl"], b""), (["-"], data)):
+        done = subprocess.run(
+            [sys.executable, "-m", "socialaudit", "scan", *args],
+            input=stdin,
+            capture_output=True,
+            cwd=plain_env,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        assert done.returncode == 2, err
+        assert len(err) == 1 and "not UTF-8 text" in err[0], err
+        outcomes.append(done.returncode)
+    assert outcomes == [2, 2]

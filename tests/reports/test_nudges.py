@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from sqlmodel import Session, select
 
 from reports.nudges import send_nudges
 from socialaudit.errors import NotFoundError, UsageError
-from socialaudit.models import Nudge
+from socialaudit.models import Nudge, Person
 from tests.reports.nudge_data import NOW, SCRIPT_POST, WEEK, seed_week, settings_for
 from tests.smtp_server import Behaviour, SmtpServer
 
@@ -308,3 +310,96 @@ def test_a_concurrent_run_waits_then_skips_instead_of_sending_twice(
     assert (ana.status, ana.detail) == ("already-sent", "by another run")
     assert sorted(r.rcpt_tos[0] for r in server.received) == sorted(NUDGED - {"ana@example.org"})
     assert len(nudges(engine)) == 3
+
+
+HOSTILE_NAMES = {
+    "ana@example.org": "Lima, Ána",
+    "bruno@example.org": "Bruno <attacker@evil.example>",
+    "carmen@example.org": 'Carmen (Press) "Ruiz", team; lead',
+}
+
+
+def test_hostile_names_stay_display_names_and_the_mime_structure_holds(
+    engine: Engine, tmp_path: Path
+) -> None:
+    seed_week(engine)
+    with Session(engine) as session:
+        for person in session.exec(select(Person)).all():
+            if person.email in HOSTILE_NAMES:
+                person.name = HOSTILE_NAMES[person.email]
+                session.add(person)
+        session.commit()
+    with SmtpServer() as server:
+        settings = settings_for(tmp_path, smtp={"port": server.port})
+        summary = send_nudges(engine, settings, WEEK, now=NOW)
+    assert summary.count("sent") == 3
+    for received in server.received:
+        # Parsed again from the bytes sent, as a mail client would.
+        message = email.message_from_bytes(bytes(received.message), policy=email.policy.default)
+        (recipient,) = received.rcpt_tos
+        to = message["To"]
+        assert len(to.addresses) == 1, str(to)
+        assert to.addresses[0].addr_spec == recipient
+        assert to.addresses[0].display_name == HOSTILE_NAMES[recipient]
+        assert "evil.example" not in {a.domain for a in to.addresses}
+        assert message.get_content_type() == "multipart/alternative"
+        assert [p.get_content_type() for p in message.iter_parts()] == [
+            "text/plain",
+            "text/html",
+        ]
+
+
+@pytest.mark.parametrize(
+    "address", ["ana(x)@example.org", "a,b@example.org", "Ana <ana@example.org>", "ana@@x.org"]
+)
+def test_addresses_that_would_break_a_header_are_refused_at_registration(address: str) -> None:
+    from socialaudit.registry import PersonInput
+
+    with pytest.raises(UsageError, match="email: expected an e-mail address"):
+        PersonInput("Ana Lima", email=address)
+
+
+def test_a_stored_address_that_does_not_validate_is_skipped_not_sent(
+    engine: Engine, tmp_path: Path
+) -> None:
+    seed_week(engine)
+    with Session(engine) as session:
+        ana = session.exec(select(Person).where(Person.email == "ana@example.org")).one()
+        ana.email = "ana(x)@example.org"  # stored before addresses were validated
+        session.add(ana)
+        session.commit()
+    with SmtpServer() as server:
+        settings = settings_for(tmp_path, smtp={"port": server.port})
+        summary = send_nudges(engine, settings, WEEK, now=NOW)
+    assert summary.count("sent") == 2
+    assert all("ana" not in r.rcpt_tos[0] for r in server.received)
+    skipped = {o.person: o.detail for o in summary.outcomes if o.status == "skipped"}
+    assert skipped["Ana Lima"].startswith("e-mail address not valid")
+
+
+def test_bidi_controls_in_a_name_or_post_are_isolated_in_the_nudge(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from socialaudit.display import FSI, PDI
+
+    seed_week(engine)
+    name = "Ana \u202eamiL"
+    with Session(engine) as session:
+        ana = session.exec(select(Person).where(Person.email == "ana@example.org")).one()
+        ana.name = name
+        session.add(ana)
+        session.commit()
+    with SmtpServer() as server:
+        settings = settings_for(tmp_path, smtp={"port": server.port})
+        send_nudges(engine, settings, WEEK, now=NOW, person=name)
+    (received,) = server.received
+    message = email.message_from_bytes(bytes(received.message), policy=email.policy.default)
+    assert message["To"].addresses[0].display_name == "Ana amiL"  # no override in a header
+    text, html = parts(message)
+    assert f"{FSI}{name}{PDI}" in text and f"{FSI}{name}{PDI}" in html
+    # Every override in the body ends at its isolate, before the line's own text resumes.
+    for body in (text, html):
+        for line in body.splitlines():
+            start = line.find("\u202e")
+            if start >= 0:
+                assert PDI in line[start:] and line.rfind(FSI, 0, start) >= 0, repr(line)

@@ -255,6 +255,26 @@ def test_admin_adds_a_person_and_it_is_audited(client: TestClient, seeded: Engin
     assert "person:add" in audit_page and "Chloé Martin" in audit_page
 
 
+def test_admin_adding_an_existing_person_changes_only_what_the_form_gave(
+    client: TestClient, seeded: Engine
+) -> None:
+    with Session(seeded) as session:
+        person = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
+        person.nudges, person.timezone, person.language = False, "Europe/Madrid", "es"
+        before_email = person.email
+        session.add(person)
+        session.commit()
+    csrf = sign_in(client, "ada")
+    form = {"name": "Ana Lima", "email": "", "team": "Campaigns", "role": "spokesperson"}
+    response = client.post("/admin/people", data={**form, "csrf_token": csrf})
+    assert response.status_code == 303
+    with Session(seeded) as session:
+        person = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
+        assert person.team == "Campaigns"
+        assert (person.email, person.nudges) == (before_email, False)
+        assert (person.timezone, person.language) == ("Europe/Madrid", "es")
+
+
 def test_reports_and_dashboard_pages_follow_roles(client: TestClient) -> None:
     sign_in(client, "rita")
     report = client.get("/reports/2026-W47")

@@ -43,7 +43,10 @@ def install(app: FastAPI, site: Site) -> None:
         team: Name = "",
         role: Line = "spokesperson",
     ) -> Response:
-        upsert_person(session, PersonInput(name, email or None, team or None, role))
+        # An existing person keeps what the form left empty (nudges, time zone and language
+        # are not on the form at all), as `people add` does.
+        given = {"role"} | {key for key, value in (("email", email), ("team", team)) if value}
+        upsert_person(session, PersonInput(name, email or None, team or None, role), given)
         audit(session, who.user.name, "person:add", name)
         session.commit()
         cache.clear()
