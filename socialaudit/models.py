@@ -264,7 +264,7 @@ class Post(SQLModel, table=True):
     last_seen_at: datetime = ts(nullable=False, default=utcnow)
     deleted_at: datetime | None = ts(index=True)
     deletion_cause: str | None = Field(default=None, max_length=32)
-    checked_at: datetime | None = ts(index=True)
+    checked_at: datetime | None = ts()  # the unchecked ones: ix_post_unchecked
 
 
 class ReferencedPost(SQLModel, table=True):
