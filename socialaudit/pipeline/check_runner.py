@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import and_, update
+from sqlalchemy import and_, insert, update
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlmodel import Session, col, or_, select
 
@@ -486,6 +486,5 @@ def _store(
             new.append(finding)
             summary.new_findings += 1
             summary.by_rule[finding.rule_code] += 1
-    if new:
-        session.add_all(new)
-        session.flush()
+    if new:  # one executemany: no ids are read back (SQLite would insert row by row)
+        session.execute(insert(Finding), [finding.model_dump(exclude={"id"}) for finding in new])
