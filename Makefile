@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
-	bench-reports bench-collect bench-collect-x-mastodon bench-web fuzz
+	bench-reports bench-collect bench-collect-x-mastodon bench-web bench-pipeline fuzz
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -90,6 +90,11 @@ check-migrations: venv
 # on SQLite and a scratch PostgreSQL database (SOCIALAUDIT_BENCH_POSTGRES_URL or the test server).
 bench-reports: venv
 	$(BIN)/python -m bench.reports --backend both --runs 5 $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
+
+# `check` of 10,000 new posts over the bench-reports store (1x; `--scale 1 5 10` for larger
+# stores), on SQLite and a scratch PostgreSQL database: CPU, wall, SQL per post, peak memory.
+bench-pipeline: venv
+	$(BIN)/python -m bench.pipeline --backend both --runs 3 $(if $(SOCIALAUDIT_BENCH_POSTGRES_URL),--postgres-url $(SOCIALAUDIT_BENCH_POSTGRES_URL))
 
 # API calls per collection round against the sandbox (README "Collectors: measured").
 bench-collect: venv

@@ -193,8 +193,21 @@ class HandleChange(SQLModel, table=True):
     seen_at: datetime = ts(nullable=False, default=utcnow)
 
 
+UNCHECKED = sa.text("checked_at IS NULL")  # partial indexes of the rows `check` has to read
+
+
 class ProfileSnapshot(SQLModel, table=True):
     """How a profile read at one moment; a new row only when something in it changed."""
+
+    __table_args__ = (
+        sa.Index(
+            "ix_profilesnapshot_unchecked",
+            "seen_at",
+            "id",
+            sqlite_where=UNCHECKED,
+            postgresql_where=UNCHECKED,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = fk("account.id")
@@ -210,7 +223,20 @@ class ProfileSnapshot(SQLModel, table=True):
 
 
 class Post(SQLModel, table=True):
-    __table_args__ = (sa.UniqueConstraint("platform", "platform_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "platform_id"),
+        # `check` pages through the unchecked posts in (created_at, id) order: a partial
+        # index holds only those, so a batch never walks the posts checked before it.
+        sa.Index(
+            "ix_post_unchecked",
+            "created_at",
+            "id",
+            sqlite_where=UNCHECKED,
+            postgresql_where=UNCHECKED,
+        ),
+        # The thread context: one account's replies in a time window.
+        sa.Index("ix_post_account_created", "account_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = fk("account.id")
@@ -238,7 +264,7 @@ class Post(SQLModel, table=True):
     last_seen_at: datetime = ts(nullable=False, default=utcnow)
     deleted_at: datetime | None = ts(index=True)
     deletion_cause: str | None = Field(default=None, max_length=32)
-    checked_at: datetime | None = ts(index=True)
+    checked_at: datetime | None = ts()  # the unchecked ones: ix_post_unchecked
 
 
 class ReferencedPost(SQLModel, table=True):
