@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,7 +20,7 @@ from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from socialaudit import logs
-from socialaudit.errors import SocialAuditError
+from socialaudit.errors import ConfigError, SocialAuditError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -144,6 +145,9 @@ def _root(
     ] = False,
 ) -> None:
     logs.configure(verbose, log_json)
+    if config is not None and not Path(config).is_file():
+        # Every command, even one that never reads its settings: a named file must exist.
+        raise ConfigError(f"config file not found: {config}")
     state: dict[str, Any] = {"config": config, "app": None}
     ctx.obj = state
     ctx.call_on_close(lambda: state["app"].close() if state["app"] else None)

@@ -210,3 +210,33 @@ def test_no_draft_advice_speaks_of_a_published_post() -> None:
     for info in implemented_rules():
         advice = info.draft_instead.lower()
         assert "take the post down" not in advice and "remove the post" not in advice, info.code
+
+
+def test_rules_show_the_configured_settings(plain_env, runner) -> None:
+    (plain_env / "socialaudit.toml").write_text(
+        POLITICS
+        + '\n[rules]\ndisabled = ["CNF301"]\n'
+        + '[rules.RSP502]\nminutes = 25\nseverity = "high"\n'
+    )
+    page = runner.invoke(app, ["rules", "RSP502"])
+    assert page.exit_code == 0, page.output
+    assert "[rules.RSP502] minutes = 25 (default 10)" in page.stdout
+    assert "severity high (default review)" in page.stdout
+    listing = runner.invoke(app, ["rules"])
+    row = next(line for line in listing.stdout.splitlines() if line.strip().startswith("RSP502"))
+    assert " high " in row
+    assert "(disabled)" in next(
+        line for line in listing.stdout.splitlines() if line.strip().startswith("CNF301")
+    )
+    disabled = runner.invoke(app, ["rules", "CNF301"])
+    assert "Disabled in the configuration" in disabled.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["rules"], ["rules", "RSP502"], ["draft", "Hello"], ["people", "list"], ["db", "current"]],
+)
+def test_a_missing_config_file_is_an_error(plain_env, runner, args) -> None:
+    result = runner.invoke(app, ["--config", "missing.toml", *args])
+    assert result.exit_code == 2
+    assert result.stderr == "socialaudit: error: config file not found: missing.toml\n"
