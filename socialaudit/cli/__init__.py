@@ -153,11 +153,22 @@ def _root(
     ctx.call_on_close(lambda: state["app"].close() if state["app"] else None)
 
 
+# The width of output that goes to a pipe or a file: wide enough that no table is cut or
+# wrapped (rich's own default there is 80 columns); tables stay as wide as their content.
+PIPED_WIDTH = 10_000
+
+
 def console() -> Console:
-    """A console for this command's output, sized from the terminal (or $COLUMNS) now."""
+    """A console for this command's output, sized from the terminal (or $COLUMNS) now; piped
+    or redirected without $COLUMNS, as wide as the output needs."""
+    import os
+
     from rich.console import Console
 
-    return Console(soft_wrap=True)
+    out = Console(soft_wrap=True)
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out.width = PIPED_WIDTH
+    return out
 
 
 def get_app(ctx: typer.Context) -> AppContext:

@@ -240,3 +240,16 @@ def test_a_missing_config_file_is_an_error(plain_env, runner, args) -> None:
     result = runner.invoke(app, ["--config", "missing.toml", *args])
     assert result.exit_code == 2
     assert result.stderr == "socialaudit: error: config file not found: missing.toml\n"
+
+
+def test_piped_tables_use_the_full_width(plain_env, runner, monkeypatch) -> None:
+    monkeypatch.delenv("COLUMNS")
+    result = runner.invoke(app, ["rules"])  # the runner's output is not a terminal
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.strip().startswith("CNF301"))
+    assert "confidential-marker" in row and "Do not share: internal communications" in row
+    assert max(len(line.rstrip()) for line in lines) > 80
+    monkeypatch.setenv("COLUMNS", "60")  # an explicit width is still obeyed
+    narrow = runner.invoke(app, ["rules"]).stdout.split("\n\n")[0].splitlines()
+    assert len(narrow) > 30 and max(len(line) for line in narrow) <= 60
