@@ -233,7 +233,11 @@ class Collector(ABC):
         self.settings = settings
         self.config = getattr(settings.platforms, self.platform.value)
         self.seam = ApiSeam(
-            self.platform.value, RetryPolicy.from_config(self.config), self.classify, sleep=sleep
+            self.platform.value,
+            RetryPolicy.from_config(self.config),
+            self.classify,
+            sleep=sleep,
+            url=getattr(self.config, "base_url", None),
         )
 
     @staticmethod

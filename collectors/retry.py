@@ -12,6 +12,8 @@ StopRequested, naming the endpoint and the wait, and is not retried.
 from __future__ import annotations
 
 import logging
+import re
+import socket
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception
 
 from socialaudit.config import PlatformConfig
 from socialaudit.logs import redact
@@ -70,12 +72,81 @@ class ApiBudget:
     rate_limits: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+# A platform that refuses connections or whose name does not resolve is down (or mistyped):
+# it gets this many tries in all, with the usual backoff, not the full `max_retries`.
+UNREACHABLE_TRIES = 3
+PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
+_HOST_PORT = re.compile(r"host='([^']+)', port=(\d+)")
+_URL = re.compile(r"https?://[^\s'\"()]+")
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error, what caused it, and exceptions held in its arguments (client libraries
+    wrap the transport's error in either)."""
+    seen: list[BaseException] = []
+    todo = [error]
+    while todo and len(seen) < 20:
+        current = todo.pop(0)
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        todo.extend(a for a in current.args if isinstance(a, BaseException))
+    return seen
+
+
+def unreachable(error: BaseException) -> str | None:
+    """Why the platform could not be reached at all ("connection refused", "host not
+    found"), or None for any other failure (time-outs and 5xx are retried as usual)."""
+    for link in _chain(error):
+        if isinstance(link, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(link, socket.gaierror):
+            return "host not found"
+    text = " ".join(str(link) for link in _chain(error)).lower()
+    if "connection refused" in text:
+        return "connection refused"
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return "host not found"
+    if "failed to resolve" in text or "temporary failure in name resolution" in text:
+        return "host not found"
+    return None
+
+
+def _where(error: BaseException, url: str | None) -> str | None:
+    """The address the call went to: the configured base URL, else the one in the error."""
+    if url:
+        return url.rstrip("/")
+    text = " ".join(str(link) for link in _chain(error))
+    if found := _URL.search(text):
+        return found.group(0).rstrip(".,;:")
+    if found := _HOST_PORT.search(text):
+        return f"{found.group(1)}:{found.group(2)}"
+    return None
+
+
 class ApiError(Exception):
     """An API call that failed for good (after retries, or not worth retrying)."""
 
-    def __init__(self, endpoint: str, cause: BaseException) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        cause: BaseException,
+        *,
+        platform: str | None = None,
+        url: str | None = None,
+        tries: int | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.cause = cause
+        why = unreachable(cause) if platform else None
+        if why is not None:
+            name = PLATFORM_NAMES.get(platform or "", platform)
+            where = _where(cause, url)
+            at = f" at {redact(where)}" if where else ""
+            after = f", after {tries} {'try' if tries == 1 else 'tries'}" if tries else ""
+            super().__init__(f"cannot reach {name}{at}: {why}{after}")
+            return
         detail = redact(str(cause) or type(cause).__name__).splitlines()
         first = detail[0][:300] if detail else type(cause).__name__
         super().__init__(f"{endpoint}: {type(cause).__name__}: {first}")
@@ -124,8 +195,10 @@ class ApiSeam:
         *,
         budget: ApiBudget | None = None,
         sleep: Callable[[float], None] = interruptible_sleep,
+        url: str | None = None,
     ) -> None:
         self.platform = platform
+        self.url = url
         self.policy = policy
         self.classify = classify
         self.budget = budget if budget is not None else ApiBudget()
@@ -176,17 +249,37 @@ class ApiSeam:
                 log.info("%s: stop requested during the wait of %s", self.platform, endpoint)
                 raise StopRequested(seconds, endpoint, self._wait_kind) from None
 
-        attempt.__name__ = endpoint
+        def give_up(state: RetryCallState) -> bool:
+            """After max_retries retries, or UNREACHABLE_TRIES tries of a platform down."""
+            if state.attempt_number >= self.policy.max_retries + 1:
+                return True
+            error = state.outcome.exception() if state.outcome else None
+            return (
+                error is not None
+                and state.attempt_number >= UNREACHABLE_TRIES
+                and unreachable(error) is not None
+            )
+
+        tries = 0
+
+        def counted() -> T:
+            nonlocal tries
+            tries += 1
+            return attempt()
+
+        attempt.__name__ = counted.__name__ = endpoint
         retrying = Retrying(
-            stop=stop_after_attempt(self.policy.max_retries + 1),
+            stop=give_up,
             retry=retry_if_exception(lambda exc: self.classify(exc) is not None),
             wait=self._wait,
             sleep=sleep,
             reraise=True,
         )
         try:
-            return retrying(attempt)
+            return retrying(counted)
         except ApiError:
             raise
         except Exception as exc:
-            raise ApiError(endpoint, exc) from exc
+            raise ApiError(
+                endpoint, exc, platform=self.platform, url=self.url, tries=tries
+            ) from exc

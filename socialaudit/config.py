@@ -10,6 +10,7 @@ environment variable or from a file whose path the config names, and placeholder
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import tomllib
@@ -31,6 +32,8 @@ from pydantic import (
 )
 
 from socialaudit.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 ENV_PREFIX = "SOCIALAUDIT_"
 CONFIG_ENV = "SOCIALAUDIT_CONFIG"
@@ -599,6 +602,34 @@ def _apply_env(data: dict[str, Any], environ: Mapping[str, str]) -> list[str]:
     return applied
 
 
+# Variables of the project's own tooling (tests, benchmarks), not settings.
+_TOOLING_ENV_PREFIXES = (ENV_PREFIX + "TEST_", ENV_PREFIX + "BENCH_")
+
+
+def known_env_names() -> set[str]:
+    """Every `SOCIALAUDIT_*` variable the settings read: overrides, secrets, the config path."""
+    return {*_field_paths(Settings), *(spec.env for spec in SECRETS.values()), CONFIG_ENV}
+
+
+def unknown_env_warnings(environ: Mapping[str, str]) -> list[str]:
+    """One message per `SOCIALAUDIT_*` variable that no setting reads, naming the closest
+    known one (a misspelt override would otherwise be ignored without a word). Values are
+    never shown: the variable may hold a secret."""
+    known = known_env_names()
+    messages = []
+    for name in sorted(environ):
+        if not name.startswith(ENV_PREFIX) or name in known:
+            continue
+        if name.startswith(_TOOLING_ENV_PREFIXES):
+            continue
+        # Compared without the shared prefix, so that it alone makes nothing look close.
+        stripped = {k.removeprefix(ENV_PREFIX): k for k in known}
+        close = difflib.get_close_matches(name.removeprefix(ENV_PREFIX), stripped, n=1)
+        hint = f"; did you mean {stripped[close[0]]}?" if close else ""
+        messages.append(f"unknown environment variable {name} is ignored{hint}")
+    return messages
+
+
 def _known_keys(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
@@ -669,6 +700,8 @@ def load_settings(
         except (OSError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{origin}: cannot read the file: {exc}") from None
     _apply_env(data, environ)
+    for message in unknown_env_warnings(environ):
+        log.warning("%s", message)
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:

@@ -28,8 +28,9 @@ class AppContext:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            from socialaudit.db import ensure_schema, make_engine
+            from socialaudit.db import ensure_schema, make_engine, require_existing
 
+            require_existing(self.settings.database.sqlalchemy_url)
             engine = make_engine(self.settings.database.sqlalchemy_url)
             if self.settings.database.auto_upgrade:
                 ensure_schema(engine)

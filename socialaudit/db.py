@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from alembic import command
+from socialaudit.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,30 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
         return engine
     return sa.create_engine(parsed, pool_pre_ping=True)
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    """The SQLite file `url` names when it does not exist yet; None for anything else
+    (an existing file, memory, PostgreSQL: a server's database is made by its admin)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def require_existing(url: str) -> None:
+    """Refuse to open a SQLite database that does not exist yet, saying where it would have
+    been and how to create it: a command run in the wrong folder must not quietly start an
+    empty database (and write empty reports from it). Only `socialaudit db upgrade` and
+    `socialaudit demo` create one."""
+    path = missing_sqlite_file(url)
+    if path is not None:
+        raise ConfigError(
+            f"no database at {path.resolve()}: create it with `socialaudit db upgrade` "
+            "(same --config and environment), or set [database] url / "
+            "SOCIALAUDIT_DATABASE_URL to the existing one"
+        )
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:

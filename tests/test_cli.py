@@ -306,3 +306,48 @@ def test_lookups_with_nul_or_huge_names_are_one_line_on_every_backend(
     run(runner, "people", "add", "Ana Lima")
     line = _one_line_error(runner.invoke(app, args))
     assert "no registered person" in line or "handle: contains a control" in line
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "list"],
+        ["report", "--week", "2026-W47"],
+        ["status"],
+        ["run"],
+        ["collect"],
+        ["db", "current"],
+        ["db", "downgrade", "base"],
+    ],
+)
+def test_a_command_never_creates_a_database(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """Run in a folder without one, a command refuses in one line that says where the
+    database would be and how to create it, and leaves no file behind."""
+    for name in list(__import__("os").environ):
+        if name.startswith("SOCIALAUDIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (result.output, result.exception)
+    expected = tmp_path.resolve() / "data" / "socialaudit.db"
+    assert result.stderr == (
+        f"socialaudit: error: no database at {expected}: create it with "
+        "`socialaudit db upgrade` (same --config and environment), or set [database] url / "
+        "SOCIALAUDIT_DATABASE_URL to the existing one\n"
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_db_upgrade_creates_the_database_the_others_then_use(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in list(__import__("os").environ):
+        if name.startswith("SOCIALAUDIT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "at revision" in run(runner, "db", "upgrade")
+    assert (tmp_path / "data" / "socialaudit.db").is_file()
+    assert "0 people" in run(runner, "people", "list")

@@ -105,6 +105,7 @@ def test_other_commands_still_load_their_modules(
 ) -> None:
     """The lazy registry finds every command: `db current` opens the database."""
     monkeypatch.setenv("SOCIALAUDIT_DATABASE_URL", f"sqlite:///{tmp_path / 'a.db'}")
+    assert _run(tmp_path, "db", "upgrade")[0] == 0  # only `db upgrade` creates a database
     code, modules = _run(tmp_path, "db", "current")
     assert code == 0
     assert "sqlalchemy" in modules and "alembic" in modules

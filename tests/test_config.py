@@ -261,3 +261,41 @@ def test_valid_urls_and_proxy_networks_are_accepted(tmp_path: Path) -> None:
     settings = load_settings(path, environ={})
     assert settings.platforms.x.base_url == "http://127.0.0.1:8080/x"
     assert settings.web.trusted_proxies == ["10.0.0.0/8", "::1", "192.168.1.7"]
+
+
+def test_unknown_environment_variable_warns_with_the_closest_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    environ = {
+        "SOCIALAUDIT_DATABSE_URL": "sqlite:///elsewhere.db",
+        "SOCIALAUDIT_X_TOKEN": "a-real-looking-token-value",
+        "SOCIALAUDIT_ZZZ": "1",
+        "SOCIALAUDIT_TEST_POSTGRES_URL": "postgresql://x/y",
+        "SOCIALAUDIT_COLLECTION_WATCH_DAYS": "9",
+    }
+    with caplog.at_level("WARNING", logger="socialaudit.config"):
+        settings = load_settings(None, environ=environ)
+    assert settings.collection.watch_days == 9
+    assert caplog.messages == [
+        "unknown environment variable SOCIALAUDIT_DATABSE_URL is ignored; "
+        "did you mean SOCIALAUDIT_DATABASE_URL?",
+        "unknown environment variable SOCIALAUDIT_X_TOKEN is ignored; "
+        "did you mean SOCIALAUDIT_X_BEARER_TOKEN?",
+        "unknown environment variable SOCIALAUDIT_ZZZ is ignored",
+    ]
+    assert "a-real-looking-token-value" not in caplog.text
+
+
+def test_cli_warns_of_a_misspelt_environment_variable(
+    tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOCIALAUDIT_REPORTS_MIN_GROUP_SIZ", "7")
+    result = runner.invoke(app, ["rules", "RSP502"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1
+    assert warnings[0].endswith(
+        "unknown environment variable SOCIALAUDIT_REPORTS_MIN_GROUP_SIZ is ignored; "
+        "did you mean SOCIALAUDIT_REPORTS_MIN_GROUP_SIZE?"
+    )

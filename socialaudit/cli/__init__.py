@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,7 +21,7 @@ from typer.core import TyperGroup
 
 from socialaudit import logs
 from socialaudit.display import for_terminal
-from socialaudit.errors import SocialAuditError
+from socialaudit.errors import ConfigError, SocialAuditError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -146,25 +147,39 @@ def _root(
     ] = False,
 ) -> None:
     logs.configure(verbose, log_json)
+    if config is not None and not Path(config).is_file():
+        # Every command, even one that never reads its settings: a named file must exist.
+        raise ConfigError(f"config file not found: {config}")
     state: dict[str, Any] = {"config": config, "app": None}
     ctx.obj = state
     ctx.call_on_close(lambda: state["app"].close() if state["app"] else None)
 
 
+# The width of output that goes to a pipe or a file: wide enough that no table is cut or
+# wrapped (rich's own default there is 80 columns); tables stay as wide as their content.
+PIPED_WIDTH = 10_000
+
+
 def console() -> Console:
-    """A console for this command's output, sized from the terminal (or $COLUMNS) now.
+    """A console for this command's output, sized from the terminal (or $COLUMNS) now; piped
+    or redirected without $COLUMNS, as wide as the output needs.
 
     Every string it prints, table cells included, is stripped of escape sequences and
     control characters first: names, handles and posts come from people and platforms, and
     the terminal would obey an ANSI escape in them. Rich's own styling is added after.
     """
+    import os
+
     from rich.console import Console
 
     class SafeConsole(Console):
         def render_str(self, text: str, **kwargs: Any) -> Any:
             return super().render_str(for_terminal(text), **kwargs)
 
-    return SafeConsole(soft_wrap=True)
+    out = SafeConsole(soft_wrap=True)
+    if not out.is_terminal and not os.environ.get("COLUMNS"):
+        out.width = PIPED_WIDTH
+    return out
 
 
 def get_app(ctx: typer.Context) -> AppContext:

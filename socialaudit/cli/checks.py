@@ -174,30 +174,51 @@ def rules(
     from checks.registry import all_rules, get_rule
 
     load_rule_modules()
+    # The configuration is read (and checked) for every form of the command: the settings
+    # shown are the configured ones, and a bad or missing --config is an error here too.
+    settings = get_app(ctx).settings
+    engine = Engine.from_settings(settings)
+    disabled = set(settings.rules.disabled)
     out = console()
     if code is None:
         table = Table("code", "name", "subject", "severity", "clause", box=None)
         for info in all_rules():
-            name = info.name if info.func else f"{info.name} (not implemented yet)"
-            table.add_row(info.code, name, info.subject, info.severity, info.clause)
+            if not info.func:
+                name = f"{info.name} (not implemented yet)"
+            elif info.code in disabled:
+                name = f"{info.name} (disabled)"
+            else:
+                name = info.name
+            severity = settings.rules.for_rule(info.code).get("severity", info.severity)
+            table.add_row(info.code, name, info.subject, severity, info.clause)
         out.print(table)
-        settings = get_app(ctx).settings
-        _print_coverage(Engine.from_settings(settings), settings)
+        _print_coverage(engine, settings)
         return
     try:
         info = get_rule(code.strip().upper())
     except KeyError:
         raise NotFoundError(f"rules: no rule {code!r}; `socialaudit rules` lists them") from None
-    out.print(f"{info.code} {info.name}  ({info.subject}, default severity {info.severity})")
+    table = settings.rules.for_rule(info.code)
+    severity = table.get("severity", info.severity)
+    shown = f"severity {severity}" + (
+        f" (default {info.severity})" if severity != info.severity else ""
+    )
+    out.print(f"{info.code} {info.name}  ({info.subject}, {shown})")
+    if info.code in disabled:
+        out.print("Disabled in the configuration ([rules] disabled).")
     out.print(f"Clause: {escape(info.clause)}")
     out.print(f'  "{escape(info.clause_text)}"')
     if info.params:
-        settings = ", ".join(f"{k} = {v!r}" for k, v in info.params.items())
-        out.print(escape(f"Settings: [rules.{info.code}] {settings}"))
+        values = []
+        for key, default in info.params.items():
+            value = table.get(key, default)
+            values.append(
+                f"{key} = {value!r}" + (f" (default {default!r})" if value != default else "")
+            )
+        out.print(escape(f"Settings: [rules.{info.code}] {', '.join(values)}"))
     out.print("")
     out.print(
         escape(info.doc) if info.doc else f"Fires when {info.fires_when}. (Not implemented yet.)"
     )
     if info.code in ("NPT201", "NPT202"):
-        settings = get_app(ctx).settings
-        _print_coverage(Engine.from_settings(settings), settings)
+        _print_coverage(engine, settings)

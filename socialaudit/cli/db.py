@@ -14,8 +14,11 @@ app = typer.Typer(
 )
 
 
-def _engine(ctx: typer.Context):
+def _engine(ctx: typer.Context, *, create: bool = False):
+    """The configured database; only `upgrade` (create=True) may make a new SQLite file."""
     settings = get_app(ctx).settings
+    if not create:
+        store.require_existing(settings.database.sqlalchemy_url)
     return store.make_engine(settings.database.sqlalchemy_url), settings.database.safe_url
 
 
@@ -24,8 +27,8 @@ def upgrade(
     ctx: typer.Context,
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
-    """Apply migrations up to REVISION (default: the newest)."""
-    engine, url = _engine(ctx)
+    """Apply migrations up to REVISION (default: the newest); creates a new SQLite database."""
+    engine, url = _engine(ctx, create=True)
     store.upgrade(engine, revision)
     console().print(f"{url}: at revision {store.current_revision(engine)}")
     engine.dispose()

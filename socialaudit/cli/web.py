@@ -45,7 +45,11 @@ def serve(
     if workers == 1:
         uvicorn.run(create_app(app.settings, app.engine), **options)
         return
-    # Each worker process builds its own app from the same configuration file.
+    # Each worker process builds its own app from the same configuration file; a database
+    # that does not exist is refused here, in one line, rather than in every worker.
+    from socialaudit.db import require_existing
+
+    require_existing(app.settings.database.sqlalchemy_url)
     config = ctx.find_root().obj["config"]
     if config:
         os.environ[CONFIG_ENV] = str(Path(config).resolve())

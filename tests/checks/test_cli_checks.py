@@ -259,3 +259,46 @@ def test_scan_from_stdin_refuses_invalid_utf8_as_a_file_does(plain_env, locale) 
         assert len(err) == 1 and "not UTF-8 text" in err[0], err
         outcomes.append(done.returncode)
     assert outcomes == [2, 2]
+
+
+def test_rules_show_the_configured_settings(plain_env, runner) -> None:
+    (plain_env / "socialaudit.toml").write_text(
+        POLITICS
+        + '\n[rules]\ndisabled = ["CNF301"]\n'
+        + '[rules.RSP502]\nminutes = 25\nseverity = "high"\n'
+    )
+    page = runner.invoke(app, ["rules", "RSP502"])
+    assert page.exit_code == 0, page.output
+    assert "[rules.RSP502] minutes = 25 (default 10)" in page.stdout
+    assert "severity high (default review)" in page.stdout
+    listing = runner.invoke(app, ["rules"])
+    row = next(line for line in listing.stdout.splitlines() if line.strip().startswith("RSP502"))
+    assert " high " in row
+    assert "(disabled)" in next(
+        line for line in listing.stdout.splitlines() if line.strip().startswith("CNF301")
+    )
+    disabled = runner.invoke(app, ["rules", "CNF301"])
+    assert "Disabled in the configuration" in disabled.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["rules"], ["rules", "RSP502"], ["draft", "Hello"], ["people", "list"], ["db", "current"]],
+)
+def test_a_missing_config_file_is_an_error(plain_env, runner, args) -> None:
+    result = runner.invoke(app, ["--config", "missing.toml", *args])
+    assert result.exit_code == 2
+    assert result.stderr == "socialaudit: error: config file not found: missing.toml\n"
+
+
+def test_piped_tables_use_the_full_width(plain_env, runner, monkeypatch) -> None:
+    monkeypatch.delenv("COLUMNS")
+    result = runner.invoke(app, ["rules"])  # the runner's output is not a terminal
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.strip().startswith("CNF301"))
+    assert "confidential-marker" in row and "Do not share: internal communications" in row
+    assert max(len(line.rstrip()) for line in lines) > 80
+    monkeypatch.setenv("COLUMNS", "60")  # an explicit width is still obeyed
+    narrow = runner.invoke(app, ["rules"]).stdout.split("\n\n")[0].splitlines()
+    assert len(narrow) > 30 and max(len(line) for line in narrow) <= 60

@@ -54,3 +54,31 @@ def test_collect_exits_3_when_a_round_is_incomplete_and_keeps_what_it_saved(
     healed = runner.invoke(app, ["collect", "--platform", "bluesky", "--now", now])
     assert healed.exit_code == 0, healed.output
     assert "incomplete" not in healed.output
+
+
+def test_a_platform_that_is_down_is_one_line_naming_the_cause(runner, cli_env, monkeypatch) -> None:
+    """A refused connection: three tries with the usual backoff (2 s, 4 s), not the
+    configured five retries (62 s), and a line that says what happened where."""
+    import socket
+    import time
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("SOCIALAUDIT_PLATFORMS_MASTODON_BASE_URL", url)
+    assert runner.invoke(app, ["people", "add", "Ana Lima"]).exit_code == 0
+    added = runner.invoke(
+        app, ["accounts", "add", "Ana Lima", "-p", "mastodon", "--handle", "ana@social.example"]
+    )
+    assert added.exit_code == 0, added.output
+    began = time.monotonic()
+    result = runner.invoke(app, ["collect", "--platform", "mastodon"])
+    elapsed = time.monotonic() - began
+    assert result.exit_code == 3, result.output
+    assert (
+        f"mastodon ana@social.example: resolve: cannot reach Mastodon at {url}: "
+        "connection refused, after 3 tries" in result.stdout
+    )
+    assert "NetworkError" not in result.output
+    assert 6.0 <= elapsed < 20.0

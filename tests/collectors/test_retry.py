@@ -143,3 +143,42 @@ def test_a_backoff_after_a_stop_does_not_wait_at_all() -> None:
     finally:
         STOP.clear()
     assert time.monotonic() - started < 1 and api.budget.calls == 1
+
+
+class Wrapped(Exception):
+    """A client library's network error holding the transport's error, as Mastodon.py's."""
+
+
+def test_a_refused_connection_gives_up_after_three_tries_naming_the_cause() -> None:
+    def classify_all(error: BaseException) -> RetryHint | None:
+        return RetryHint()
+
+    waits: list[float] = []
+    api = ApiSeam(
+        "mastodon",
+        RetryPolicy(max_retries=5, backoff_seconds=2.0),
+        classify_all,
+        sleep=waits.append,
+        url="http://127.0.0.1:9/",
+    )
+
+    def refused() -> None:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except ConnectionRefusedError as exc:
+            raise Wrapped("Could not complete request") from exc
+
+    with pytest.raises(ApiError) as raised:
+        api.call("accounts/lookup", refused)
+    assert str(raised.value) == (
+        "cannot reach Mastodon at http://127.0.0.1:9: connection refused, after 3 tries"
+    )
+    assert waits == [2.0, 4.0]  # the usual backoff, cut short
+    assert api.budget.calls == 3
+
+
+def test_other_transient_errors_still_get_every_retry() -> None:
+    api, waits = seam(max_retries=5)
+    with pytest.raises(ApiError) as raised:
+        api.call("feed", failing([Flaky("502 bad gateway") for _ in range(6)]))
+    assert len(waits) == 5 and "feed: Flaky: 502 bad gateway" in str(raised.value)
