@@ -82,7 +82,9 @@ def test_batched_check_matches_the_previous_runner(
 ) -> None:
     config = tmp_path / "socialaudit.toml"
     config.write_text(demo_config(sandbox.url), encoding="utf-8")
-    settings = load_settings(config, environ={"SOCIALAUDIT_X_BEARER_TOKEN": "sandbox"})
+    settings = load_settings(
+        config, environ={"SOCIALAUDIT_X_BEARER_TOKEN": "sandbox-bearer-batches"}
+    )
     with Session(engine) as session:
         import_people_csv(session, people_csv(sandbox_world))
         session.commit()
