@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
-	bench-reports bench-collect bench-collect-x-mastodon bench-web bench-pipeline fuzz
+	bench-reports bench-collect bench-collect-x-mastodon bench-web bench-pipeline fuzz catalogues
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -31,6 +31,17 @@ demo: venv
 
 test: venv
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The person-facing messages (README "Languages"): extract them from the code, the templates
+# and the policy (babel.cfg), merge them into each language's catalogue, compile the .mo
+# files. The .po sources and the compiled .mo are both committed, so a fresh clone needs no
+# step; tests/reports/test_catalogues.py fails when a .mo does not hold what its .po says.
+catalogues: venv
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ --project=socialaudit \
+		--copyright-holder="the socialaudit authors" -o reports/locale/messages.pot .
+	$(BIN)/pybabel update -i reports/locale/messages.pot -d reports/locale --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/pybabel compile -d reports/locale --statistics
 
 lint: venv lint-imports
 	$(BIN)/ruff check .

@@ -50,6 +50,7 @@ from sqlmodel import Session, select
 from checks.mistakes import Outcome as PostFate
 from checks.registry import get_rule
 from reports import nudge_texts
+from reports.i18n import LANGUAGES, N_, Language, for_language, platform_name
 from reports.lifecycle import CORRECTED
 from reports.links import account_url
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
@@ -79,7 +80,7 @@ from socialaudit.weeks import Week
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 180
-TEMPLATE_DIR = "nudges"
+TEMPLATE = "nudges/message"  # .txt and .html: one template, every language (reports/i18n.py)
 # A deleted post is still worth a nudge for this rule: the deletion is the finding.
 ABOUT_DELETION = {"MST801"}
 
@@ -95,8 +96,8 @@ class NudgeItem:
     rule_code: str
     subject: str  # post, profile or thread
     platform: str
-    day: int | None
-    month: str | None
+    day: str | None  # day and month as the person's locale writes them
+    where: str  # "Your post on X, November 16 (since deleted)", in the person's language
     excerpt: str
     url: str | None
     deleted: bool
@@ -313,6 +314,24 @@ def _reposted_text(session: Session, post: Post) -> str:
     return original.text if original is not None else ""
 
 
+# Where an item was seen, by subject and by what is known of it (a date, a deletion).
+_WHERE = {
+    ("profile", True): N_("Your profile on %(platform)s, %(day)s"),
+    ("profile", False): N_("Your profile on %(platform)s"),
+    ("post", True): N_("Your post on %(platform)s, %(day)s"),
+    ("post", False): N_("Your post on %(platform)s"),
+}
+
+
+def where(language: Language, subject: str, platform: str, day: str | None, deleted: bool) -> str:
+    """ "Your post on X, November 16 (since deleted)" in the person's language."""
+    key = ("profile" if subject == "profile" else "post", day is not None)
+    text = language.gettext(_WHERE[key]) % {"platform": platform, "day": day}
+    if deleted:
+        text = language.gettext("%(where)s (since deleted)") % {"where": text}
+    return text
+
+
 def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> NudgeItem:
     rule = get_rule(finding.rule_code)
     account = session.get(Account, finding.account_id) if finding.account_id else None
@@ -329,14 +348,16 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
         when = snapshot.seen_at
         url = profile_url(account) if account else None
     local = when.astimezone(tz) if when else None
-    platform = account.platform if account else ""
+    platform = platform_name(account.platform if account else "")
+    words = for_language(language)
+    day = words.day(local) if local else None
     return NudgeItem(
         finding_id=int(finding.id or 0),
         rule_code=rule.code,
         subject=finding.subject_type,
-        platform=nudge_texts.PLATFORM_NAMES.get(platform, platform),
-        day=local.day if local else None,
-        month=nudge_texts.month(local.month, language) if local else None,
+        platform=platform,
+        day=day,
+        where=where(words, finding.subject_type, platform, day, deleted),
         excerpt=isolated(excerpt(text or "", finding.evidence)),
         url=url,
         deleted=deleted,
@@ -388,15 +409,8 @@ def _merged_item(
 
 
 def available_languages() -> set[str]:
-    """Languages with both a text and an HTML template."""
-    names = set(environment().list_templates())
-    return {
-        name.split("/")[1].split(".")[0]
-        for name in names
-        if name.startswith(f"{TEMPLATE_DIR}/")
-        and name.endswith(".txt")
-        and name.replace(".txt", ".html") in names
-    }
+    """Languages a nudge is written in: those with a catalogue (reports/locale)."""
+    return set(LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -407,15 +421,15 @@ class Rendered:
 
 
 def render(context: dict[str, Any], language: str) -> Rendered:
-    """Subject, text and HTML of a nudge, through the one Jinja2 environment."""
+    """Subject, text and HTML of a nudge in `language`, through the one Jinja2 environment
+    and the language's catalogue."""
     env = environment()
-    module = env.get_template(f"{TEMPLATE_DIR}/{language}.txt").make_module(context)
+    context = {**context, **for_language(language).context()}
+    module = env.get_template(f"{TEMPLATE}.txt").make_module(context)
     # The subject is a top-level {% set %} (so autoescaped Markup); a header is plain text.
     subject = " ".join(html_unescape(str(module.subject)).split())
     text = str(module).strip() + "\n"
-    html = env.get_template(f"{TEMPLATE_DIR}/{language}.html").render(
-        {**context, "subject": subject}
-    )
+    html = env.get_template(f"{TEMPLATE}.html").render({**context, "subject": subject})
     return Rendered(subject, text, html)
 
 
@@ -471,10 +485,12 @@ def compose(
     """The message for one person and the ids of the findings it mentions."""
     tz_name = settings.organisation.timezone
     tz = ZoneInfo(tz_name)
-    language = nudge_texts.language_of(candidate.language, available_languages())
+    words = for_language(candidate.language)
+    language = words.code
     subjects = group_by_subject(candidate.findings)
     shown = subjects[: settings.nudges.max_items]
-    items = [_merged_item(session, findings, language, tz) for findings in shown]
+    # The person's own setting ("en-GB") for dates; its catalogue language for the words.
+    items = [_merged_item(session, findings, candidate.language, tz) for findings in shown]
     start, end = week.bounds(tz_name)
     sunday = week.monday + timedelta(days=6)
     context = {
@@ -482,10 +498,7 @@ def compose(
         "name": isolated(candidate.name),
         "organisation": settings.organisation.name,
         "week": str(week),
-        "start_day": week.monday.day,
-        "start_month": nudge_texts.month(week.monday.month, language),
-        "end_day": sunday.day,
-        "end_month": nudge_texts.month(sunday.month, language),
+        "days": words.days(week.monday, sunday),
         "items": items,
         "count": len(items),
         "more": len(subjects) - len(items),
@@ -494,7 +507,7 @@ def compose(
         "unsubscribe": settings.nudges.list_unsubscribe,
         "page_url": settings.nudges.page_url,
     }
-    rendered = render(context, language)
+    rendered = render(context, candidate.language)
     message = build_message(
         settings,
         person_id=candidate.person_id,

@@ -2,7 +2,8 @@
 
 Autoescaping is on for every template, whatever its file name: posts, bios, names and URLs
 are untrusted text. `StrictUndefined` turns a misspelt variable into an error instead of an
-empty string in a report someone relies on.
+empty string in a report someone relies on. The i18n extension is on (newstyle gettext,
+see `reports.i18n`), with autoescaping kept: a translated sentence's placeholders are escaped.
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Person-facing texts are gettext messages (reports/i18n.py): English is installed
+        # here; a render in another language passes its own callables in the context.
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True  # a message id never holds the template's line breaks
     env.filters["safe_url"] = safe_url
     env.filters["visible"] = visible
     env.filters["bdi"] = isolated

@@ -18,6 +18,7 @@ from socialaudit.errors import NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from checks.engine import Engine, Result
+    from reports.i18n import Language
     from socialaudit.config import Settings
 
 
@@ -105,13 +106,30 @@ def draft(
         str | None, typer.Option("--reply-to", help="The message you are replying to.")
     ] = None,
     role: Annotated[str, typer.Option(help="spokesperson or staff.")] = "spokesperson",
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Language of the advice (en, fr, es, ar); default: the locale "
+            "(LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English.",
+        ),
+    ] = None,
 ) -> None:
-    """Check a post before publishing it, and hear what the policy says in plain words."""
+    """Check a post before publishing it, and hear what the policy says in plain words, in
+    your language."""
+    from babel.core import default_locale
+
     from checks.engine import Engine, PostItem
-    from checks.policy import MOTTO
+    from reports import nudge_texts
+    from reports.i18n import LANGUAGES, for_language
 
     if role not in ("spokesperson", "staff"):
         raise UsageError(f"draft: --role must be spokesperson or staff, got {role!r}")
+    if language is not None and language.replace("_", "-").split("-")[0].lower() not in LANGUAGES:
+        raise UsageError(
+            f"draft: --language must be one of {', '.join(LANGUAGES)}, got {language!r}"
+        )
+    words = for_language(language or default_locale())
     settings = get_app(ctx).settings
     engine = Engine.from_settings(settings)
     now = datetime.now(UTC)
@@ -126,32 +144,55 @@ def draft(
     )
     results = engine.check_batch([item])[0]
     out = console()
+    motto = nudge_texts.motto(words.code)
     if not results:
-        out.print("Nothing in this draft goes against the social media policy.")
-        out.print(f"Still, read it once more as a journalist would. {MOTTO}")
+        out.print(words.gettext("Nothing in this draft goes against the social media policy."))
+        out.print(
+            words.gettext("Still, read it once more as a journalist would. %(motto)s")
+            % {"motto": motto}
+        )
         _print_coverage(engine, settings)
         raise typer.Exit(EXIT_OK)
-    out.print(f"Before you post, {len(results)} thing(s) to look at:")
+    count = len(results)
+    out.print(
+        words.ngettext(
+            "Before you post, one thing to look at:",
+            "Before you post, %(num)s things to look at:",
+            count,
+        )
+        % {"num": words.number(count)}
+    )
     for result in results:
-        quoted = "; ".join(f'"{e["text"]}"' for e in result.evidence if e.get("text"))
-        message = _draft_message(result)
-        out.print(f"\n- {escape(result.name)} ({result.severity}): {escape(message)}")
-        if quoted and len(quoted) < 300:
-            out.print(f"  In your text: {escape(quoted)}")
+        out.print("")
+        for line in _draft_lines(result, words):
+            out.print(escape(line))
     _print_coverage(engine, settings)
-    out.print(f"\n{MOTTO}")
+    out.print(f"\n{motto}")
     raise typer.Exit(EXIT_FINDINGS)
 
 
-def _draft_message(result: Result) -> str:
-    """The finding's message with its advice said of a post not yet published: there is
-    nothing to take down yet."""
+def _draft_lines(result: Result, words: Language) -> list[str]:
+    """One finding of `draft` in the person's language: the rule and how serious, the clause
+    in one sentence, the advice said of a post not yet published (there is nothing to take
+    down yet), and the words of the draft that the rule saw."""
     from checks.registry import get_rule
+    from reports import nudge_texts
 
     info = get_rule(result.rule)
-    if info.instead and result.message.endswith(info.instead):
-        return result.message[: -len(info.instead)] + info.draft_instead
-    return result.message
+    lines = [
+        f"- {result.name} ({words.severity(result.severity)}): "
+        + nudge_texts.clause_summary(info.clause_keys[0], words.code),
+        "  " + words.gettext("You could:") + " " + nudge_texts.draft_instead(info.code, words.code),
+    ]
+    quoted = "; ".join(
+        words.gettext("“%(text)s”") % {"text": e["text"]} for e in result.evidence if e.get("text")
+    )
+    if quoted and len(quoted) < 300:
+        if any(e.get("field") == "reply_to_text" for e in result.evidence):
+            lines.append("  " + words.gettext("In the message you reply to:") + " " + quoted)
+        else:
+            lines.append("  " + words.gettext("In your text:") + " " + quoted)
+    return lines
 
 
 def _print_coverage(engine: Engine, settings: Settings) -> None:

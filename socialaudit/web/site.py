@@ -19,6 +19,7 @@ from socialaudit.config import Settings
 from socialaudit.models import Finding, FindingNote, ReviewStatus, User
 from socialaudit.users import audit
 from socialaudit.web.cache import PageCache
+from socialaudit.web.own_findings import visible_to_the_person
 from socialaudit.web.security import (
     SESSION_COOKIE,
     LoginThrottle,
@@ -188,8 +189,10 @@ class Site:
         return finding
 
     def disagree(self, session: Session, who: Principal, finding_id: int, text: str) -> FindingNote:
-        """A person's note on their own finding, audited and committed (form and API)."""
-        self.own_finding(session, who, finding_id)
+        """A person's note on their own finding, audited and committed (form and API); a
+        finding they may not see yet (`own_findings.visible_to_the_person`) is not found."""
+        if not visible_to_the_person(self.own_finding(session, who, finding_id)):
+            raise HTTPException(404, "no such finding")
         note = add_note(session, finding_id, who.user.name, text)
         audit(session, who.user.name, "disagree", f"finding {finding_id}")
         session.commit()

@@ -213,4 +213,4 @@ def test_a_repost_is_shown_in_the_original_words(engine: Engine, tmp_path: Path)
         _add(session, ana, account, "NPT202", "medium", post_id=repost.id)
         session.commit()
     _, text = _ana_message(engine, tmp_path)
-    assert '"REPOSTED-WORDS Vote Example Party"' in text
+    assert "“REPOSTED-WORDS Vote Example Party”" in text

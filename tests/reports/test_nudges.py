@@ -64,7 +64,7 @@ def test_a_week_of_nudges(engine: Engine, tmp_path: Path) -> None:
 
     ana = mails["ana@example.org"]
     assert ana["To"] == "Ana Lima <ana@example.org>"
-    assert ana["Subject"].strip() == "Your social media week, 16–22 November: 2 things to look at"
+    assert ana["Subject"].strip() == "Your social media week, November 16 – 22: 2 things to look at"
     assert ana["Content-Language"] == "en"
     text, html = parts(ana)
     # The excerpt is escaped in HTML and literal in plain text.

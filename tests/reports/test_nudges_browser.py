@@ -42,8 +42,8 @@ def test_nudge_in_chromium(chromium, engine: Engine, tmp_path: Path) -> None:
     page.set_content(html_of(written["Ana Lima"]), wait_until="load")
     page.screenshot(path=str(ARTIFACTS / "nudge-en.png"), full_page=True)
 
-    assert page.title().startswith("Your social media week, 16–22 November")
-    assert page.locator("h1").inner_text() == "Your social media week, 16–22 November"
+    assert page.title().startswith("Your social media week, November 16 – 22")
+    assert page.locator("h1").inner_text() == "Your social media week, November 16 – 22"
     assert page.locator("h2").all_inner_texts() == ["What went well", "Worth a look"]
     assert page.locator(".nudge-item").count() == 2
     # The post's <script> is shown as text, never run.

@@ -106,7 +106,8 @@ def test_person_sees_only_their_own_and_can_disagree(client: TestClient, seeded:
     csrf = sign_in(client, "ana")
     page = client.get("/me")
     assert page.status_code == 200
-    assert "post 1 by Ana Lima" not in page.text  # findings, not other people's posts
+    assert "post 1 by Ana Lima" in page.text  # her own post, shown with its finding
+    assert "post 0 by Ben Okafor" not in page.text  # never anyone else's
     own = client.get("/api/me/findings").json()
     assert own and {f["person"] for f in own} == {"Ana Lima"}
     with Session(seeded) as session:
@@ -125,7 +126,7 @@ def test_person_sees_only_their_own_and_can_disagree(client: TestClient, seeded:
     mine = own[0]["id"]
     response = client.post(
         f"/me/findings/{mine}/disagree",
-        data={"text": "This was a quote, not my words", "csrf_token": csrf},
+        data={"text": "This was a quote, not my words", "csrf_token": csrf, "confirmed": "yes"},
     )
     assert response.status_code == 303
     with Session(seeded) as session:

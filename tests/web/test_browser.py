@@ -116,10 +116,13 @@ def test_person_sees_only_their_own_and_disagrees(page: Any, live: tuple[str, En
     assert page.url.endswith("/me")
     content = page.content()
     assert "Ben Okafor" not in content
-    first = page.locator("table[aria-label='your findings'] input[name=text]").first
+    first = page.locator("article.finding textarea[name=text]").first
     first.fill("That was a quote from a troll, not my words")
-    page.locator("table[aria-label='your findings'] button").first.click()
-    assert page.url.endswith("/me")
+    page.locator("article.finding button").first.click()
+    # The confirmation step: nothing is stored until she confirms.
+    page.get_by_role("button", name="Yes, send it").click()
+    assert "/me?sent=" in page.url
+    assert page.get_by_role("status").is_visible()
     shot(page, "own-page")
     with Session(engine) as session:
         note = session.exec(select(FindingNote)).one()

@@ -18,6 +18,7 @@ from socialaudit.web.forms import (
     StatusFilter,
     WeekFilter,
 )
+from socialaudit.web.own_findings import visible
 from socialaudit.web.security import Principal
 from socialaudit.web.site import Site
 
@@ -75,7 +76,9 @@ def install(app: FastAPI, site: Site) -> None:
 
     @app.get("/api/me/findings", tags=["own"])
     def api_own(session: DB, who: Annotated[Principal, require("own")]) -> list[dict[str, Any]]:
-        return queries.list_findings(session, person_id=who.user.person_id or -1)
+        own = queries.list_findings(session, person_id=who.user.person_id or -1)
+        # As on their page: a `review` finding once a reviewer confirmed it (own_findings).
+        return [f for f in own if visible(f["severity"], f["status"])]
 
     @app.post("/api/me/findings/{finding_id}/disagree", tags=["own"], dependencies=[Depends(csrf)])
     def api_disagree(
