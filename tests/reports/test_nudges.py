@@ -403,3 +403,37 @@ def test_bidi_controls_in_a_name_or_post_are_isolated_in_the_nudge(
             start = line.find("\u202e")
             if start >= 0:
                 assert PDI in line[start:] and line.rfind(FSI, 0, start) >= 0, repr(line)
+
+
+def test_an_arabic_nudge_over_smtp_reads_right_to_left(engine: Engine, tmp_path: Path) -> None:
+    """The same message template, the Arabic catalogue: words, dates and direction."""
+    seeded = seed_week(engine)
+    with Session(engine) as session:
+        carmen = session.get(Person, seeded.ids["Carmen Ruiz"])
+        assert carmen is not None
+        carmen.language = "ar"
+        session.add(carmen)
+        session.commit()
+    with SmtpServer() as server:
+        settings = settings_for(
+            tmp_path, smtp={"port": server.port}, nudges={"page_url": "https://audit.example/me"}
+        )
+        summary = send_nudges(engine, settings, WEEK, person="Carmen Ruiz", now=NOW)
+    assert [o.status for o in summary.outcomes] == ["sent"]
+    message = server.received[0].message
+    assert message["Content-Language"] == "ar"
+    assert message["Subject"].strip() == (
+        "أسبوعك على وسائل التواصل الاجتماعي، 16–22 نوفمبر: أمر واحد يستحق المراجعة"
+    )
+    text, html = parts(message)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مرحبًا Carmen Ruiz،" in text
+    # CNF302's clause and advice from the catalogue; the post's own words untouched.
+    assert "لا تشارك المراسلات الداخلية ولا روابط الأنظمة الداخلية." in text
+    assert "احذف الرابط المؤدي إلى النظام الداخلي." in text
+    assert "«CARMEN-TEXT see intranet.example/memo»" in text
+    assert (
+        "صفحتك الخاصة، وفيها كل ملاحظة وطريقة لتقول إنك لا توافق: https://audit.example/me" in text
+    )
+    assert "إن كنت في شك، فلا تنشر." in html
+    assert not any(english in text for english in ("Worth a look", "The policy:", "Hi "))
