@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from reports.nudges import send_nudges
+from socialaudit.models import Person
 from tests.conftest import ARTIFACTS
 from tests.reports.nudge_data import NOW, WEEK, seed_week, settings_for
 
@@ -30,7 +32,13 @@ def html_of(path: Path) -> str:
 @pytest.mark.browser
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_nudge_in_chromium(chromium, engine: Engine, tmp_path: Path) -> None:
-    seed_week(engine)
+    seeded = seed_week(engine)
+    with Session(engine) as session:  # Carmen reads Arabic: the page runs right to left
+        carmen = session.get(Person, seeded.ids["Carmen Ruiz"])
+        assert carmen is not None
+        carmen.language = "ar"
+        session.add(carmen)
+        session.commit()
     settings = settings_for(tmp_path)
     summary = send_nudges(engine, settings, WEEK, dry_run=True, now=NOW)
     written = {o.person: Path(o.detail) for o in summary.outcomes if o.status == "written"}
@@ -42,8 +50,10 @@ def test_nudge_in_chromium(chromium, engine: Engine, tmp_path: Path) -> None:
     page.set_content(html_of(written["Ana Lima"]), wait_until="load")
     page.screenshot(path=str(ARTIFACTS / "nudge-en.png"), full_page=True)
 
-    assert page.title().startswith("Your social media week, November 16 – 22")
-    assert page.locator("h1").inner_text() == "Your social media week, November 16 – 22"
+    # CLDR puts thin spaces around the dash of a date range: compared with spaces folded.
+    assert " ".join(page.title().split()).startswith("Your social media week, November 16 – 22")
+    heading = " ".join(page.locator("h1").inner_text().split())
+    assert heading == "Your social media week, November 16 – 22"
     assert page.locator("h2").all_inner_texts() == ["What went well", "Worth a look"]
     assert page.locator(".nudge-item").count() == 2
     # The post's <script> is shown as text, never run.
@@ -60,5 +70,16 @@ def test_nudge_in_chromium(chromium, engine: Engine, tmp_path: Path) -> None:
     page.screenshot(path=str(ARTIFACTS / "nudge-fr.png"), full_page=True)
     assert page.locator("h2").all_inner_texts() == ["À regarder"]
     assert page.evaluate("document.documentElement.lang") == "fr"
+
+    page.set_content(html_of(written["Carmen Ruiz"]), wait_until="load")
+    page.screenshot(path=str(ARTIFACTS / "nudge-ar.png"), full_page=True)
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).direction") == "rtl"
+    assert page.locator("h2").all_inner_texts() == ["يستحق نظرة"]
+    # Right to left: the heading starts at the right edge of its cell, not the left.
+    box = page.locator("h1").bounding_box()
+    cell = page.locator(".nudge-item").first.bounding_box()
+    assert box is not None and cell is not None
+    assert abs((box["x"] + box["width"]) - (cell["x"] + cell["width"])) < 40
     page.close()
     assert (ARTIFACTS / "nudge-en.png").stat().st_size > 10_000
