@@ -124,7 +124,7 @@ class OwnFinding:
         }
 
 
-def _zone(name: str | None) -> ZoneInfo:
+def zone(name: str | None) -> ZoneInfo:
     try:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -186,7 +186,7 @@ def own_findings(
         .where(Finding.person_id == person_id)
         .order_by(rank, col(Finding.week).desc(), Finding.id)
     ).all()
-    tz = _zone(timezone)
+    tz = zone(timezone)
     rows = []
     for finding in findings:
         if not visible_to_the_person(finding):

@@ -19,6 +19,7 @@ from socialaudit.models import (
     AccountStatus,
     Finding,
     FindingNote,
+    Nudge,
     Person,
     Post,
     PostKind,
@@ -29,6 +30,7 @@ from socialaudit.users import add_user
 from socialaudit.web.app import create_app
 from tests.web.seed import PASSWORD, XSS
 
+RLO = "\u202e"
 POSTED = datetime(2026, 11, 17, 9, 30, tzinfo=UTC)
 HOSTILE = "HOSTILE-WORDS you are a pathetic liar"
 OWN_REPLY = "OWN-REPLY Here are the facts, with sources."
@@ -125,7 +127,7 @@ def seed(engine: Engine, language: str) -> dict[str, int]:
             [{"field": "reply_to_text", "start": 0, "end": 13, "text": "HOSTILE-WORDS"}],
             status=ReviewStatus.ACKNOWLEDGED,
         )
-        rude = post("ana", "ana-rude", f"{RUDE} {XSS}")
+        rude = post("ana", "ana-rude", f"{RUDE} {XSS} {RLO}gnp.exe")
         finding(
             "rude",
             "ana",
@@ -150,6 +152,15 @@ def seed(engine: Engine, language: str) -> dict[str, int]:
         )
         bens = post("ben", "ben-1", "BEN-POST")
         finding("ben", "ben", bens, "RSP501", "disrespectful-language", "medium", [])
+        s.add(
+            Nudge(
+                person_id=ana.id,
+                week="2026-W47",
+                message_id="<n1@example.org>",
+                finding_ids=[ids["rude"], ids["hasty"]],
+                sent_at=POSTED + timedelta(days=6),
+            )
+        )
         add_user(s, "ana", "person", PASSWORD, person="Ana Lima")
         s.commit()
     return ids
@@ -177,7 +188,8 @@ def signed_in(engine: Engine) -> Iterator[tuple[TestClient, str]]:
         yield c, csrf
 
 
-# The words each language's page must show, from its catalogue, and its date for 17 November.
+# The words each language's page must show, from its catalogue, and its date for 17 November;
+# then the nudge line (two items, plural by locale).
 EXPECTED = {
     "en": ("Your findings", "I disagree", "(their words, not yours)", "Nov 17, 2026", "ltr"),
     "fr": (
@@ -195,6 +207,14 @@ EXPECTED = {
         "ltr",
     ),
     "ar": ("ملاحظات التدقيق الخاصة بك", "لا أوافق", "(كلامه هو، لا كلامك)", "نوفمبر", "rtl"),
+}
+
+
+NUDGE_LINE = {
+    "en": "Week 2026-W47: 2 items, sent November 23, 2026",
+    "fr": "Semaine 2026-W47 : 2 points, envoyée le 23 novembre 2026",
+    "es": "Semana 2026-W47: 2 puntos, enviada el 23 de noviembre de 2026",
+    "ar": "الأسبوع 2026-W47: بندان، أُرسلت في 23 نوفمبر 2026",
 }
 
 
@@ -225,12 +245,16 @@ def test_the_page_in_each_language(engine: Engine, language: str) -> None:
         assert 'href="https://x.com/ana/status/ana-reply"' in html
         assert "https://x.com/troll/status/troll-1" in theirs
         # What the rule saw in her own words is marked; untrusted text stays text.
-        assert "<mark>RUDE-POST</mark>" in html
+        assert "<mark><bdi>RUDE-POST</bdi></mark>" in html
         assert "<script>window.__xss" not in html and "&lt;script&gt;" in html
         # The English internals of a finding are not what she reads.
         assert "internal message" not in html
         # Nobody else's findings.
         assert "BEN-POST" not in html
+        # Her nudges, the count in her language's plural.
+        assert NUDGE_LINE[language] in html
+        # A right-to-left override in her post stays inside its own isolate.
+        assert RLO in html and RLO not in re.sub(r"<bdi>.*?</bdi>", "", html, flags=re.S)
 
 
 def test_review_findings_wait_for_a_reviewer(engine: Engine) -> None:

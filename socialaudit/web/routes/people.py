@@ -16,7 +16,7 @@ from reports.i18n import Language, for_language
 from reports.nudge_texts import motto
 from socialaudit.models import Nudge, Person
 from socialaudit.web.forms import NO_NUL, NOTE_LENGTH, FindingId
-from socialaudit.web.own_findings import OwnFinding, own_findings, visible_to_the_person
+from socialaudit.web.own_findings import OwnFinding, own_findings, visible_to_the_person, zone
 from socialaudit.web.security import Principal
 from socialaudit.web.site import Site
 
@@ -37,8 +37,8 @@ def own_nudges(session: Session, person: Person, language: Language) -> list[dic
     return [
         {
             "week": n.week,
-            "sent": language.full_date(n.sent_at),
-            "items": language.ngettext("%(num)s item", "%(num)s items", len(n.finding_ids))
+            "sent": language.full_date(n.sent_at.astimezone(zone(person.timezone))),
+            "count": language.ngettext("%(num)s item", "%(num)s items", len(n.finding_ids))
             % {"num": language.number(len(n.finding_ids))},
         }
         for n in rows
