@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import tuple_, update
+from sqlalchemy import func, tuple_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, or_, select
 
@@ -78,11 +78,11 @@ def settings_key(settings: Settings) -> str:
     )
 
 
-# Dirty posts are read this many at a time (keyset by id); accounts in groups of this size.
-BATCH = 2000
+# Accounts are decided in groups of this size; ids are written in chunks of this size.
 ACCOUNTS = 500
+CHUNK = 2000
 
-# The columns the decision reads of a post (never the ORM object: a batch is thousands).
+# The columns the decision reads of a post (never the ORM object: a group is thousands).
 _COLUMNS = (
     Post.id,
     Post.account_id,
@@ -96,6 +96,7 @@ _COLUMNS = (
     Post.deleted_at,
     Post.deletion_cause,
     Post.edited,
+    Post.lifecycle_at,
 )
 _DELETIONS = [
     Outcome.DELETED_THEN_CORRECTED,
@@ -120,6 +121,7 @@ class _Row:
     deleted_at: datetime | None
     deletion_cause: str | None
     edited: bool
+    lifecycle_at: datetime | None
 
     @property
     def reach(self) -> datetime:
@@ -133,15 +135,16 @@ class _Context:
     now: datetime
     window: timedelta
     earliest: datetime  # the oldest post a run decides, as the whole-window pass did
+    last_id: int  # posts stored after the run began wait for the next run
 
 
 @dataclass
 class _Work:
-    """What one batch has to decide, per account."""
+    """What the run has to decide, per account."""
 
     since: dict[int, datetime] = field(default_factory=dict)  # read the account from here
-    changed: dict[int, list[datetime]] = field(default_factory=lambda: defaultdict(list))
-    ids: set[int] = field(default_factory=set)  # posts decided whatever their time
+    changed: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)  # first, last
+    stale: set[int] = field(default_factory=set)  # outcomes decided whatever their time
 
     def read_from(self, account_id: int, moment: datetime) -> None:
         self.since[account_id] = min(moment, self.since.get(account_id, moment))
@@ -159,38 +162,48 @@ def update_outcomes(
     whose high-severity finding was dismissed or confirmed since. Each is decided from the
     account's posts as before (`checks.mistakes.decide`), so the rows are those a full
     recomputation would keep; `tests/test_lifecycle_incremental.py` holds them against it.
+    Accounts are read a group at a time, each once, from the earliest post it needs.
     """
     now = now or datetime.now(UTC)
     window = correction_window(settings)
     horizon = now - timedelta(days=settings.collection.watch_days) - window
-    context = _Context(settings, now, window, horizon - window)
     result = LifecycleResult()
     with Session(engine) as session:
-        _redecide_on_new_settings(session, settings, context.earliest)
+        _redecide_on_new_settings(session, settings, horizon - window)
+        session.commit()
+        last_id = session.exec(select(func.max(Post.id))).one() or 0
+        context = _Context(settings, now, window, horizon - window, last_id)
         work = _stale_outcomes(session)
-        after = 0
-        while True:
-            dirty = session.exec(
-                select(*_COLUMNS)
-                .where(col(Post.lifecycle_at).is_(None), col(Post.id) > after)
-                .order_by(col(Post.id))
-                .limit(BATCH)
-            ).all()
-            rows = [_Row(*values) for values in dirty]
-            if rows or work.since:
-                _decide_batch(session, context, rows, work, result)
-            if rows:
-                after = rows[-1].id
-                session.execute(
-                    update(Post)
-                    .where(col(Post.id).in_([r.id for r in rows]))
-                    .values(lifecycle_at=now)
+        for account_id, first, last in session.exec(
+            select(Post.account_id, func.min(Post.created_at), func.max(Post.created_at))
+            .where(col(Post.lifecycle_at).is_(None), col(Post.id) <= last_id)
+            .group_by(col(Post.account_id))
+        ).all():
+            first, last = _aware(first), _aware(last)
+            work.changed[account_id] = (first, last)
+            work.read_from(account_id, first - window)
+        for group in _chunks(sorted(work.changed)):
+            _reach_back(session, context, group, work)
+        # Accounts in order of how far back they are read, so one bound serves a group.
+        order = sorted(work.since, key=lambda a: work.since[a])
+        for group in _chunks(order):
+            _decide_accounts(session, context, group, work, result)
+            session.execute(
+                update(Post)
+                .where(
+                    col(Post.account_id).in_(group),
+                    col(Post.lifecycle_at).is_(None),
+                    col(Post.id) <= last_id,
                 )
+                .values(lifecycle_at=now)
+            )
             session.commit()
-            work = _Work()
-            if len(rows) < BATCH:
-                break
     return result
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite's aggregates come back without the zone the column type adds."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _redecide_on_new_settings(session: Session, settings: Settings, earliest: datetime) -> None:
@@ -232,54 +245,46 @@ def _stale_outcomes(session: Session) -> _Work:
             )
         )
     ).all():
-        work.ids.add(post_id)
+        work.stale.add(post_id)
         work.read_from(account_id, created_at)
     return work
 
 
-def _decide_batch(
-    session: Session, context: _Context, dirty: list[_Row], work: _Work, result: LifecycleResult
-) -> None:
-    """Decide what the dirty posts (and the stale outcomes in `work`) can affect."""
+def _reach_back(session: Session, context: _Context, group: list[int], work: _Work) -> None:
+    """Read an account from further back where a change reaches an older post: one deleted
+    lately (its window runs from the deletion), or one a changed post replies to or quotes."""
     window = context.window
-    for row in dirty:
-        work.changed[row.account_id].append(row.created_at)
-        work.ids.add(row.id)
-        work.read_from(row.account_id, row.created_at - window)
-    accounts = sorted(work.changed)
-    # An earlier post deleted lately is read from its own time (its window runs from the
-    # deletion), and so is an earlier post that a changed post of the account names.
-    for group in _chunks(accounts):
-        first = min(min(work.changed[a]) for a in group)
-        last = max(max(work.changed[a]) for a in group)
-        for account_id, created_at in session.exec(
-            select(Post.account_id, Post.created_at).where(
-                col(Post.account_id).in_(group),
-                col(Post.deleted_at) >= first - window,
-                Post.created_at <= last,
-                Post.created_at >= context.earliest,
-            )
-        ).all():
-            work.read_from(account_id, created_at)
-    named = {
-        (row.platform, ref): row.account_id
-        for row in dirty
-        for ref in (row.reply_to_id, row.quote_of_id)
-        if ref
-    }
+    first = min(work.changed[a][0] for a in group)
+    last = max(work.changed[a][1] for a in group)
+    for account_id, created_at in session.exec(
+        select(Post.account_id, Post.created_at).where(
+            col(Post.account_id).in_(group),
+            col(Post.deleted_at) >= first - window,
+            Post.created_at <= last,
+            Post.created_at >= context.earliest,
+        )
+    ).all():
+        work.read_from(account_id, created_at)
+    named: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for account_id, platform, reply_to, quote_of in session.exec(
+        select(Post.account_id, Post.platform, Post.reply_to_id, Post.quote_of_id).where(
+            col(Post.account_id).in_(group),
+            col(Post.lifecycle_at).is_(None),
+            or_(col(Post.reply_to_id).is_not(None), col(Post.quote_of_id).is_not(None)),
+        )
+    ).all():
+        for ref in (reply_to, quote_of):
+            if ref:
+                named[(platform, ref)].add(account_id)
     listed = sorted(named)
-    for start in range(0, len(listed), 500):
+    for start in range(0, len(listed), ACCOUNTS):
         for account_id, platform, platform_id, created_at in session.exec(
             select(Post.account_id, Post.platform, Post.platform_id, Post.created_at).where(
-                tuple_(Post.platform, Post.platform_id).in_(listed[start : start + 500])
+                tuple_(Post.platform, Post.platform_id).in_(listed[start : start + ACCOUNTS])
             )
         ).all():
-            if named[(platform, platform_id)] == account_id:
+            if account_id in named[(platform, platform_id)]:
                 work.read_from(account_id, created_at)
-    # Accounts in order of how far back they are read, so one bound serves a group.
-    order = sorted(work.since, key=lambda a: work.since[a])
-    for group in _chunks(order):
-        _decide_accounts(session, context, group, work, result)
 
 
 def _chunks(values: Sequence[int]) -> Iterator[list[int]]:
@@ -298,7 +303,11 @@ def _decide_accounts(
     posts: dict[int, list[_Row]] = defaultdict(list)
     for values in session.exec(
         select(*_COLUMNS)
-        .where(col(Post.account_id).in_(group), Post.created_at >= bound)
+        .where(
+            col(Post.account_id).in_(group),
+            Post.created_at >= bound,
+            col(Post.id) <= context.last_id,
+        )
         .order_by(col(Post.account_id), col(Post.created_at), col(Post.id))
     ).all():
         row = _Row(*values)
@@ -318,33 +327,38 @@ def _decide_accounts(
         rows = posts.get(account_id, [])
         if not rows:
             continue
-        targets = {r.reply_to_id for r in rows} | {r.quote_of_id for r in rows}
-        targets.discard(None)
-        times = work.changed.get(account_id)
-        first, last = (min(times), max(times)) if times else (None, None)
+        targets: set[str] = {r.reply_to_id for r in rows if r.reply_to_id}
+        targets |= {r.quote_of_id for r in rows if r.quote_of_id}
+        first, last = work.changed.get(account_id, (None, None))
         since = max(work.since[account_id], context.earliest)
         states: list[PostState] | None = None
         by_platform_id: dict[str, _Row] = {}
         for index, row in enumerate(rows):
             if row.created_at < since:
                 continue
-            affected = row.id in work.ids or (
-                first is not None
-                and row.created_at <= last  # type: ignore[operator]
-                and row.reach >= first - window
-                and (row.deleted_at or row.edited or row.platform_id in targets)
+            affected = (
+                row.lifecycle_at is None
+                or row.id in work.stale
+                or (
+                    first is not None
+                    and last is not None
+                    and row.created_at <= last
+                    and row.reach >= first - window
+                    and bool(row.deleted_at or row.edited or row.platform_id in targets)
+                )
+                or (row.platform_id in targets and first is not None)
             )
             if not affected:
                 continue
             if states is None:
                 states = [_state(r, r.id in high) for r in rows]
                 by_platform_id = {r.platform_id: r for r in rows}
-            chosen.append((row, states[index:], by_platform_id, targets))  # type: ignore[arg-type]
+            chosen.append((row, states[index:], by_platform_id, targets))
     if not chosen:
         return
     stored: dict[int, PostOutcome] = {}
-    for start in range(0, len(chosen), BATCH):
-        ids = [row.id for row, *_ in chosen[start : start + BATCH]]
+    for start in range(0, len(chosen), CHUNK):
+        ids = [row.id for row, *_ in chosen[start : start + CHUNK]]
         for outcome in session.exec(
             select(PostOutcome).where(col(PostOutcome.post_id).in_(ids))
         ).all():
