@@ -177,7 +177,7 @@ def _link_edit_chain(session: Session, post: Post) -> None:
         session.exec(  # type: ignore[call-overload]
             sa.update(Post)
             .where(Post.platform == post.platform, column.in_(sorted(later)))
-            .values({name: post.platform_id})
+            .values({name: post.platform_id, "lifecycle_at": None})
         )
 
 
@@ -203,7 +203,8 @@ def upsert_post(
     """Insert or update one post; keep every text it had as a PostVersion.
 
     A post whose text or version key changed gets `checked_at = None` so the checks run on
-    it again; a post seen again after it was marked deleted or hidden is restored. Pass
+    it again (and `lifecycle_at = None`, as every change the lifecycle reads does); a post
+    seen again after it was marked deleted or hidden is restored. Pass
     `existing` (the stored row or None) when it was already looked up with `existing_posts`.
     """
     data = storable(data)
@@ -259,6 +260,7 @@ def upsert_post(
         log.info("post %s is visible again (was %s)", post.platform_id, post.deletion_cause)
         post.deleted_at = None
         post.deletion_cause = None
+        post.lifecycle_at = None
         outcome = Upsert.UPDATED
     changed = post.text != data.text or (post.version_key or post.platform_id) != key
     if changed:
@@ -273,6 +275,7 @@ def upsert_post(
             setattr(post, name, value)
         post.edited = True
         post.checked_at = None
+        post.lifecycle_at = None
         outcome = Upsert.UPDATED
         session.flush()
         _link_edit_chain(session, post)
@@ -294,6 +297,7 @@ def mark_missing(session: Session, post: Post, cause: DeletionCause, now: dateti
         return False
     post.deleted_at = post.deleted_at or now
     post.deletion_cause = cause
+    post.lifecycle_at = None
     session.add(post)
     return True
 
@@ -305,7 +309,7 @@ def hide_account_posts(
     result = session.execute(
         sa.update(Post)
         .where(Post.account_id == account.id, Post.deleted_at.is_(None))  # type: ignore[union-attr]
-        .values(deleted_at=now, deletion_cause=cause)
+        .values(deleted_at=now, deletion_cause=cause, lifecycle_at=None)
     )
     return int(result.rowcount or 0)
 
@@ -318,6 +322,6 @@ def restore_account_posts(session: Session, account: Account) -> int:
             Post.account_id == account.id,
             Post.deletion_cause.in_([c.value for c in ACCOUNT_LEVEL]),  # type: ignore[union-attr]
         )
-        .values(deleted_at=None, deletion_cause=None)
+        .values(deleted_at=None, deletion_cause=None, lifecycle_at=None)
     )
     return int(result.rowcount or 0)

@@ -194,6 +194,8 @@ class HandleChange(SQLModel, table=True):
 
 
 UNCHECKED = sa.text("checked_at IS NULL")  # partial indexes of the rows `check` has to read
+# The posts whose lifecycle outcome may have changed since `check` last decided them.
+UNDECIDED = sa.text("lifecycle_at IS NULL")
 
 
 class ProfileSnapshot(SQLModel, table=True):
@@ -236,6 +238,8 @@ class Post(SQLModel, table=True):
         ),
         # The thread context: one account's replies in a time window.
         sa.Index("ix_post_account_created", "account_id", "created_at"),
+        # The lifecycle pass reads only what changed since it last ran.
+        sa.Index("ix_post_undecided", "id", sqlite_where=UNDECIDED, postgresql_where=UNDECIDED),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -265,6 +269,9 @@ class Post(SQLModel, table=True):
     deleted_at: datetime | None = ts(index=True)
     deletion_cause: str | None = Field(default=None, max_length=32)
     checked_at: datetime | None = ts()  # the unchecked ones: ix_post_unchecked
+    # Cleared whenever the collectors change what the lifecycle reads of the post (a new
+    # post, an edit, a deletion, a reappearance); stamped when `check` has decided it.
+    lifecycle_at: datetime | None = ts()  # the undecided ones: ix_post_undecided
 
 
 class ReferencedPost(SQLModel, table=True):
@@ -422,6 +429,18 @@ class PostOutcome(SQLModel, table=True):
     week: str = Field(max_length=8, index=True)
     seconds_to_delete: int | None = None
     seconds_to_correct: int | None = None
+    decided_at: datetime = ts(nullable=False, default=utcnow)
+
+
+class OutcomeSettings(SQLModel, table=True):
+    """The settings the stored outcomes were decided with (one row).
+
+    Outcomes are decided incrementally; when the correction window, the watch window or the
+    organisation's time zone changes, every outcome in the watch window is decided again.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
     decided_at: datetime = ts(nullable=False, default=utcnow)
 
 
