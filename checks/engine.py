@@ -19,10 +19,10 @@ from typing import Any
 
 import phonenumbers
 
-from checks import classifier
 from checks.matching import URL_IN_TEXT, Phrases, host_in, host_of
 from checks.normalize import Text, norm_phrase, normalize
 from checks.registry import CATALOGUE, RuleInfo, implemented_rules, lifecycle_rules
+from socialaudit import packs
 from socialaudit.config import Settings
 from socialaudit.errors import ConfigError
 
@@ -319,7 +319,7 @@ class Org:
             else None
         )
         self.handles = {_handle(h) for h in org.handles if h.strip()}
-        # An org handle, or one that extends it (@amnesty -> @amnestyfrance, a national
+        # An org handle, or one that extends it (@example -> @examplefrance, a national
         # section's account); without the "@", only the exact handle.
         self.handles_re = (
             re.compile(
@@ -447,6 +447,8 @@ class Engine:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
+        # The rules compile the pack's vocabulary when first imported: choose it before.
+        packs.use(settings.organisation.pack())
         load_rule_modules()
         validate_rule_settings(settings)
         org = Org(settings)
@@ -473,6 +475,8 @@ class Engine:
     def prepare(self, items: Iterable[Item]) -> None:
         """Ask the classifier, in one batch, about every post and the hostile-looking messages
         they reply to."""
+        from checks import classifier
+
         asks: list[tuple[PostItem, bool, str]] = []
         for item in items:
             if not isinstance(item, PostItem):

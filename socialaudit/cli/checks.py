@@ -30,9 +30,10 @@ def scan(
     Exit 0 with no findings, 1 with findings, 2 on bad input (the message names the line).
     """
     from checks.engine import Engine, PostItem
-    from checks.scan import scan_lines
 
     engine = Engine.from_settings(get_app(ctx).settings)
+    from checks.scan import scan_lines  # after the settings chose the policy pack
+
     if file == "-":
         # Read as strict UTF-8 like a file, whatever the locale says standard input is.
         binary = getattr(sys.stdin, "buffer", None)
@@ -108,7 +109,7 @@ def draft(
 ) -> None:
     """Check a post before publishing it, and hear what the policy says in plain words."""
     from checks.engine import Engine, PostItem
-    from checks.policy import MOTTO
+    from checks.policy import motto
 
     if role not in ("spokesperson", "staff"):
         raise UsageError(f"draft: --role must be spokesperson or staff, got {role!r}")
@@ -128,7 +129,7 @@ def draft(
     out = console()
     if not results:
         out.print("Nothing in this draft goes against the social media policy.")
-        out.print(f"Still, read it once more as a journalist would. {MOTTO}")
+        out.print(f"Still, read it once more as a journalist would. {motto()}")
         _print_coverage(engine, settings)
         raise typer.Exit(EXIT_OK)
     out.print(f"Before you post, {len(results)} thing(s) to look at:")
@@ -139,7 +140,7 @@ def draft(
         if quoted and len(quoted) < 300:
             out.print(f"  In your text: {escape(quoted)}")
     _print_coverage(engine, settings)
-    out.print(f"\n{MOTTO}")
+    out.print(f"\n{motto()}")
     raise typer.Exit(EXIT_FINDINGS)
 
 
@@ -170,12 +171,12 @@ def rules(
 ) -> None:
     """List the rules, or show one rule's page (what it does, why, example, instead), with
     what the configured endorsement rules can and cannot detect."""
-    from checks.engine import Engine, load_rule_modules
+    from checks.engine import Engine
     from checks.registry import all_rules, get_rule
 
-    load_rule_modules()
     # The configuration is read (and checked) for every form of the command: the settings
     # shown are the configured ones, and a bad or missing --config is an error here too.
+    # It also chooses the policy pack, whose vocabulary the rules compile when loaded.
     settings = get_app(ctx).settings
     engine = Engine.from_settings(settings)
     disabled = set(settings.rules.disabled)
