@@ -175,9 +175,9 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     naming a party in a report about what it did.
 
     ## Why it matters
-    "You may not advocate on behalf of a political candidate or political party if you
-    affiliate your account with Amnesty International or are a recognized Amnesty
-    International spokesperson." The organisation's standing depends on being non-partisan.
+    No one whose account is affiliated with the organisation, and no recognised spokesperson,
+    may advocate on behalf of a political candidate or party. The organisation's standing
+    depends on being non-partisan.
 
     ## Example
     "Polls open at 7! #VoteForJaneExample"
