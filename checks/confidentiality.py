@@ -727,12 +727,13 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     Finds phone numbers with `phonenumbers`, which knows every country's numbering plan, so
     scores, dates, years and prices are not taken for numbers. A number is read in every
-    plausible plan: `[rules.CNF305] region` (the country national numbers are first read
-    in), the countries of the post's language, `+` international forms, and the countries
-    of `[rules.CNF305] regions` (by default the ones the organisation works in); numbers in
-    hashtags ("#2129441850") and vanity numbers ("1-800-621-FEMA") too. A short local
-    number without its area code ("call 817-5292"), an unbroken run of seven or eight
-    digits and a count in thousands ("1 250 000") count only after a word such as "call",
+    plausible plan: the person's country (the registry's `country`, or the scan item's)
+    and `[rules.CNF305] region` (where national numbers are read when the person has no
+    country), the countries of the post's language, `+` international forms, and the
+    countries of `[rules.CNF305] regions` (by default the ones the organisation works
+    in); numbers in hashtags ("#2129441850") and vanity numbers ("1-800-621-FEMA") too. A
+    short local number without its area code ("call 817-5292"), an unbroken run of seven or
+    eight digits and a count in thousands ("1 250 000") count only after a word such as "call",
     "tel." or "llame"; case, bill and report numbers do not count. Also finds e-mail
     addresses (a Mastodon account, "@user@instance.social", is not one), street addresses
     by their shape in each language ("724 W. 2nd Avenue", "12 rue de la Paix", "Via Enrico
@@ -760,7 +761,12 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     view = item.view
     found: list[tuple[str, dict]] = []
     if _DIGITS7.search(text) or ("8" in text and _VANITY_HINT.search(text)):
-        region = str(ctx.params["region"])
+        # The person's country first, when known; the configured region stays a plan to read.
+        configured = str(ctx.params["region"])
+        region = item.country or configured
+        regions = list(ctx.params["regions"])
+        if region != configured:
+            regions = [configured, *regions]
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             if key in org.public_phones(region):
@@ -769,7 +775,7 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         # Then every other plausible plan: the post's language's countries, the configured
         # regions, "+" international forms, numbers in hashtags, vanity numbers.
         seen = [(ev["start"], ev["end"]) for _, ev in found]
-        for ev in _phone_numbers(item, text, region, list(ctx.params["regions"]), seen):
+        for ev in _phone_numbers(item, text, region, regions, seen):
             if any(a < ev["end"] and ev["start"] < b for a, b in seen):
                 continue
             if _public_number(ev["text"], org, region):

@@ -135,6 +135,7 @@ class PostItem:
         created_at: datetime | None = None,
         lang: str | None = None,
         role: str = "spokesperson",
+        country: str | None = None,
         reply_to_author: str | None = None,
         reply_to_text: str | None = None,
         reply_to_created_at: datetime | None = None,
@@ -152,6 +153,9 @@ class PostItem:
         self.created_at = created_at
         self.lang = lang
         self.role = role
+        # The person's configured country (ISO 3166 alpha-2), when the registry or the scan
+        # input gives one: CNF305 reads national phone numbers there first.
+        self.country = country
         self.reply_to_author = reply_to_author
         self.reply_to_text = reply_to_text
         self.reply_to_created_at = reply_to_created_at

@@ -356,6 +356,7 @@ def _posts(
             created_at=post.created_at,
             lang=post.lang,
             role=person.role,
+            country=person.country,
             reply_to_author=other,
             reply_to_text=parent.get("text"),
             reply_to_created_at=parent.get("created_at"),
