@@ -90,8 +90,8 @@ def locate(ref: str, base: Path | None = None) -> Path:
         return folder.resolve()
     known = ", ".join(shipped()) or "none"
     raise ConfigError(
-        f"no policy pack {ref!r}: expected a shipped pack's name ({known}) or a folder "
-        "holding pack.toml"
+        f"no such policy pack: expected a shipped pack's name ({known}) or a folder "
+        f"holding pack.toml, got {ref!r}"
     )
 
 

@@ -160,7 +160,8 @@ def test_missing_pack_on_the_cli_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1, done.stderr
-    assert "organisation.policy_pack: no policy pack 'no-such-pack'" in lines[0]
+    assert "organisation.policy_pack: no such policy pack: expected" in lines[0]
+    assert lines[0].endswith("got 'no-such-pack'")
     assert "Traceback" not in done.stderr
 
 
