@@ -152,6 +152,11 @@ def _hashtag_view(view) -> str:
     original = view.original
     if original.isascii():
         return original.lower()
+    # Lower-casing never shortens a character, so equal lengths mean every character became
+    # one: the same as below, but for a final capital sigma, which str.lower reads in context.
+    lowered = original.lower()
+    if len(lowered) == len(original) and "Σ" not in original:
+        return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in original)
 
 
