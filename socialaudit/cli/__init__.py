@@ -191,12 +191,11 @@ def get_app(ctx: typer.Context) -> AppContext:
     state = ctx.find_root().obj
     if state["app"] is None:
         from checks.engine import load_rule_modules, validate_rule_settings
-        from socialaudit import packs
         from socialaudit.context import AppContext
 
+        # AppContext.load chooses the policy pack before the rules are imported: they
+        # compile its vocabulary once.
         loaded = AppContext.load(state["config"])
-        # Before the rules are imported: they compile the pack's vocabulary once.
-        packs.use(loaded.settings.organisation.pack())
         load_rule_modules()
         validate_rule_settings(loaded.settings)
         state["app"] = loaded
