@@ -24,28 +24,7 @@ PROFANITY = Phrases(flatten(lexicons.PROFANITY))
 INSULTS = Phrases(flatten(lexicons.INSULT_NOUNS))
 ROUGH = Phrases(lexicons.ROUGH_WORDS)
 # Words that show a message speaks to the person (or of their organisation).
-ADDRESSED = Phrases(
-    [
-        "you",
-        "your",
-        "you're",
-        "u",
-        "ur",
-        "yours",
-        "amnesty",
-        "tu",
-        "toi",
-        "vous",
-        "votre",
-        "te",
-        "usted",
-        "ustedes",
-        "vosotros",
-        "tus",
-        "tú",
-    ],
-    shared=False,
-)
+ADDRESSED = Phrases(lexicons.ADDRESSED_WORDS, shared=False)
 
 
 def worth_asking(view: Text, *, addressed: bool = False) -> bool:

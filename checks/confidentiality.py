@@ -75,7 +75,7 @@ def confidential_marker(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     (`organisation.official_domains`) is not flagged.
 
     ## Why it matters
-    "Do not share: Amnesty International internal communications." Internal material posted
+    The policy says not to share internal communications. Internal material posted
     publicly can hurt colleagues, partners and the people the organisation protects.
 
     ## Example
@@ -116,11 +116,11 @@ def internal_link(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     document sharing, chat or ticketing.
 
     ## Why it matters
-    "Do not share: Amnesty International internal communications." A link to an internal
+    The policy says not to share internal communications. A link to an internal
     system reveals its address and, when permissions are loose, its content.
 
     ## Example
-    "Notes from today's meeting: https://amnesty.sharepoint.com/sites/campaigns/notes"
+    "Notes from today's meeting: https://exampleorg.sharepoint.com/sites/campaigns/notes"
 
     ## Instead
     Share the public version on the official website, or nothing.
@@ -204,7 +204,7 @@ def _finance_patterns(org: Org) -> re.Pattern[str]:
         return cached
     names = alternation(org.long_names) if org.long_names else None
     owners = _SELF_POSSESSIVE + (f"|(?:{names})\\s*'?s?" if names else "")
-    # "at Amnesty", "at our office": where a money word's owner follows it.
+    # "at <the organisation>", "at our office": where a money word's owner follows it.
     places = rf"(?:{_SELF_POSSESSIVE})\s+{_UNITS}" + (f"|(?:{names})" if names else "")
     pattern = re.compile(
         rf"(?<![\w])(?:(?:{owners})\s+(?:[\w'-]+\s+){{0,2}}(?:{_FINANCE})"
@@ -241,13 +241,13 @@ def financial_information(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     Fires when a sentence puts an amount, a percentage or a figure next to a money word
     (budget, salary, payroll, deficit, revenue, donations, funding, and French and Spanish
-    equivalents) about the organisation itself ("our budget", "we lost", "Amnesty's
-    deficit"). Figures about governments or others, and posts that link an official public
+    equivalents) about the organisation itself ("our budget", "we lost", "Example
+    Org's deficit"). Figures about governments or others, and posts that link an official public
     source, are not flagged.
 
     ## Why it matters
-    "Do not share: Amnesty International financial information." Figures out of context are
-    easily misread, and unpublished ones are internal.
+    The policy says not to share the organisation's financial information. Figures out of
+    context are easily misread, and unpublished ones are internal.
 
     ## Example
     "Tough week: our fundraising income is down 18% and the deficit is now £3.2m."
@@ -462,7 +462,8 @@ _DIGITS7 = re.compile(r"\d(?:[\s()./-]*\d){6}")
 
 def _raw_alternation(words: list[str]) -> str:
     """An alternation of words as written (case is left to the pattern), longest first."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    # A list the pack leaves empty matches nothing (an empty alternation would match anywhere).
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!x)x"
 
 
 # Street addresses by shape, built from each language's street types (lexicons): a house
@@ -496,10 +497,8 @@ STREET_SUFFIX = re.compile(
     rf"\b[A-ZÀ-Ý][\w'’-]*?(?:{_SUFFIX})\s*\d{{1,4}}[a-z]?(?![\w]|[/%:.,-]\d)"
 )
 # The suffixes' common stems, without which no suffix address is looked for.
-_SUFFIX_HINT = re.compile(
-    rf"(?:{'|'.join(sorted({re.escape(w[:4]) for w in flatten(lexicons.STREET_SUFFIXES)}))})"
-    r"[\w.]*\s?\d"
-)
+_STEMS = "|".join(sorted({re.escape(w[:4]) for w in flatten(lexicons.STREET_SUFFIXES)}))
+_SUFFIX_HINT = re.compile(rf"(?:{_STEMS or '(?!x)x'})" r"[\w.]*\s?\d")
 AFTER_NAME = Phrases(flatten(lexicons.STREET_TYPES_AFTER_NAME))
 BEFORE_NAME = Phrases(flatten(lexicons.STREET_TYPES_BEFORE_NAME))
 
@@ -728,12 +727,13 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     ## What it does
     Finds phone numbers with `phonenumbers`, which knows every country's numbering plan, so
     scores, dates, years and prices are not taken for numbers. A number is read in every
-    plausible plan: `[rules.CNF305] region` (the country national numbers are first read
-    in), the countries of the post's language, `+` international forms, and the countries
-    of `[rules.CNF305] regions` (by default the ones the organisation works in); numbers in
-    hashtags ("#2129441850") and vanity numbers ("1-800-621-FEMA") too. A short local
-    number without its area code ("call 817-5292"), an unbroken run of seven or eight
-    digits and a count in thousands ("1 250 000") count only after a word such as "call",
+    plausible plan: the person's country (the registry's `country`, or the scan item's)
+    and `[rules.CNF305] region` (where national numbers are read when the person has no
+    country), the countries of the post's language, `+` international forms, and the
+    countries of `[rules.CNF305] regions` (by default the ones the organisation works
+    in); numbers in hashtags ("#2129441850") and vanity numbers ("1-800-621-FEMA") too. A
+    short local number without its area code ("call 817-5292"), an unbroken run of seven or
+    eight digits and a count in thousands ("1 250 000") count only after a word such as "call",
     "tel." or "llame"; case, bill and report numbers do not count. Also finds e-mail
     addresses (a Mastodon account, "@user@instance.social", is not one), street addresses
     by their shape in each language ("724 W. 2nd Avenue", "12 rue de la Paix", "Via Enrico
@@ -753,14 +753,20 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     "If you want to help the family, call their lawyer Ana directly on 020 7946 0321."
 
     ## Instead
-    Point people at the organisation's public contact ("press@amnesty.org").
+    Point people at the organisation's public contact (one of the configured public contacts,
+    such as "press@example.org").
     """
     text = item.text
     org = ctx.org
     view = item.view
     found: list[tuple[str, dict]] = []
     if _DIGITS7.search(text) or ("8" in text and _VANITY_HINT.search(text)):
-        region = str(ctx.params["region"])
+        # The person's country first, when known; the configured region stays a plan to read.
+        configured = str(ctx.params["region"])
+        region = item.country or configured
+        regions = list(ctx.params["regions"])
+        if region != configured:
+            regions = [configured, *regions]
         for match in phonenumbers.PhoneNumberMatcher(text, region):
             key = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
             if key in org.public_phones(region):
@@ -769,7 +775,7 @@ def personal_data(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
         # Then every other plausible plan: the post's language's countries, the configured
         # regions, "+" international forms, numbers in hashtags, vanity numbers.
         seen = [(ev["start"], ev["end"]) for _, ev in found]
-        for ev in _phone_numbers(item, text, region, list(ctx.params["regions"]), seen):
+        for ev in _phone_numbers(item, text, region, regions, seen):
             if any(a < ev["end"] and ev["start"] < b for a, b in seen):
                 continue
             if _public_number(ev["text"], org, region):

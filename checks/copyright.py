@@ -37,7 +37,7 @@ def media_consent_check(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     Fires when a post carries a photo or a video whose description (alt text) or caption
     shows people whose consent and dignity matter (detainees, children, victims, protesters,
     refugees, crowds), unless it reposts or quotes the organisation's own account, links an
-    official page, or credits the organisation ("Photo: Amnesty International").
+    official page, or credits the organisation ("Photo: " and one of its configured names).
 
     ## Why it matters
     Clause 7: "Only post things you have legal permission to post. Remember to respect

@@ -156,9 +156,9 @@ def pending_position(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     `[[pending_positions]]`: legislation or advocacy positions still pending approval.
 
     ## Why it matters
-    The policy lists "legislation or advocacy positions pending approval by Amnesty
-    International" as "might be problematic: consult your manager or an appropriate member
-    of staff before sharing". A spokesperson's words can pre-empt the decision.
+    The policy lists legislation or advocacy positions pending the organisation's approval
+    as "might be problematic": consult a manager or an appropriate member of staff before
+    sharing. A spokesperson's words can pre-empt the decision.
 
     ## Example
     "Personally I think our new sex work policy goes too far."

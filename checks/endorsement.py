@@ -245,10 +245,26 @@ def _target_ok(match: re.Match[str], text: str) -> bool:
     return first not in NOT_NAMES and len(first) >= 2
 
 
+# CUE's words for an ASCII text, where case-insensitive matching is exactly a substring test
+# on the lower-cased text ("w[äa]hl" and "[eé]lis" reduce to their ASCII spellings): most
+# posts are ASCII, and this test costs a sixth of the pattern's. Keep the two in step.
+_CUE_ASCII = (
+    "vot", "elect", "wahl", "endors", "support", "soutien", "soutenez", "apoy", "apoi",
+    "canvass", "knock", "phone", "volunt", "stimme", "elis",
+)  # fmt: skip
+
+
+def _cued(text: str) -> bool:
+    if text.isascii():
+        lowered = text.lower()
+        return any(word in lowered for word in _CUE_ASCII)
+    return CUE.search(text) is not None
+
+
 def find_appeal(text: str) -> Appeal | None:
     """The first appeal to vote for, elect or support a party or a person in `text` (as
     written), or None."""
-    if not text or CUE.search(text) is None:
+    if not text or not _cued(text):
         return None
     self_ask = SELF_ASK.search(text)
     if self_ask is not None and not NEGATION.search(

@@ -19,10 +19,10 @@ from typing import Any
 
 import phonenumbers
 
-from checks import classifier
 from checks.matching import URL_IN_TEXT, Phrases, host_in, host_of
 from checks.normalize import Text, norm_phrase, normalize
 from checks.registry import CATALOGUE, RuleInfo, implemented_rules, lifecycle_rules
+from socialaudit import packs
 from socialaudit.config import Settings
 from socialaudit.errors import ConfigError
 
@@ -135,6 +135,7 @@ class PostItem:
         created_at: datetime | None = None,
         lang: str | None = None,
         role: str = "spokesperson",
+        country: str | None = None,
         reply_to_author: str | None = None,
         reply_to_text: str | None = None,
         reply_to_created_at: datetime | None = None,
@@ -152,6 +153,9 @@ class PostItem:
         self.created_at = created_at
         self.lang = lang
         self.role = role
+        # The person's configured country (ISO 3166 alpha-2), when the registry or the scan
+        # input gives one: CNF305 reads national phone numbers there first.
+        self.country = country
         self.reply_to_author = reply_to_author
         self.reply_to_text = reply_to_text
         self.reply_to_created_at = reply_to_created_at
@@ -319,7 +323,7 @@ class Org:
             else None
         )
         self.handles = {_handle(h) for h in org.handles if h.strip()}
-        # An org handle, or one that extends it (@amnesty -> @amnestyfrance, a national
+        # An org handle, or one that extends it (@example -> @examplefrance, a national
         # section's account); without the "@", only the exact handle.
         self.handles_re = (
             re.compile(
@@ -447,6 +451,8 @@ class Engine:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:
+        # The rules compile the pack's vocabulary when first imported: choose it before.
+        packs.use(settings.organisation.pack())
         load_rule_modules()
         validate_rule_settings(settings)
         org = Org(settings)
@@ -473,6 +479,8 @@ class Engine:
     def prepare(self, items: Iterable[Item]) -> None:
         """Ask the classifier, in one batch, about every post and the hostile-looking messages
         they reply to."""
+        from checks import classifier
+
         asks: list[tuple[PostItem, bool, str]] = []
         for item in items:
             if not isinstance(item, PostItem):

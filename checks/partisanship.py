@@ -152,6 +152,11 @@ def _hashtag_view(view) -> str:
     original = view.original
     if original.isascii():
         return original.lower()
+    # Lower-casing never shortens a character, so equal lengths mean every character became
+    # one: the same as below, but for a final capital sigma, which str.lower reads in context.
+    lowered = original.lower()
+    if len(lowered) == len(original) and "Σ" not in original:
+        return lowered
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in original)
 
 
@@ -175,9 +180,9 @@ def political_endorsement(item: PostItem, ctx: RuleContext) -> Iterator[Hit]:
     naming a party in a report about what it did.
 
     ## Why it matters
-    "You may not advocate on behalf of a political candidate or political party if you
-    affiliate your account with Amnesty International or are a recognized Amnesty
-    International spokesperson." The organisation's standing depends on being non-partisan.
+    No one whose account is affiliated with the organisation, and no recognised spokesperson,
+    may advocate on behalf of a political candidate or party. The organisation's standing
+    depends on being non-partisan.
 
     ## Example
     "Polls open at 7! #VoteForJaneExample"

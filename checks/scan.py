@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from phonenumbers import SUPPORTED_REGIONS
+
 from checks.engine import Engine, Item, PostItem, ProfileItem, Result, ThreadInfo
 from checks.respect import hostile_parent
 from socialaudit.errors import UsageError
@@ -35,6 +37,7 @@ _POST_KEYS = {
     "created_at",
     "lang",
     "role",
+    "country",
     "reply_to_author",
     "reply_to_text",
     "reply_to_created_at",
@@ -136,6 +139,14 @@ def parse_item(data: Any) -> Item:
         for m in media:
             if m.get("alt") is not None and not isinstance(m["alt"], str):
                 raise ValueError('"media[].alt" must be a string')
+    country = get("country")
+    if country is not None:
+        country = country.strip().upper() or None
+        if country is not None and (len(country) != 2 or country not in SUPPORTED_REGIONS):
+            raise ValueError(
+                '"country" must be a country code such as "GB" or "US" (ISO 3166 alpha-2), '
+                f"got {get('country')[:80]!r}"
+            )
     replied = get("reply_to_created_at")
     return PostItem(
         item_id,
@@ -145,6 +156,7 @@ def parse_item(data: Any) -> Item:
         created_at=_time("created_at", data["created_at"]),
         lang=get("lang"),
         role=role,
+        country=country,
         reply_to_author=get("reply_to_author"),
         reply_to_text=get("reply_to_text"),
         reply_to_created_at=_time("reply_to_created_at", replied) if replied else None,

@@ -26,7 +26,8 @@ def _parts(name: str) -> list[str]:
 
 
 def _pattern(name: str) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _parts(name))
+    # A part the pack leaves out matches nothing (an empty alternation would match anywhere).
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in _parts(name)) or "(?!x)x"
     return re.compile(rf"(?<![\w'’])(?:{alternatives})(?![\w'’])")
 
 
@@ -44,7 +45,9 @@ _ANY_PART = re.compile(
     "|".join(p.pattern for p in (OBJECTS, OWNERS, ADJECTIVES, SELF, ACCOUNTS, EMPLOYERS, OTHERS))
 )
 JOINS = frozenset(_parts("joins")) | frozenset(w for w in _parts("objects") if " " not in w)
-SHARED = re.compile(rf"(?<![\w'’])(?:{'|'.join(map(re.escape, lexicons.SHARED_WORDS))})(?![\w'’])")
+SHARED = re.compile(
+    rf"(?<![\w'’])(?:{'|'.join(map(re.escape, lexicons.SHARED_WORDS)) or '(?!x)x'})(?![\w'’])"
+)
 # Clauses: a disclaimer's parts stand in one sentence or one "|"-separated field of a bio.
 _CLAUSE = re.compile(r"[^.!?;|•·()\[\]{}]+")
 _TOKEN = re.compile(r"@?[\w'’-]+|[=&]")
@@ -234,14 +237,15 @@ def missing_views_disclaimer(item: ProfileItem, ctx: RuleContext) -> Iterator[Hi
 
     ## Why it matters
     Anything a recognised spokesperson says can be taken as the organisation's position. The
-    policy asks to "distinguish between your personal views and those of Amnesty
-    International, for example state in your Twitter profile 'Tweets/views are my own.'"
+    policy asks staff to distinguish their personal views from the organisation's, for
+    example with "Tweets/views are my own." in the profile (the clause, as the policy pack
+    words it, is quoted with every finding).
 
     ## Example
-    Bio: "Campaigner at Amnesty International. Football, films and too much coffee."
+    Bio: "Campaigner at Example Org. Football, films and too much coffee."
 
     ## Instead
-    "Campaigner at Amnesty International. Views my own."
+    "Campaigner at Example Org. Views my own."
     """
     if not _in_scope(item, ctx):
         return
@@ -261,15 +265,15 @@ def missing_affiliation(item: ProfileItem, ctx: RuleContext) -> Iterator[Hit]:
     only as a section's name ("AI UK", "AIUSA") or "AI (International) Secretariat".
 
     ## Why it matters
-    "If you regularly comment about Amnesty International or you are a recognized Amnesty
-    International spokesperson, clearly identify your link to the organization." Readers
-    should know who they are hearing from.
+    Whoever regularly comments about the organisation, or is its recognised spokesperson,
+    is asked to identify their link to it clearly. Readers should know who they are hearing
+    from.
 
     ## Example
     Bio: "Human rights researcher. Views my own." (and no link to the organisation)
 
     ## Instead
-    "Researcher @amnesty. Views my own."
+    "Researcher @exampleorg. Views my own."
     """
     if item.role != "spokesperson":
         return
@@ -297,7 +301,7 @@ def disclaimer_removed(item: ProfileItem, ctx: RuleContext) -> Iterator[Hit]:
     something that can be read as the organisation's view (clause 1, Be transparent).
 
     ## Example
-    Before: "Press officer, Amnesty. Views my own." After: "Press officer, Amnesty."
+    Before: "Press officer, Example Org. Views my own." After: "Press officer, Example Org."
 
     ## Instead
     Keep "Views my own" in the bio whatever else changes.

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
-from checks.policy import MOTTO
+from checks.policy import motto
 from checks.registry import FAMILIES
 from reports import charts, lifecycle, profiles
 from reports.frames import read
@@ -392,7 +392,7 @@ def render_html(board: Dashboard) -> str:
                 for r in board.summary.to_dict("records")
             ],
             charts=board.charts,
-            motto=MOTTO,
+            motto=motto(),
         )
     )
 

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 
-from checks.policy import MOTTO
+from checks.policy import motto
 from checks.registry import get_rule
 from reports import charts, lifecycle, profiles
 from reports.engagement import Engagement, engagement
@@ -927,7 +927,7 @@ def render_html(report: WeeklyReport) -> str:
         failing=[{**r, "problems": _shortfalls(r)} for r in _records(report.failing)],
         figure=report.figure,
         charts=report.charts,
-        motto=MOTTO,
+        motto=motto(),
     )
 
 

@@ -28,9 +28,12 @@ from pydantic import (
     PrivateAttr,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
+    model_validator,
 )
 
+from socialaudit import packs
 from socialaudit.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -147,25 +150,48 @@ class DatabaseConfig(Section):
 
 
 class OrganisationConfig(Section):
-    """Who the organisation is; the checks use these to recognise affiliation and sources."""
+    """Who the organisation is; the checks use these to recognise affiliation and sources.
 
-    name: str = "Amnesty International"
+    `policy_pack` names the pack (socialaudit.packs) that holds the organisation, its policy's
+    clauses and the rules' vocabulary. The other keys default to the pack's `[organisation]`
+    table; a key given here replaces the pack's.
+    """
+
+    policy_pack: str = packs.DEFAULT
+    name: str = ""
     timezone: TimeZoneName = "Europe/London"
-    names: list[str] = Field(
-        default_factory=lambda: ["Amnesty International", "Amnesty", "AI", "Amnistía", "Amnistie"]
-    )
-    handles: list[str] = Field(
-        default_factory=lambda: ["@amnesty", "@amnestyuk", "@amnestyusa", "@amnesty.org"]
-    )
-    official_domains: list[str] = Field(
-        default_factory=lambda: ["amnesty.org", "amnesty.org.uk", "amnestyusa.org"]
-    )
-    internal_domains: list[str] = Field(
-        default_factory=lambda: ["intranet.amnesty.org", "amnesty.sharepoint.com"]
-    )
-    public_contacts: list[str] = Field(
-        default_factory=lambda: ["press@amnesty.org", "+44 20 7413 5566"]
-    )
+    names: list[str] = Field(default_factory=list)
+    handles: list[str] = Field(default_factory=list)
+    official_domains: list[str] = Field(default_factory=list)
+    internal_domains: list[str] = Field(default_factory=list)
+    public_contacts: list[str] = Field(default_factory=list)
+
+    @field_validator("policy_pack")
+    @classmethod
+    def _pack_exists(cls, value: str, info: ValidationInfo) -> str:
+        base = (info.context or {}).get("base")
+        try:
+            pack = packs.load(value, base)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        return str(pack.folder) if "/" in value or value.startswith(".") else value
+
+    @model_validator(mode="after")
+    def _from_pack(self) -> OrganisationConfig:
+        pack = packs.load(self.policy_pack)
+        for key in packs.ORGANISATION_KEYS:
+            if key not in self.model_fields_set and key in pack.organisation:
+                value = pack.organisation[key]
+                object.__setattr__(self, key, list(value) if isinstance(value, list) else value)
+        if not self.name:
+            raise ValueError(
+                f"organisation.name: not given here nor by the policy pack {pack.name!r}"
+            )
+        return self
+
+    def pack(self) -> packs.PolicyPack:
+        """The policy pack these settings name."""
+        return packs.load(self.policy_pack)
 
 
 def _check_http_url(value: str | None) -> str | None:
@@ -703,7 +729,9 @@ def load_settings(
     for message in unknown_env_warnings(environ):
         log.warning("%s", message)
     try:
-        settings = Settings.model_validate(data)
+        settings = Settings.model_validate(
+            data, context={"base": file.parent if file is not None else None}
+        )
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         raise ConfigError(_format_error(first, data, origin)) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from socialaudit import packs
 from socialaudit.config import Settings, load_settings
 
 if TYPE_CHECKING:
@@ -23,7 +24,11 @@ class AppContext:
 
     @classmethod
     def load(cls, config_path: str | None = None) -> AppContext:
-        return cls(settings=load_settings(config_path))
+        settings = load_settings(config_path)
+        # The process's policy pack, before anything reads a clause or compiles the rules'
+        # vocabulary: the CLI and every web worker come through here.
+        packs.use(settings.organisation.pack())
+        return cls(settings=settings)
 
     @property
     def engine(self) -> Engine:

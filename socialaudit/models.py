@@ -158,6 +158,8 @@ class Person(SQLModel, table=True):
     nudges: bool = True
     timezone: str = Field(default="UTC", max_length=64)
     language: str = Field(default="en", max_length=16)
+    # ISO 3166 alpha-2 ("GB"): where the person's national phone numbers are read (CNF305).
+    country: str | None = Field(default=None, max_length=2)
     created_at: datetime = ts(nullable=False, default=utcnow)
 
 

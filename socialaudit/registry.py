@@ -32,7 +32,7 @@ from socialaudit.models import (
 
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
-CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language")
+CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language", "country")
 CSV_ACCOUNT_COLUMNS = tuple(p.value for p in Platform)
 
 
@@ -64,6 +64,7 @@ class PersonInput:
     nudges: bool = True
     timezone: str = "UTC"
     language: str = "en"
+    country: str | None = None
 
     def __post_init__(self) -> None:
         self.name = " ".join(self.name.split())
@@ -95,6 +96,27 @@ class PersonInput:
             raise UsageError(
                 f"language: expected a language code such as 'en' or 'fr', got {self.language!r}"
             )
+        if self.country is not None:
+            self.country = check_country(self.country)
+
+
+def check_country(value: str) -> str | None:
+    """An ISO 3166 alpha-2 country code, upper case ("gb" -> "GB"); None for an empty one.
+
+    Only codes whose numbering plan `phonenumbers` knows: the country is where CNF305 reads
+    the person's national phone numbers.
+    """
+    code = value.strip().upper()
+    if not code:
+        return None
+    import phonenumbers
+
+    if not re.fullmatch(r"[A-Z]{2}", code) or code not in phonenumbers.SUPPORTED_REGIONS:
+        raise UsageError(
+            f"country: expected a country code such as 'GB' or 'US' (ISO 3166 alpha-2), "
+            f"got {value[:80]!r}"
+        )
+    return code
 
 
 def email_problem(address: str) -> str | None:
@@ -153,6 +175,7 @@ def upsert_person(
         "nudges": data.nudges,
         "timezone": data.timezone,
         "language": data.language,
+        "country": data.country,
     }
     if person is None:
         person = Person(name=data.name, **values)
@@ -292,7 +315,7 @@ class ImportResult:
 def import_people_csv(session: Session, source: Path | str) -> ImportResult:
     """Import people (and optionally their accounts) from CSV; re-importing changes nothing.
 
-    Columns: name (required), email, team, role, nudges, timezone, language, and one column
+    Columns: name (required), email, team, role, nudges, timezone, language, country, and one column
     per platform (x, bluesky, mastodon) holding handles separated by spaces. Any bad row
     fails the whole import with its line number, so nothing half-imported is left behind.
     """
@@ -339,6 +362,7 @@ def _import_rows(session: Session, reader: csv.DictReader) -> ImportResult:
                 nudges=_parse_bool(values["nudges"], "nudges") if values.get("nudges") else True,
                 timezone=values.get("timezone") or "UTC",
                 language=values.get("language") or "en",
+                country=values.get("country") or None,
             )
             if data.name in seen:
                 raise UsageError(f"name: {data.name!r} appears twice in the file")

@@ -193,6 +193,8 @@ def get_app(ctx: typer.Context) -> AppContext:
         from checks.engine import load_rule_modules, validate_rule_settings
         from socialaudit.context import AppContext
 
+        # AppContext.load chooses the policy pack before the rules are imported: they
+        # compile its vocabulary once.
         loaded = AppContext.load(state["config"])
         load_rule_modules()
         validate_rule_settings(loaded.settings)

@@ -31,9 +31,10 @@ def scan(
     Exit 0 with no findings, 1 with findings, 2 on bad input (the message names the line).
     """
     from checks.engine import Engine, PostItem
-    from checks.scan import scan_lines
 
     engine = Engine.from_settings(get_app(ctx).settings)
+    from checks.scan import scan_lines  # after the settings chose the policy pack
+
     if file == "-":
         # Read as strict UTF-8 like a file, whatever the locale says standard input is.
         binary = getattr(sys.stdin, "buffer", None)
@@ -211,12 +212,12 @@ def rules(
 ) -> None:
     """List the rules, or show one rule's page (what it does, why, example, instead), with
     what the configured endorsement rules can and cannot detect."""
-    from checks.engine import Engine, load_rule_modules
+    from checks.engine import Engine
     from checks.registry import all_rules, get_rule
 
-    load_rule_modules()
     # The configuration is read (and checked) for every form of the command: the settings
     # shown are the configured ones, and a bad or missing --config is an error here too.
+    # It also chooses the policy pack, whose vocabulary the rules compile when loaded.
     settings = get_app(ctx).settings
     engine = Engine.from_settings(settings)
     disabled = set(settings.rules.disabled)

@@ -46,6 +46,13 @@ def add(
     language: Annotated[
         str | None, typer.Option(help="Language of the nudges (en, fr, es). [default: en]")
     ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="Country (ISO 3166 alpha-2, e.g. GB): where CNF305 first reads the person's "
+            "phone numbers. '' clears it."
+        ),
+    ] = None,
 ) -> None:
     """Register a person, or update an existing one: only the options given change."""
     options = {
@@ -55,6 +62,7 @@ def add(
         "nudges": nudges,
         "timezone": timezone,
         "language": language,
+        "country": country,
     }
     given = {key for key, value in options.items() if value is not None}
     data = PersonInput(name, **{key: options[key] for key in given})
@@ -85,7 +93,7 @@ def list_people(
             query = query.where(Person.active)
         rows = session.exec(query).all()
     table = Table(title=f"{len(rows)} people")
-    for column in ("name", "e-mail", "team", "role", "nudges", "time zone", "accounts"):
+    for column in ("name", "e-mail", "team", "role", "nudges", "time zone", "country", "accounts"):
         table.add_column(column)
     for person, accounts in rows:
         name = person.name if person.active else f"{person.name} (removed)"
@@ -96,6 +104,7 @@ def list_people(
             person.role,
             "yes" if person.nudges else "no",
             person.timezone,
+            person.country or "",
             str(accounts),
         )
     console().print(table)

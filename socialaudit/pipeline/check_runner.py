@@ -32,7 +32,6 @@ from sqlalchemy.engine import Engine as SqlEngine
 from sqlmodel import Session, col, or_, select
 
 from checks.engine import Engine, PostItem, ProfileItem, Result, ThreadInfo
-from checks.respect import hostile_parent
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
 from socialaudit.findings import fingerprint
@@ -302,6 +301,10 @@ def _thread(
             PostItem(str(reply.id), text=reply.text, reply_to_text=(parent or {}).get("text"))
         )
     engine.prepare(items)
+    # Here, not at the top: the rule modules compile the policy pack's vocabulary when first
+    # imported, and the settings (Engine.from_settings) choose the pack before that.
+    from checks.respect import hostile_parent
+
     hostile = None
     for candidate in items:
         hostile = hostile_parent(candidate, float(params["threshold"]))
@@ -353,6 +356,7 @@ def _posts(
             created_at=post.created_at,
             lang=post.lang,
             role=person.role,
+            country=person.country,
             reply_to_author=other,
             reply_to_text=parent.get("text"),
             reply_to_created_at=parent.get("created_at"),
