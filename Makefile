@@ -37,9 +37,9 @@ test: venv
 # files. The .po sources and the compiled .mo are both committed, so a fresh clone needs no
 # step; tests/reports/test_catalogues.py fails when a .mo does not hold what its .po says.
 catalogues: venv
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -k N_ --project=socialaudit \
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -w 100 -k N_ --project=socialaudit \
 		--copyright-holder="the socialaudit authors" -o reports/locale/messages.pot .
-	$(BIN)/pybabel update -i reports/locale/messages.pot -d reports/locale --no-fuzzy-matching \
+	$(BIN)/pybabel update -i reports/locale/messages.pot -d reports/locale -w 100 --no-fuzzy-matching \
 		--ignore-obsolete
 	$(BIN)/pybabel compile -d reports/locale --statistics
 

@@ -14,7 +14,6 @@ from socialaudit.models import (
     CollectionRun,
     Finding,
     FindingNote,
-    Nudge,
     Person,
     Post,
     PostOutcome,
@@ -148,16 +147,6 @@ def finding_detail(session: Session, finding: Finding) -> dict[str, Any]:
         {"author": n.author, "kind": n.kind, "text": n.text, "at": n.at.isoformat()} for n in notes
     ]
     return detail
-
-
-def own_nudges(session: Session, person_id: int) -> list[dict[str, Any]]:
-    rows = session.exec(
-        select(Nudge).where(Nudge.person_id == person_id).order_by(col(Nudge.week).desc())
-    ).all()
-    return [
-        {"week": n.week, "sent_at": n.sent_at.isoformat(), "findings": len(n.finding_ids)}
-        for n in rows
-    ]
 
 
 def jobs_running(session: Session) -> list[dict[str, Any]]:

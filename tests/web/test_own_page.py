@@ -211,10 +211,10 @@ EXPECTED = {
 
 
 NUDGE_LINE = {
-    "en": "Week 2026-W47: 2 items, sent November 23, 2026",
-    "fr": "Semaine 2026-W47 : 2 points, envoyée le 23 novembre 2026",
-    "es": "Semana 2026-W47: 2 puntos, enviada el 23 de noviembre de 2026",
-    "ar": "الأسبوع 2026-W47: بندان، أُرسلت في 23 نوفمبر 2026",
+    "en": "Week <bdi>2026-W47</bdi>: 2 items, sent November 23, 2026",
+    "fr": "Semaine <bdi>2026-W47</bdi> : 2 points, envoyée le 23 novembre 2026",
+    "es": "Semana <bdi>2026-W47</bdi>: 2 puntos, enviada el 23 de noviembre de 2026",
+    "ar": "الأسبوع <bdi>2026-W47</bdi>: بندان، أُرسلت في 23 نوفمبر 2026",
 }
 
 
