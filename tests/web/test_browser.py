@@ -88,7 +88,7 @@ def test_reviewer_marks_a_false_positive(page: Any, live: tuple[str, Engine]) ->
     with Session(engine) as session:
         target = session.exec(select(Finding).where(Finding.rule_code == "RSP501")).first()
     assert target is not None
-    page.click(f"[aria-label='False positive {target.id}']")
+    page.click(f"[aria-label^='False positive: finding {target.id},']")
     assert page.locator("table[aria-label=findings] tr").count() == rows_before - 1
     assert page.locator(f"a[href='/findings/{target.id}']").count() == 0
     assert page.evaluate("window.__xss") is None  # the payload in a post never ran
