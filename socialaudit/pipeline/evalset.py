@@ -8,7 +8,8 @@ message replied to, what it shares, the author's role), with `expect` (the rules
 fire) and `judged` (the rules a reviewer decided on: only those are scored on it, since a
 reviewer who confirmed NPT201 said nothing about CNF305). `python -m checks.evaluate FILE`
 scores the rules on it: precision from the confirmed and dismissed findings, recall from the
-confirmed findings and the misses.
+confirmed findings and the misses. Decisions on MST801 are left out: it is decided over a
+post's history in the store, which no line of the scan format carries.
 
 Context the rules need comes first, as lines judged for no rule: the earlier replies of a
 heated exchange (RSP503), the profile before a changed one (TRN103).
@@ -67,9 +68,19 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
+def _scanned_rules() -> set[str]:
+    """The rules `scan` runs: MST801 is decided over the store's history, not on one item."""
+    from checks.engine import load_rule_modules
+    from checks.registry import implemented_rules
+
+    load_rule_modules()
+    return {rule.code for rule in implemented_rules()}
+
+
 def _reviewed(
     session: Session, since: datetime | None
 ) -> tuple[dict[int, Labels], dict[int, Labels], ExportSummary]:
+    scanned = _scanned_rules()
     posts: dict[int, Labels] = defaultdict(Labels)
     profiles: dict[int, Labels] = defaultdict(Labels)
     summary = ExportSummary()
@@ -79,6 +90,8 @@ def _reviewed(
     if since is not None:
         query = query.where(col(Finding.reviewed_at) >= since)
     for finding in session.exec(query.order_by(col(Finding.id))).all():
+        if finding.rule_code not in scanned:
+            continue
         if finding.post_id is not None:
             labels = posts[finding.post_id]
         elif finding.snapshot_id is not None:
