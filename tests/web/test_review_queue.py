@@ -12,7 +12,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from socialaudit.models import AuditLog, Finding, FindingNote, MissedPost, Person, Post
+from socialaudit.models import (
+    AuditLog,
+    Finding,
+    FindingNote,
+    MissedPost,
+    Person,
+    Post,
+    ReviewDecision,
+)
 from socialaudit.search import index_missing
 from tests.factories import make_person_with_posts
 from tests.web.seed import seed_web
@@ -250,3 +258,47 @@ def test_a_reviewer_marks_a_missed_post_and_takes_it_back(
         assert session.exec(select(MissedPost)).all() == []
         assert session.exec(select(FindingNote)).all() == []
         assert session.get(Post, int(post_id)) is not None
+
+
+def test_undo_of_a_false_positive_restores_every_finding_it_covered(world: Engine) -> None:
+    """A false positive also decides the rule's other findings on the same post: Undo puts
+    each back as it was, its own earlier decision and note included."""
+    from reports.review import parse_decision, review_finding, undo_decision
+
+    target = _finding(world, "Ben Okafor")
+    with Session(world) as session:
+        twin = Finding(
+            fingerprint="ben-twin",
+            rule_code=target.rule_code,
+            rule_name=target.rule_name,
+            severity=target.severity,
+            subject_type="post",
+            person_id=target.person_id,
+            account_id=target.account_id,
+            post_id=target.post_id,
+            week="2026-W48",
+        )
+        session.add(twin)
+        session.commit()
+        review_finding(session, twin.id, parse_decision("acknowledged"), "ben", "talked")  # type: ignore[arg-type]
+        session.commit()
+        review_finding(session, target.id, parse_decision("false-positive"), "rita")  # type: ignore[arg-type]
+        session.commit()
+        states = {
+            f.id: f.review_status
+            for f in session.exec(select(Finding).where(Finding.post_id == target.post_id))
+        }
+        assert set(states.values()) == {"false-positive"} and len(states) == 2
+        decision = session.exec(
+            select(ReviewDecision).where(ReviewDecision.finding_id == target.id)
+        ).one()
+        undo_decision(session, decision.id, "rita")  # type: ignore[arg-type]
+        session.commit()
+        back = session.get(Finding, twin.id)
+        assert back is not None
+        assert (back.review_status, back.reviewed_by, back.review_note) == (
+            "acknowledged",
+            "ben",
+            "talked",
+        )
+        assert session.get(Finding, target.id).review_status == "open"  # type: ignore[union-attr]
