@@ -161,3 +161,19 @@ def test_forget_erases_decisions_misses_and_search_rows(
         assert erased["postsearch"] == 3
         for model in (ReviewDecision, MissedPost, PostSearch):
             assert session.exec(select(model)).all() == []
+
+
+def test_migration_folds_the_posts_already_stored(engine: Engine) -> None:
+    """Upgrading a store that has posts gives each its folded search text at once."""
+    from socialaudit import db
+
+    with Session(engine) as session:
+        _, _, posts = make_person_with_posts(session, "Zoë Ærø", posts=2)
+        posts[0].text = "Opinión ÉCRITE à Łódź"
+        session.add(posts[0])
+        session.commit()
+    db.downgrade(engine, "0010_check_batches")
+    db.upgrade(engine)
+    with Session(engine) as session:
+        keys = sorted(row.text_key for row in session.exec(select(PostSearch)))
+    assert keys == ["opinion ecrite a lodz", "post 1 by zoe aero"]
