@@ -101,14 +101,27 @@ def _disputed() -> Any:
     return select(FindingNote.finding_id).where(FindingNote.kind == "disagree")
 
 
-def page(session: Session, query: QueueQuery, limit: int, offset: int) -> list[dict[str, Any]]:
-    """One page of the queue, as rows ready for the template."""
-    stmt = (
-        select(Finding, Person, Account, Post)
-        .join(Person, col(Person.id) == Finding.person_id)
-        .outerjoin(Account, col(Account.id) == Finding.account_id)
-        .outerjoin(Post, col(Post.id) == Finding.post_id)
-    )
+_COLUMNS = (
+    Finding.id,
+    Finding.rule_code,
+    Finding.rule_name,
+    Finding.severity,
+    Finding.week,
+    Finding.evidence,
+    Finding.review_status,
+    Finding.reviewed_by,
+    Person.name,
+    Account.platform,
+    Account.handle,
+    Post.id,
+    Post.text,
+    Post.created_at,
+    Post.url,
+    Post.deleted_at,
+)
+
+
+def _filtered(session: Session, query: QueueQuery, stmt: Any) -> Any:
     if query.week:
         stmt = stmt.where(Finding.week == query.week)
     if query.rule:
@@ -131,33 +144,90 @@ def page(session: Session, query: QueueQuery, limit: int, offset: int) -> list[d
         stmt = stmt.where(_search(session, term))
     if query.disputed:
         stmt = stmt.where(col(Finding.id).in_(_disputed()))
-    stmt = stmt.order_by(*_order(query.sort, query.descending)).offset(offset).limit(limit)
-    rows = session.exec(stmt).all()
-    ids = [f.id for f, _, _, _ in rows]
+    return stmt
+
+
+def _select(with_post: bool | None) -> Any:
+    """The page's columns; `with_post` True: only findings on a post (inner join, so the
+    database can walk the posts in date order), False: only the others, None: all."""
+    stmt = select(*_COLUMNS).join(Person, col(Person.id) == Finding.person_id)
+    stmt = stmt.outerjoin(Account, col(Account.id) == Finding.account_id)
+    if with_post:
+        return stmt.join(Post, col(Post.id) == Finding.post_id)
+    stmt = stmt.outerjoin(Post, col(Post.id) == Finding.post_id)
+    return stmt.where(col(Finding.post_id).is_(None)) if with_post is False else stmt
+
+
+def _rows(session: Session, query: QueueQuery, limit: int, offset: int) -> list[Any]:
+    order = _order(query.sort, query.descending)
+    if query.sort != "posted":
+        stmt = _filtered(session, query, _select(None)).order_by(*order)
+        return list(session.exec(stmt.offset(offset).limit(limit)).all())
+    # By post date: the findings on a post, then those on a profile (no date), each page
+    # read from the post date index rather than by sorting every matching finding.
+    on_posts = _filtered(session, query, _select(True)).order_by(*order[1:])
+    rows = list(session.exec(on_posts.offset(offset).limit(limit)).all())
+    if len(rows) == limit:
+        return rows
+    before = offset
+    if offset:
+        before = session.exec(
+            _filtered(session, query, select(sa.func.count()).select_from(Finding))
+            .join(Person, col(Person.id) == Finding.person_id)
+            .where(col(Finding.post_id).is_not(None))
+        ).one()
+    others = _filtered(session, query, _select(False)).order_by(order[-1])
+    rest = others.offset(max(0, offset - before)).limit(limit - len(rows))
+    return rows + list(session.exec(rest).all())
+
+
+def page(session: Session, query: QueueQuery, limit: int, offset: int) -> list[dict[str, Any]]:
+    """One page of the queue, as rows ready for the template."""
+    rows = _rows(session, query, limit, offset)
+    ids = [row[0] for row in rows]
     disputed = (
         set(session.exec(_disputed().where(col(FindingNote.finding_id).in_(ids))).all())
         if ids
         else set()
     )
-    return [
-        {
-            "id": f.id,
-            "rule": f.rule_code,
-            "name": f.rule_name,
-            "severity": f.severity,
-            "week": f.week,
-            "person": p.name,
-            "platform": a.platform if a else None,
-            "handle": a.handle if a else None,
-            "evidence": [e.get("text", "") for e in f.evidence],
-            "status": f.review_status,
-            "reviewed_by": f.reviewed_by,
-            "disputed": f.id in disputed,
-            "post_id": post.id if post else None,
-            "excerpt": excerpt(post.text) if post else None,
-            "posted_at": post.created_at if post else None,
-            "url": post.url if post else None,
-            "gone": bool(post and post.deleted_at),
-        }
-        for f, p, a, post in rows
-    ]
+    out = []
+    for (
+        finding_id,
+        rule,
+        name,
+        severity,
+        week,
+        evidence,
+        status,
+        reviewed_by,
+        person,
+        platform,
+        handle,
+        post_id,
+        text,
+        posted_at,
+        url,
+        deleted_at,
+    ) in rows:
+        out.append(
+            {
+                "id": finding_id,
+                "rule": rule,
+                "name": name,
+                "severity": severity,
+                "week": week,
+                "person": person,
+                "platform": platform,
+                "handle": handle,
+                "evidence": [e.get("text", "") for e in evidence or []],
+                "status": status,
+                "reviewed_by": reviewed_by,
+                "disputed": finding_id in disputed,
+                "post_id": post_id,
+                "excerpt": excerpt(text) if post_id else None,
+                "posted_at": posted_at,
+                "url": url,
+                "gone": deleted_at is not None,
+            }
+        )
+    return out

@@ -302,3 +302,26 @@ def test_undo_of_a_false_positive_restores_every_finding_it_covered(world: Engin
             "talked",
         )
         assert session.get(Finding, target.id).review_status == "open"  # type: ignore[union-attr]
+
+
+def test_sorting_by_post_date_pages_through_every_finding_once(
+    client: TestClient, world: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts by date, then the profile findings: page after page, none twice, none lost."""
+    monkeypatch.setattr("socialaudit.web.routes.review.REVIEW_PAGE", 3)
+    sign_in(client, "rita")
+    seen: list[int] = []
+    for number in range(1, 6):
+        seen += [int(i) for i in _rows(client.get(f"/review?sort=posted&page={number}").text)]
+    with Session(world) as session:
+        findings = session.exec(select(Finding)).all()
+        posted = {
+            f.id: session.get(Post, f.post_id).created_at  # type: ignore[union-attr]
+            for f in findings
+            if f.post_id is not None
+        }
+        profiles = sorted(f.id for f in findings if f.post_id is None)  # type: ignore[type-var]
+    assert len(seen) == len(findings) == len(set(seen))
+    on_posts = seen[: len(posted)]
+    assert [posted[i] for i in on_posts] == sorted(posted.values())
+    assert seen[len(posted) :] == profiles
