@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from bench.reports import PG_URL, _postgres, _sqlite, populate
 from socialaudit.db import make_engine, upgrade
+from socialaudit.models import Finding, Person, Post
 from socialaudit.search import index_missing
 from socialaudit.web import queries
 from socialaudit.web.queue import QueueQuery, page
@@ -71,10 +72,17 @@ def _measure(engine: sa.Engine, build: Any, runs: int) -> dict[str, Any]:
     }
 
 
-def bench(url: str, backend: str, runs: int) -> dict[str, Any]:
+def bench(url: str, backend: str, runs: int, reuse: bool = False) -> dict[str, Any]:
     engine = make_engine(url)
     upgrade(engine)
-    sizes = populate(engine)
+    if reuse:  # a store this script (or bench/reports.py) filled before
+        with Session(engine) as session:
+            sizes = {
+                name: session.exec(sa.select(sa.func.count()).select_from(table)).one()
+                for name, table in (("people", Person), ("posts", Post), ("findings", Finding))
+            }
+    else:
+        sizes = populate(engine)
     began = time.perf_counter()
     with Session(engine) as session:
         folded = index_missing(session)
@@ -110,27 +118,45 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--postgres-url", default=PG_URL)
     parser.add_argument("--out", type=Path, default=Path("bench/results/queue.json"))
+    parser.add_argument(
+        "--sqlite-file",
+        type=Path,
+        default=None,
+        help="SQLite only: this file, filled with the bench store on first use and kept",
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    if args.sqlite_file is not None:
+        backends = ["sqlite"]
     results = []
     for backend in backends:
+        if args.sqlite_file is not None:
+            reuse = args.sqlite_file.is_file()
+            result = bench(f"sqlite:///{args.sqlite_file}", backend, args.runs, reuse)
+            results.append(result)
+            _print(result)
+            continue
         context = _sqlite() if backend == "sqlite" else _postgres(args.postgres_url)
         with context as url:
             result = bench(url, backend, args.runs)
         results.append(result)
-        print(
-            f"{backend}: {result['people']} people, {result['posts']} posts, "
-            f"{result['findings']} findings; {result['folded_posts']} posts folded in "
-            f"{result['fold_seconds']} s; load average {result['load_average']}"
-        )
-        base = result["queries"]["default (open, by severity)"]["median_ms"] or 0.1
-        for label, row in result["queries"].items():
-            print(
-                f"  {label:38s} median {row['median_ms']:7.1f} ms  CPU {row['cpu_ms']:7.1f} ms  "
-                f"{row['statements']:2d} statements  {row['median_ms'] / base:5.1f}x default"
-            )
+        _print(result)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+
+
+def _print(result: dict[str, Any]) -> None:
+    print(
+        f"{result['backend']}: {result['people']} people, {result['posts']} posts, "
+        f"{result['findings']} findings; {result['folded_posts']} posts folded in "
+        f"{result['fold_seconds']} s; load average {result['load_average']}"
+    )
+    base = result["queries"]["default (open, by severity)"]["median_ms"] or 0.1
+    for label, row in result["queries"].items():
+        print(
+            f"  {label:38s} median {row['median_ms']:7.1f} ms  CPU {row['cpu_ms']:7.1f} ms  "
+            f"{row['statements']:2d} statements  {row['median_ms'] / base:5.1f}x default"
+        )
 
 
 if __name__ == "__main__":
