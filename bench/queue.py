@@ -78,7 +78,7 @@ def bench(url: str, backend: str, runs: int, reuse: bool = False) -> dict[str, A
     if reuse:  # a store this script (or bench/reports.py) filled before
         with Session(engine) as session:
             sizes = {
-                name: session.exec(sa.select(sa.func.count()).select_from(table)).one()
+                name: session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
                 for name, table in (("people", Person), ("posts", Post), ("findings", Finding))
             }
     else:
