@@ -7,8 +7,15 @@ may). To keep the files readable, `kind` defaults to "post", `id` to file:line, 
 same streaming `scan` path, file by file in name order, so thread and profile-history rules see
 earlier lines. A `note` key is ignored.
 
+An item may also say which rules were judged on it, `judged`: only those are scored on it
+(a reviewed post was judged for the rules a reviewer confirmed, dismissed or marked as missed,
+not for every other rule). `socialaudit eval export` writes such a file from the review queue's
+decisions; give it as the path (a `.jsonl` file instead of a folder) with the organisation's
+configuration, so the rules are measured on its own staff's posts:
+
     python -m checks.evaluate tests/checks/eval
     python -m checks.evaluate --allow-missing tests/checks/eval/blind-2
+    python -m checks.evaluate --allow-missing --config socialaudit.toml reviewed.jsonl
 """
 
 from __future__ import annotations
@@ -63,13 +70,20 @@ class Evaluation:
         return failing
 
 
-def _lines(folder: Path, expected: dict[str, set[str]]) -> Iterator[str]:
-    for path in sorted(folder.glob("*.jsonl")):
+def _files(path: Path) -> list[Path]:
+    return [path] if path.is_file() else sorted(path.glob("*.jsonl"))
+
+
+def _lines(
+    folder: Path, expected: dict[str, set[str]], judged: dict[str, set[str]] | None = None
+) -> Iterator[str]:
+    for path in _files(folder):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             data = json.loads(line)
             expect = data.pop("expect")
+            only = data.pop("judged", None)
             data.pop("note", None)
             data.setdefault("kind", "post")
             data.setdefault("id", f"{path.stem}:{number}")
@@ -79,21 +93,33 @@ def _lines(folder: Path, expected: dict[str, set[str]]) -> Iterator[str]:
             else:
                 data.setdefault("platform", "x")
             expected[data["id"]] = set(expect)
+            if only is not None and judged is not None:
+                judged[data["id"]] = set(only)
             yield json.dumps(data)
 
 
-def evaluate(folder: Path) -> Evaluation:
-    settings = load_settings(folder / "config.toml", environ={})
+def evaluate(folder: Path, config: Path | None = None) -> Evaluation:
+    """Score every rule on the labelled items of `folder` (or of one `.jsonl` file), with
+    `config` (default: the folder's `config.toml`; for a file, `./socialaudit.toml` if there
+    is one, else the built-in defaults)."""
+    if config is None and folder.is_dir():
+        config = folder / "config.toml"
+    settings = load_settings(config if config is not None else "", environ={})
     engine = Engine.from_settings(settings)
     expected: dict[str, set[str]] = {}
+    judged: dict[str, set[str]] = {}
     scores = {info.code: Score() for info in implemented_rules()}
     misses: list[str] = []
     count = 0
-    for item, results in scan_lines(_lines(folder, expected), engine, str(folder)):
+    for item, results in scan_lines(_lines(folder, expected, judged), engine, str(folder)):
+        if item.id in judged and not judged[item.id]:
+            continue  # context only (an earlier reply, an earlier profile): not scored
         count += 1
         fired = {r.rule for r in results}
         want = expected[item.id]
-        for code in scores:
+        for code in judged.get(item.id, scores):
+            if code not in scores:
+                continue
             score = scores[code]
             if code in fired and code in want:
                 score.tp += 1
@@ -125,7 +151,13 @@ def render(evaluation: Evaluation) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
+    parser.add_argument("folder", type=Path, help="a folder of .jsonl files, or one file")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="the configuration the rules run with (default: the folder's config.toml)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
     parser.add_argument(
         "--allow-missing",
@@ -133,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         help="a held-out set need not have positive examples of every rule",
     )
     args = parser.parse_args(argv)
-    evaluation = evaluate(args.folder)
+    evaluation = evaluate(args.folder, args.config)
     print(render(evaluation))
     support = Counter({c: s.tp + s.fn for c, s in evaluation.scores.items()})
     if args.verbose:

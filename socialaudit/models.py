@@ -484,6 +484,51 @@ class FindingNote(SQLModel, table=True):
     at: datetime = ts(nullable=False, default=utcnow)
 
 
+class ReviewDecision(SQLModel, table=True):
+    """One review decision as it was taken, with what it replaced: the finding's review
+    history, and what "Undo" restores (a false positive also decides the other findings
+    on the same rule and subject, so `previous` holds each finding it changed)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = fk("finding.id")
+    at: datetime = ts(nullable=False, default=utcnow)
+    actor: str = Field(max_length=200)
+    status: str = Field(max_length=16)
+    note: str | None = None
+    # [{"id", "status", "by", "note", "at"}] of every finding before this decision changed it
+    previous: list[dict[str, Any]] = json_list()
+    undone_at: datetime | None = ts()
+    undone_by: str | None = Field(default=None, max_length=200)
+
+
+class MissedPost(SQLModel, table=True):
+    """A reviewer's word that a collected post breaks a rule the checks did not raise: the
+    recall the organisation measures on its own staff's posts (`socialaudit eval export`)."""
+
+    __table_args__ = (sa.UniqueConstraint("post_id", "rule_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = fk("post.id")
+    rule_code: str = Field(max_length=8)
+    marked_by: str = Field(max_length=200)
+    note: str | None = None
+    at: datetime = ts(nullable=False, default=utcnow, index=True)
+
+
+class PostSearch(SQLModel, table=True):
+    """A post's text folded for searching (case, accents and compatibility forms removed,
+    `socialaudit.search.fold`): the same LIKE then finds "garcia" in "García" on SQLite and
+    PostgreSQL alike, without an extension. Written when the post is checked."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(
+        sa_column=Column(
+            sa.Integer, sa.ForeignKey("post.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    text_key: str = ""
+
+
 class AuditLog(SQLModel, table=True):
     """Who did what, when: every action taken in the web app (visible to admins)."""
 

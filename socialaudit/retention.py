@@ -22,12 +22,16 @@ from socialaudit.models import (
     CollectionRun,
     DeletionCause,
     Finding,
+    MissedPost,
     Post,
     PostOutcome,
+    PostSearch,
     PostVersion,
     ProfileSnapshot,
     ReferencedPost,
+    ReviewDecision,
 )
+from socialaudit.search import index_posts
 
 log = logging.getLogger(__name__)
 _CHUNK = 500
@@ -108,7 +112,22 @@ def purge(
                 .select_from(PostVersion)
                 .where(col(PostVersion.post_id).in_(chunk))
             ).one()
+        decisions = misses = 0
+        for chunk in _chunks(findings):
+            decisions += session.exec(
+                select(func.count())
+                .select_from(ReviewDecision)
+                .where(col(ReviewDecision.finding_id).in_(chunk))
+            ).one()
+        for chunk in _chunks(posts):
+            misses += session.exec(
+                select(func.count())
+                .select_from(MissedPost)
+                .where(col(MissedPost.post_id).in_(chunk))
+            ).one()
         result.deleted = {
+            "reviewdecision": decisions,
+            "missedpost": misses,
             "finding": len(findings),
             "postversion": versions,
             "post": len(posts),
@@ -162,6 +181,7 @@ def purge(
                     )
                     .values(text=REDACTED)
                 )
+            index_posts(session, chunk)  # the folded copy the search reads, redacted too
             # Every finding on the post, MST801 included: its evidence quotes the words.
             for finding in session.exec(
                 select(Finding).where(col(Finding.post_id).in_(chunk))
@@ -171,6 +191,9 @@ def purge(
                 ]
                 session.add(finding)
         for chunk in _chunks(findings):
+            session.execute(
+                sa.delete(ReviewDecision).where(col(ReviewDecision.finding_id).in_(chunk))
+            )
             session.execute(sa.delete(Finding).where(col(Finding.id).in_(chunk)))
         # Findings kept longer than their subject keep their evidence, lose the link.
         for column, ids in ((Finding.post_id, posts), (Finding.snapshot_id, snapshots)):
@@ -180,6 +203,8 @@ def purge(
                 )
                 result.unlinked_findings += unlinked.rowcount or 0
         for chunk in _chunks(posts):
+            session.execute(sa.delete(MissedPost).where(col(MissedPost.post_id).in_(chunk)))
+            session.execute(sa.delete(PostSearch).where(col(PostSearch.post_id).in_(chunk)))
             session.execute(sa.delete(PostVersion).where(col(PostVersion.post_id).in_(chunk)))
             session.execute(sa.delete(Post).where(col(Post.id).in_(chunk)))
         for model, ids in (

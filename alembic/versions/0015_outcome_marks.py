@@ -1,7 +1,7 @@
 """incremental lifecycle outcomes: post.lifecycle_at, outcomesettings
 
 Revision ID: 0015_outcome_marks
-Revises: 0012_person_country
+Revises: 0014_review_search
 Create Date: 2026-12-02 02:00:00
 
 The lifecycle pass of `check` re-decided every changed post of the watch window on every
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0015_outcome_marks'
-down_revision: str | None = '0012_person_country'
+down_revision: str | None = '0014_review_search'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("socialaudit.cli.reports", "report"),
     "dashboard": ("socialaudit.cli.reports", "dashboard"),
     "review": ("socialaudit.cli.reports", "review"),
+    "eval": ("socialaudit.cli.evals", "app"),
     "nudge": ("socialaudit.cli.nudges", "nudge"),
     "purge": ("socialaudit.cli.purge", "purge"),
     "run": ("socialaudit.cli.service", "run"),

@@ -2,12 +2,14 @@
 
 `report` and `dashboard` write files into `[reports] output_dir` (or `--output-dir`) and print
 their paths; running them again for the same week rewrites the same bytes. `review` is the
-comms team's queue: `review list` shows findings, `review ID --as DECISION` records a decision.
+comms team's queue: `review list` shows findings, `review ID --as DECISION` records a decision,
+`review miss POST RULE` records a post that breaks a rule the checks did not raise.
 """
 
 from __future__ import annotations
 
 import getpass
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -63,8 +65,21 @@ def dashboard(
 def review(
     ctx: typer.Context,
     target: Annotated[
-        str, typer.Argument(metavar="list|FINDING_ID", help="'list', or the finding to decide.")
+        str,
+        typer.Argument(
+            metavar="list|FINDING_ID|miss",
+            help="'list', the finding to decide, or 'miss POST_ID RULE'.",
+        ),
     ],
+    rest: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[POST_ID RULE]",
+            help="miss: the post (its number, as the web app shows it, or PLATFORM:ID) and "
+            "the rule it breaks.",
+            show_default=False,
+        ),
+    ] = None,
     as_: Annotated[
         str | None,
         typer.Option(
@@ -81,14 +96,31 @@ def review(
         typer.Option(help="list: only this review status (open, false-positive, ...)."),
     ] = None,
 ) -> None:
-    """The review queue: 'review list [--week W] [--status open]' or 'review ID --as DECISION'.
+    """The review queue: 'review list [--week W] [--status open]', 'review ID --as DECISION',
+    or 'review miss POST_ID RULE [--note WHY]'.
 
     A false positive is recorded for the rule and its subject (the post, or the account for
-    profile and thread rules), so the checks never raise it again.
+    profile and thread rules), so the checks never raise it again. A miss is a post that
+    breaks a rule no finding raised: with the decisions, what 'eval export' writes.
     """
     from reports import review as queue
 
     engine = get_app(ctx).engine
+    if target == "miss":
+        if as_ is not None or week is not None or status is not None:
+            raise UsageError("review miss: --as, --week and --status belong to other forms")
+        if not rest or len(rest) != 2:
+            raise UsageError("review miss: expected a post and a rule: review miss POST_ID RULE")
+        who = by if by is not None else _current_user()
+        with session_scope(engine) as session:
+            post_id = _post_id(session, rest[0])
+            row, new = queue.mark_missed(session, post_id, rest[1], who, note)
+            code = row.rule_code
+        verb = "recorded" if new else "already recorded:"
+        console().print(f"{verb} post {post_id} as a miss of {code} by {escape(who)}")
+        return
+    if rest:
+        raise UsageError(f"review {target}: unexpected {' '.join(rest)!r}")
     if target == "list":
         if as_ is not None or note is not None or by is not None:
             raise UsageError("review list: --as, --note and --by belong to 'review FINDING_ID'")
@@ -128,6 +160,29 @@ def review(
         f"{verb} finding {finding.id} ({finding.rule_code}) as {decision.value} "
         f"by {escape(finding.reviewed_by or '')}"
     )
+
+
+def _post_id(session: object, text: str) -> int:
+    """A post by its number in the store, or by PLATFORM:PLATFORM_ID as the platform names it."""
+    from sqlmodel import Session, select
+
+    from socialaudit.errors import NotFoundError
+    from socialaudit.models import Post
+
+    assert isinstance(session, Session)
+    if re.fullmatch(r"[0-9]+", text):
+        if int(text) > 2**31 - 1 or int(text) < 1:
+            raise NotFoundError(f"post {text}: no such collected post")
+        return int(text)
+    platform, _, platform_id = text.partition(":")
+    if not platform_id:
+        raise UsageError(f"review miss: expected a post number or PLATFORM:ID, got {text!r}")
+    found = session.exec(
+        select(Post.id).where(Post.platform == platform, Post.platform_id == platform_id)
+    ).first()
+    if found is None:
+        raise NotFoundError(f"post {text}: no such collected post")
+    return found
 
 
 def _current_user() -> str:

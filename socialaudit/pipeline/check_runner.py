@@ -44,6 +44,7 @@ from socialaudit.models import (
     ReferencedPost,
     ReviewStatus,
 )
+from socialaudit.search import index_posts
 from socialaudit.weeks import Week
 
 log = logging.getLogger(__name__)
@@ -398,6 +399,8 @@ def _posts(
             update(Post).where(col(Post.id).in_(ids)).values(checked_at=datetime.now(UTC)),
             execution_options={"synchronize_session": False},
         )
+    # The text as checked is the text the review queue's search finds (edits included).
+    index_posts(session, [post.id for post in posts if post.id is not None])
     summary.posts += len(rows)
     last = posts[-1]
     return len(rows), (last.created_at, last.id or 0)

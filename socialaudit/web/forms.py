@@ -24,6 +24,8 @@ WeekFilter = Annotated[str | None, Query(pattern=r"^(\d{4}-W\d{2})?$")]
 RuleFilter = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9]{0,8}$")]
 SeverityFilter = Annotated[str | None, Query(pattern=r"^(high|medium|review|info)?$")]
 PersonFilter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+SearchFilter = Annotated[str | None, Query(max_length=200, pattern=NO_NUL)]
+SortFilter = Annotated[str | None, Query(pattern=r"^(severity|rule|person|week|posted|status)?$")]
 StatusFilter = Annotated[
     str | None, Query(pattern=r"^(open|false-positive|acknowledged|resolved)?$")
 ]

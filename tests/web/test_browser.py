@@ -88,9 +88,10 @@ def test_reviewer_marks_a_false_positive(page: Any, live: tuple[str, Engine]) ->
     with Session(engine) as session:
         target = session.exec(select(Finding).where(Finding.rule_code == "RSP501")).first()
     assert target is not None
-    page.click(f"[aria-label='False positive {target.id}']")
+    page.click(f"[aria-label^='False positive: finding {target.id},']")
     assert page.locator("table[aria-label=findings] tr").count() == rows_before - 1
-    assert page.locator(f"a[href='/findings/{target.id}']").count() == 0
+    assert page.locator(f"table[aria-label=findings] a[href='/findings/{target.id}']").count() == 0
+    assert "marked false positive" in page.locator("#decided").inner_text()  # with Undo
     assert page.evaluate("window.__xss") is None  # the payload in a post never ran
     page.goto(f"/findings/{target.id}")
     shot(page, "finding")
