@@ -232,3 +232,50 @@ def disclaimer_grid(frames: ProfileFrames, moments: list[datetime]) -> pd.DataFr
         bad |= grid.index.isin(pairs.loc[current, "index"])
     grid["disclaimer"] = ~bad
     return grid[columns]
+
+
+def failing_grid(frames: ProfileFrames, moments: list[datetime], weeks: list[str]) -> pd.DataFrame:
+    """For many week ends at once: week, account_id, person_id of every account whose
+    profile falls short at the end of `weeks[i]` (`moments[i]`), as `status_rows` says it
+    for one week: no disclaimer (TRN101, TRN103) or no affiliation (TRN102) on its latest
+    profile, or a disclaimer removed (TRN103) that week. The dashboard's rate counts these
+    people as needing attention, as the weekly report does."""
+    import pandas as pd
+
+    columns = ["week", "account_id", "person_id"]
+    unit = "datetime64[ns, UTC]"
+    ends = pd.DataFrame({"moment": pd.Series(moments, dtype=object), "week": weeks})
+    ends["moment"] = pd.to_datetime(ends["moment"], utc=True).astype(unit)
+    grid = frames.accounts[["account_id", "person_id"]].merge(ends, how="cross")
+    snaps = frames.snapshots.rename(
+        columns={"snapshot_id": "latest_snapshot", "seen_at": "latest_seen"}
+    )
+    snaps = snaps.assign(latest_seen=snaps["latest_seen"].astype(unit)).sort_values(
+        ["latest_seen", "latest_snapshot"]
+    )
+    if grid.empty or snaps.empty:
+        return pd.DataFrame(columns=columns)
+    grid = pd.merge_asof(
+        grid.sort_values("moment"),
+        snaps,
+        left_on="moment",
+        right_on="latest_seen",
+        by="account_id",
+        allow_exact_matches=False,
+        direction="backward",
+    )
+    grid = grid[grid["latest_snapshot"].notna()].reset_index(drop=True)
+    found = frames.findings
+    bad_snapshots = set(found["snapshot_id"].dropna().astype("int64").tolist())
+    bad = grid["latest_snapshot"].astype("int64").isin(bad_snapshots)
+    unsnapped = found[found["snapshot_id"].isna()][["account_id", "created_at"]]
+    if not unsnapped.empty:
+        pairs = grid[["account_id", "latest_seen"]].reset_index().merge(unsnapped, on="account_id")
+        current = pairs["created_at"].astype(unit) >= pairs["latest_seen"]
+        bad |= grid.index.isin(pairs.loc[current, "index"])
+    removed = found[found["rule_code"] == "TRN103"]
+    if not removed.empty:
+        key = grid["account_id"].astype(str) + "|" + grid["week"]
+        this_week = set(removed["account_id"].astype("int64").astype(str) + "|" + removed["week"])
+        bad |= key.isin(this_week)
+    return grid.loc[bad, columns].reset_index(drop=True)
