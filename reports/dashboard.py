@@ -353,11 +353,12 @@ def _monitored_from(conn: sa.Connection, first: datetime) -> pd.DataFrame:
             dates=["at"],
         ),
     ]
-    frame = pd.concat([m for m in moments if not m.empty], ignore_index=True)
-    if frame.empty:
+    found = [m for m in moments if not m.empty]
+    if not found:
         return pd.DataFrame(
             {"person_id": pd.Series(dtype="int64"), "at": pd.Series(dtype="datetime64[ns, UTC]")}
         )
+    frame = pd.concat(found, ignore_index=True)
     return frame.dropna().groupby("person_id", as_index=False)["at"].min()
 
 
