@@ -491,22 +491,32 @@ ATTENTION_COLUMNS = ["person", *SEVERITIES, "total", "unreviewed", "weeks"]
 
 def _attention(conn: Connection, week: Week) -> Rows:
     """Per person: the findings of this week or before that no review has settled yet,
-    counted in SQL (per person, severity, status and week)."""
+    counted in SQL (per person, severity and status; the weeks joined per person), so the
+    rows read are a few per person whatever the number of weeks."""
+    outstanding = sa.and_(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING))
     counts = conn.execute(
-        sa.select(
-            Person.name,
-            Finding.severity,
-            Finding.review_status,
-            Finding.week,
-            sa.func.count(Finding.id),
-        )
+        sa.select(Person.name, Finding.severity, Finding.review_status, sa.func.count(Finding.id))
         .join(Person, Person.id == Finding.person_id)
-        .where(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING))
-        .group_by(Person.name, Finding.severity, Finding.review_status, Finding.week)
+        .where(outstanding)
+        .group_by(Person.name, Finding.severity, Finding.review_status)
     ).all()
+    pairs = (
+        sa.select(Person.name.label("name"), Finding.week.label("week"))
+        .distinct()
+        .join(Person, Person.id == Finding.person_id)
+        .where(outstanding)
+        .subquery()
+    )
+    weeks = {
+        name: ", ".join(sorted(set(joined.split(","))))
+        for name, joined in conn.execute(
+            sa.select(pairs.c.name, sa.func.aggregate_strings(pairs.c.week, ",")).group_by(
+                pairs.c.name
+            )
+        )
+    }
     people: dict[str, dict[str, Any]] = {}
-    weeks: dict[str, set[str]] = {}
-    for name, severity, status, label, n in counts:
+    for name, severity, status, n in counts:
         row = people.setdefault(
             name, {"person": name, **dict.fromkeys(SEVERITIES, 0), "total": 0, "unreviewed": 0}
         )
@@ -515,8 +525,7 @@ def _attention(conn: Connection, week: Week) -> Rows:
             row["total"] += n
         if status == ReviewStatus.OPEN:
             row["unreviewed"] += n
-        weeks.setdefault(name, set()).add(label)
-    rows = [{**r, "weeks": ", ".join(sorted(weeks[r["person"]]))} for r in people.values()]
+    rows = [{**r, "weeks": weeks.get(r["person"], "")} for r in people.values()]
     return sorted(rows, key=lambda r: (-r["high"], -r["medium"], -r["total"], r["person"]))
 
 
