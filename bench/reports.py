@@ -5,13 +5,18 @@ snapshot each; in the report week 100,000 posts (replies to questions, copies of
 posts, deletions, edits) and 5,000 findings; in each of the 51 weeks before it 2,000 posts
 and 5,000 findings, so the dashboard reads 52 weeks of findings (260,000 rows).
 
-Timed: `reports.weekly.write` (read, count, render HTML + CSV + JSON, write) for the week and
-`reports.dashboard.write` for 52 weeks, each run 5 times; the median is reported with its
-ratio to the 5-second budget. Runs on SQLite and on a scratch PostgreSQL database created for
-the purpose and dropped afterwards.
+Timed: `reports.weekly.write` (read, count, render HTML, stream CSV + JSON, write) for the
+week and `reports.dashboard.write` for 52 weeks, each run `--runs` times in this process
+(median wall and CPU, with the ratio to the 5-second budget), then again each in a fresh
+process as the CLI runs it (imports included: median CPU, wall, and peak memory, VmHWM), and
+`socialaudit report` of an empty week through the CLI (the start-up floor, CPU seconds of
+the child). `--scale 5 10` multiplies the people and posts (5,000 findings a week stay).
+After the bulk load the dashboard's weekly aggregates are counted once, as `check` would have
+kept them. Runs on SQLite and on a scratch PostgreSQL database created for the purpose and
+dropped afterwards.
 
-    make bench-reports            # both backends
-    .venv/bin/python -m bench.reports --backend sqlite --runs 5
+    make bench-reports            # both backends, 1x
+    .venv/bin/python -m bench.reports --backend sqlite --runs 5 [--scale 1 5 10]
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ import argparse
 import json
 import os
 import random
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -48,6 +56,7 @@ from socialaudit.models import (
 from socialaudit.weeks import Week
 
 WEEK = Week.parse("2026-W47")
+EMPTY_WEEK = Week.parse("2025-W10")  # long before the data: an empty report, the start-up floor
 PEOPLE = 1000
 POSTS_IN_WEEK = 100_000
 FINDINGS_PER_WEEK = 5_000
@@ -317,6 +326,83 @@ def _median(fn: Callable[[], Any], runs: int) -> tuple[float, list[float], float
     return statistics.median(times), times, statistics.median(cpu)
 
 
+def peak_mib() -> float:
+    """This process's peak resident memory (VmHWM: a forked child's ru_maxrss carries the
+    parent's maximum over `exec`)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(what: str, url: str, out: str) -> None:
+    """One `report` or `dashboard` in a fresh interpreter, as the CLI runs it (imports
+    included); prints CPU, wall and peak memory as a JSON line."""
+    began, began_cpu = time.perf_counter(), time.process_time()
+    from reports import dashboard, weekly
+    from socialaudit.config import load_settings
+    from socialaudit.db import make_engine
+
+    engine = make_engine(url)
+    settings = load_settings(environ={"SOCIALAUDIT_ORGANISATION_TIMEZONE": TZ})
+    if what == "report":
+        weekly.write(engine, settings, WEEK, Path(out))
+    elif what == "empty":
+        weekly.write(engine, settings, EMPTY_WEEK, Path(out))
+    else:
+        dashboard.write(engine, settings, DASHBOARD_WEEKS, WEEK, Path(out))
+    print(
+        json.dumps(
+            {
+                "wall": time.perf_counter() - began,
+                "cpu": time.process_time() - began_cpu,
+                "peak_mib": peak_mib(),
+            }
+        )
+    )
+
+
+def _children(what: str, url: str, out: str, runs: int) -> dict[str, float]:
+    """Medians over `runs` fresh processes (start-up included)."""
+    results = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.reports", "--child", what, url, out],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    return {
+        key: round(statistics.median(r[key] for r in results), 3)
+        for key in ("wall", "cpu", "peak_mib")
+    }
+
+
+def _cli_start(url: str, out: str, runs: int) -> dict[str, float]:
+    """`socialaudit report` of an empty week through the CLI, in a fresh process each run:
+    the start-up floor (imports, settings, database), children's CPU seconds from rusage."""
+    cpu, wall = [], []
+    env = {**os.environ, "SOCIALAUDIT_DATABASE_URL": url}
+    env.pop("SOCIALAUDIT_CONFIG", None)
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "socialaudit", "report", "--week", str(EMPTY_WEEK), "-o", out],
+            check=True,
+            capture_output=True,
+            env=env,
+        )
+        wall.append(time.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return {"wall": round(statistics.median(wall), 3), "cpu": round(statistics.median(cpu), 3)}
+
+
 @contextmanager
 def _sqlite() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
@@ -337,15 +423,36 @@ def _postgres(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def bench(url: str, backend: str, runs: int) -> dict[str, Any]:
+def scaled_populate(engine: Engine, scale: int) -> dict[str, int]:
+    """`populate` with `scale` times the people and the posts (findings stay per week)."""
+    global PEOPLE, POSTS_IN_WEEK, POSTS_PER_OLDER_WEEK
+    saved = PEOPLE, POSTS_IN_WEEK, POSTS_PER_OLDER_WEEK
+    PEOPLE, POSTS_IN_WEEK, POSTS_PER_OLDER_WEEK = (n * scale for n in saved)
+    try:
+        return populate(engine)
+    finally:
+        PEOPLE, POSTS_IN_WEEK, POSTS_PER_OLDER_WEEK = saved
+
+
+def bench(url: str, backend: str, runs: int, scale: int = 1) -> dict[str, Any]:
     engine = make_engine(url)
     upgrade(engine)
     began = time.perf_counter()
-    sizes = populate(engine)
+    sizes = scaled_populate(engine, scale)
     loaded = time.perf_counter() - began
     if backend == "postgres":
         with engine.begin() as conn:  # committed: statistics of a rolled-back ANALYZE are lost
             conn.execute(sa.text("ANALYZE"))
+    aggregated = None
+    try:
+        from socialaudit import aggregates
+    except ImportError:  # a tree from before the weekly aggregates
+        pass
+    else:
+        # `check` keeps the aggregates current; bulk inserts bypass it, so count them once.
+        began = time.perf_counter()
+        aggregates.sync(engine)
+        aggregated = round(time.perf_counter() - began, 2)
     settings = load_settings(environ={"SOCIALAUDIT_ORGANISATION_TIMEZONE": TZ})
     with tempfile.TemporaryDirectory() as out:
         report_median, report_runs, report_cpu = _median(
@@ -355,52 +462,73 @@ def bench(url: str, backend: str, runs: int) -> dict[str, Any]:
             lambda: dashboard.write(engine, settings, DASHBOARD_WEEKS, WEEK, Path(out)), runs
         )
         html_size = (Path(out) / f"report-{WEEK}.html").stat().st_size
+        csv_size = (Path(out) / f"report-{WEEK}.csv").stat().st_size
+        fresh = {what: _children(what, url, out, runs) for what in ("report", "dashboard")}
+        start = _cli_start(url, out, runs)
     engine.dispose()
     return {
         "backend": backend,
+        "scale": scale,
         **sizes,
         "load_seconds": round(loaded, 2),
+        "aggregates_built_seconds": aggregated,
         "report_median": round(report_median, 3),
         "report_runs": [round(t, 3) for t in report_runs],
         "report_cpu_median": round(report_cpu, 3),
         "report_html_bytes": html_size,
+        "report_csv_bytes": csv_size,
         "dashboard_median": round(board_median, 3),
         "dashboard_runs": [round(t, 3) for t in board_runs],
         "dashboard_cpu_median": round(board_cpu, 3),
+        "report_process": fresh["report"],
+        "dashboard_process": fresh["dashboard"],
+        "empty_report_cli": start,
         "load_average": round(os.getloadavg()[0], 2),
     }
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(*sys.argv[2:5])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, nargs="+", default=[1])
     parser.add_argument("--postgres-url", default=PG_URL)
     parser.add_argument("--out", type=Path, default=Path("bench/results/reports.json"))
     args = parser.parse_args()
     results = []
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    for backend in backends:
-        context = _sqlite() if backend == "sqlite" else _postgres(args.postgres_url)
-        with context as url:
-            result = bench(url, backend, args.runs)
-        results.append(result)
-        print(
-            f"{backend:8s} data: {result['people']} people, {result['posts']} posts, "
-            f"{result['findings']} findings (loaded in {result['load_seconds']} s; "
-            f"load average {result['load_average']})"
-        )
-        for what in ("report", "dashboard"):
-            median = result[f"{what}_median"]
+    for scale in args.scale:
+        for backend in backends:
+            context = _sqlite() if backend == "sqlite" else _postgres(args.postgres_url)
+            with context as url:
+                result = bench(url, backend, args.runs, scale)
+            results.append(result)
+            tag = f"{backend:8s} {scale:>2d}x"
             print(
-                f"{backend:8s} {what:9s} median of {args.runs}: {median:.2f} s "
-                f"({median / BUDGET_SECONDS:.0%} of the {BUDGET_SECONDS:.0f} s budget), "
-                f"CPU {result[f'{what}_cpu_median']:.2f} s, runs {result[f'{what}_runs']}"
+                f"{tag} data: {result['people']} people, {result['posts']} posts, "
+                f"{result['findings']} findings (loaded in {result['load_seconds']} s; "
+                f"aggregates built in {result['aggregates_built_seconds']} s; "
+                f"load average {result['load_average']})"
             )
-    if len(results) == 2:
-        for what in ("report", "dashboard"):
-            ratio = results[1][f"{what}_median"] / results[0][f"{what}_median"]
-            print(f"postgres/sqlite {what}: {ratio:.2f}x")
+            for what in ("report", "dashboard"):
+                median = result[f"{what}_median"]
+                fresh = result[f"{what}_process"]
+                print(
+                    f"{tag} {what:9s} median of {args.runs}: {median:.2f} s "
+                    f"({median / BUDGET_SECONDS:.0%} of the {BUDGET_SECONDS:.0f} s budget), "
+                    f"CPU {result[f'{what}_cpu_median']:.2f} s, runs {result[f'{what}_runs']}; "
+                    f"fresh process: CPU {fresh['cpu']:.2f} s, wall {fresh['wall']:.2f} s, "
+                    f"peak {fresh['peak_mib']:.0f} MiB"
+                )
+            start = result["empty_report_cli"]
+            print(
+                f"{tag} empty-week `socialaudit report`: CPU {start['cpu']:.2f} s, "
+                f"wall {start['wall']:.2f} s; report HTML {result['report_html_bytes']:,} bytes, "
+                f"CSV {result['report_csv_bytes']:,} bytes"
+            )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 

@@ -5,6 +5,9 @@ Determinism matters because the same week rendered twice must give the same file
 element ids come from `svg.hashsalt` (fixed here), the date metadata is dropped, and text is
 kept as text (`svg.fonttype = none`) so no glyph outlines depend on the machine's fonts. The
 SVG carries no script and no external reference, so it is safe inside the report.
+
+matplotlib is imported on the first chart drawn (`_pyplot`), not with this module: an empty
+weekly report draws none and so never pays for it (about a second of start-up).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import io
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-
-matplotlib.use("svg")
-
-import matplotlib.pyplot as plt
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 # Okabe and Ito's colour-blind-safe palette, in an order where neighbours differ most; black
 # is kept for the whole organisation's line, so it stands apart from every group.
@@ -41,7 +46,6 @@ _RC = {
     "font.size": 9,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
 }
 TOTAL_COLOUR = "#000000"
 WIDTH = 10.0  # inches: the charts span the page's width (CSS scales them to it)
@@ -55,7 +59,26 @@ SEVERITY_COLOURS = {
 _XML_DECL = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 
 
-def _to_svg(fig: plt.Figure, title: str) -> Markup:
+@cache
+def _pyplot() -> ModuleType:
+    """matplotlib's pyplot on the SVG backend, imported once, when a chart is drawn."""
+    import matplotlib
+
+    matplotlib.use("svg")
+    import matplotlib.pyplot
+
+    return matplotlib.pyplot
+
+
+def _rc() -> dict[str, Any]:
+    _pyplot()
+    import matplotlib
+
+    return {**_RC, "axes.prop_cycle": matplotlib.cycler(color=PALETTE)}
+
+
+def _to_svg(fig: Figure, title: str) -> Markup:
+    plt = _pyplot()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
     plt.close(fig)
@@ -89,7 +112,8 @@ def hbar(
     xlabel: str = "",
 ) -> Markup:
     """Horizontal bars, largest first at the top (findings by rule)."""
-    with plt.rc_context(_RC):
+    plt = _pyplot()
+    with plt.rc_context(_rc()):
         height = max(1.6, 0.28 * len(labels) + 0.8)
         fig, ax = plt.subplots(figsize=(WIDTH, height))
         positions = list(range(len(labels)))[::-1]
@@ -116,7 +140,8 @@ def lines(
     `total` names the series drawn in black and thicker (the whole organisation); the legend
     sits to the right of the plot, never over the data.
     """
-    with plt.rc_context(_RC):
+    plt = _pyplot()
+    with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
         cycle = iter(PALETTE * (len(series) // len(PALETTE) + 1))
         for name, values in series.items():
@@ -150,7 +175,8 @@ def stacked_area(
     colours: Mapping[str, str] | None = None,
 ) -> Markup:
     """Stacked areas per week (findings per clause family): one shape per series."""
-    with plt.rc_context(_RC):
+    plt = _pyplot()
+    with plt.rc_context(_rc()):
         fig, ax = plt.subplots(figsize=(WIDTH, 3.0))
         names = list(series)
         palette = [
@@ -173,7 +199,7 @@ def stacked_area(
         return _to_svg(fig, title)
 
 
-def _legend_outside(fig: plt.Figure, ax: plt.Axes, count: int, reverse: bool = False) -> None:
+def _legend_outside(fig: Figure, ax: Axes, count: int, reverse: bool = False) -> None:
     """Margins for rotated week labels and, with two series or more, a legend to the right of
     the plot (top to bottom in the stacking order when `reverse`); cheaper than tight_layout
     on many-week charts."""
@@ -192,7 +218,7 @@ def _legend_outside(fig: plt.Figure, ax: plt.Axes, count: int, reverse: bool = F
     fig.subplots_adjust(left=0.07, right=0.78 if count > 1 else 0.97, top=0.88, bottom=0.27)
 
 
-def _week_ticks(ax: plt.Axes, x: Sequence[str]) -> None:
+def _week_ticks(ax: Axes, x: Sequence[str]) -> None:
     """Label at most about a dozen weeks so 52 labels do not overlap."""
     step = max(1, len(x) // 12)
     ticks = list(range(0, len(x), step))

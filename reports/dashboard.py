@@ -11,17 +11,22 @@ week by week with the profiles seen, follows the same rule per week (a group's s
 out that week rather than let the whole minus the shares shown cover fewer people).
 No name, handle or post text reaches the page.
 
-Figures per week: compliance rate (the share of the people monitored by the week's end with
-no high or medium finding; none before monitoring began, so the average skips those weeks),
+Figures per week: compliance rate (the weekly report's rate, counted the same way: the share
+of the people monitored by the week's end with nothing needing attention at its end: no high
+or medium finding that week, no finding of that week or before still open or acknowledged, no
+profile falling short; none before monitoring began, so the average skips those weeks),
 findings per clause family, disclaimer coverage (the share of seen accounts whose profile
 has the views disclaimer, see `reports.profiles`; withheld while fewer accounts than the
 minimum group have been seen), and deletions versus corrections (see
-`reports.lifecycle`). Charts are matplotlib SVG inline; the page has no script.
+`reports.lifecycle`). Charts are matplotlib SVG inline; the page has no script. The findings
+are read from `week_aggregate` (`socialaudit.aggregates`), never row by row.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +41,10 @@ from reports import charts, lifecycle, profiles
 from reports.frames import read
 from reports.output import write_atomic
 from reports.templating import environment
+from socialaudit import aggregates
 from socialaudit.config import Settings
 from socialaudit.errors import UsageError
-from socialaudit.models import Account, Finding, Person, Post, ProfileSnapshot, ReviewStatus
+from socialaudit.models import Account, Person, Post, ProfileSnapshot, WeekAggregate
 from socialaudit.weeks import Week
 
 OTHER = "other"
@@ -128,62 +134,79 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     labels = [str(w) for w in span]
     start, end = span[0].bounds(tz)[0], last.bounds(tz)[1]
     min_size = settings.reports.min_group_size
+    aggregates.sync(engine)  # a read when `check` has kept it current
     with engine.connect() as conn:
         people = read(
             conn,
             sa.select(Person.id.label("person_id"), Person.team).where(Person.active),
         )
-        # Counted in SQL, one pass each: per week and team, the findings and the people
-        # with a high or medium one (a person is in one team, so these add up per group);
-        # per week and rule family, the findings.
-        counted = sa.and_(
-            Finding.week.in_(labels),
-            Finding.review_status != ReviewStatus.FALSE_POSITIVE,
-            Person.active,
-        )
-        serious = sa.case((Finding.severity.in_(["high", "medium"]), Finding.person_id))
+        # Read from the weekly aggregates (per week, person, rule, severity), one pass each:
+        # per week and team, the findings; per week and rule family, the findings; the
+        # people with a high or medium finding per week; when each person's oldest finding
+        # still open or acknowledged was raised.
+        agg = WeekAggregate
+        counted = sa.and_(agg.week.in_(labels), Person.active)
+        serious = sa.and_(agg.severity.in_(["high", "medium"]), agg.findings > 0)
         per_team = read(
             conn,
-            sa.select(
-                Finding.week,
-                Person.team,
-                sa.func.count(Finding.id).label("n"),
-                sa.func.count(sa.distinct(serious)).label("flagged"),
-            )
-            .join(Person, Person.id == Finding.person_id)
+            sa.select(agg.week, Person.team, sa.func.sum(agg.findings).label("n"))
+            .join(Person, Person.id == agg.person_id)
             .where(counted)
-            .group_by(Finding.week, Person.team),
+            .group_by(agg.week, Person.team),
         )
-        prefix = sa.func.substr(Finding.rule_code, 1, 3)
+        prefix = sa.func.substr(agg.rule_code, 1, 3)
         per_family = read(
             conn,
-            sa.select(Finding.week, prefix.label("prefix"), sa.func.count().label("n"))
-            .join(Person, Person.id == Finding.person_id)
+            sa.select(agg.week, prefix.label("prefix"), sa.func.sum(agg.findings).label("n"))
+            .join(Person, Person.id == agg.person_id)
             .where(counted)
-            .group_by(Finding.week, prefix),
+            .group_by(agg.week, prefix)
+            .having(sa.func.sum(agg.findings) > 0),
+        )
+        flagged_people = read(
+            conn,
+            sa.select(agg.week, agg.person_id)
+            .distinct()
+            .join(Person, Person.id == agg.person_id)
+            .where(counted, serious),
+        )
+        owing_since = read(
+            conn,
+            sa.select(agg.person_id, sa.func.min(agg.week).label("since"))
+            .join(Person, Person.id == agg.person_id)
+            .where(Person.active, agg.outstanding > 0, agg.week <= labels[-1])
+            .group_by(agg.person_id),
         )
         frames = profiles.load(conn, end)
         events = lifecycle.lifecycle_events(conn, start, end)
-        monitored_from = _monitored_from(conn)
+        monitored_from = _monitored_from(conn, start)
     mapping, groups, hidden = group_people(people, min_size)
     if not has_team_split(groups, len(people)):
         groups = {}  # one group holding everyone ("other", "no team"): the total says it all
     columns = [*groups, TOTAL]
     total_people = len(people)
 
-    # Compliance: people with a high or medium finding, per group and week.
     team_group = dict(zip(people["team"].fillna(""), people["person_id"].map(mapping), strict=True))
     per_team["group"] = per_team["team"].fillna("").map(team_group)
-    flagged = per_team.groupby(["week", "group"])["flagged"].sum().unstack(fill_value=0)
-    flagged = flagged.reindex(index=labels, columns=list(groups), fill_value=0)
-    flagged[TOTAL] = per_team.groupby("week")["flagged"].sum().reindex(labels, fill_value=0)
-    # Out of the people monitored by each week's end: a week before monitoring began has no
-    # rate (it is not a 100% week), so the average counts monitored weeks only.
+
+    # Compliance, as the weekly report counts it: the people monitored by each week's end
+    # with nothing needing attention at its end (no high or medium finding that week, no
+    # finding of that week or before left open or acknowledged, no profile falling short).
+    # A week before monitoring began has no rate (it is not a 100% week), so the average
+    # counts monitored weeks only.
+    ends = {week.bounds(tz)[1]: str(week) for week in span}
+    failing = profiles.failing_grid(frames, list(ends), list(ends.values()))
+    needing = _needing_attention(flagged_people, owing_since, failing, labels)
+    needing = _monitored_pairs(needing, monitored_from, span, tz)
+    needing["group"] = needing["person_id"].map(mapping)
+    attention = needing.groupby(["week", "group"]).size().unstack(fill_value=0)
+    attention = attention.reindex(index=labels, columns=list(groups), fill_value=0)
+    attention[TOTAL] = needing.groupby("week").size().reindex(labels, fill_value=0)
     sizes = _monitored_sizes(monitored_from, mapping, span, tz, columns)
     sizes = sizes.where(sizes >= min_size)  # a rate over fewer would single people out
-    compliance = (1 - flagged.reindex(columns=columns).div(sizes.replace(0, float("nan")))).reindex(
-        columns=columns
-    )
+    compliance = (
+        1 - attention.reindex(columns=columns).div(sizes.replace(0, float("nan")))
+    ).reindex(columns=columns)
 
     # Findings per clause family (organisation-wide counts only).
     per_family["family"] = per_family["prefix"].map(FAMILIES).fillna("other")
@@ -199,7 +222,6 @@ def build(engine: Engine, settings: Settings, weeks: int, until: Week | None = N
     per_group = per_team.groupby("group")["n"].sum()
 
     # Disclaimer coverage at each week's end, among accounts whose profile has been seen.
-    ends = {week.bounds(tz)[1]: str(week) for week in span}
     grid = profiles.disclaimer_grid(frames, list(ends))
     grid["week"] = grid["moment"].map({pd.Timestamp(k): v for k, v in ends.items()})
     grid["group"] = grid["person_id"].map(mapping)
@@ -272,22 +294,71 @@ def _coverage(
     return coverage
 
 
-def _monitored_from(conn: sa.Connection) -> pd.DataFrame:
+def _needing_attention(
+    flagged: pd.DataFrame, owing_since: pd.DataFrame, failing: pd.DataFrame, labels: list[str]
+) -> pd.DataFrame:
+    """(week, person_id) for each week and person needing attention at its end: a high or
+    medium finding that week, a finding of that week or before still open or acknowledged
+    (`owing_since`: the week of the person's oldest), or a profile falling short."""
+    weeks = pd.DataFrame({"week": labels})
+    owing = owing_since.merge(weeks, how="cross")
+    owing = owing[owing["week"] >= owing["since"]][["week", "person_id"]]
+    pairs = pd.concat(
+        [flagged[["week", "person_id"]], owing, failing[["week", "person_id"]]],
+        ignore_index=True,
+    )
+    return pairs.drop_duplicates().reset_index(drop=True)
+
+
+def _monitored_pairs(
+    pairs: pd.DataFrame, monitored_from: pd.DataFrame, span: list[Week], tz: str
+) -> pd.DataFrame:
+    """The (week, person_id) pairs whose person was monitored by the week's end."""
+    ends = pd.DataFrame({"week": [str(w) for w in span], "end": [w.bounds(tz)[1] for w in span]})
+    ends["end"] = pd.to_datetime(ends["end"], utc=True)
+    merged = pairs.merge(monitored_from, on="person_id").merge(ends, on="week")
+    return merged[merged["at"] < merged["end"]][["week", "person_id"]].reset_index(drop=True)
+
+
+def _monitored_from(conn: sa.Connection, first: datetime) -> pd.DataFrame:
     """Per active person, when monitoring began: the earliest of an active account's
     registration, first stored profile and oldest stored post (as the weekly report counts
-    people audited)."""
+    people audited). Someone registered before `first` (the first week's start) is
+    monitored in every week shown, so only the others' profiles and posts are read."""
+    registered = read(
+        conn,
+        sa.select(Account.person_id, sa.func.min(Account.created_at).label("at"))
+        .where(Account.active)
+        .group_by(Account.person_id),
+        dates=["at"],
+    )
+    late = sa.select(Account.person_id).where(Account.active).group_by(Account.person_id)
+    late = late.having(sa.func.min(Account.created_at) >= first)
     moments = [
-        sa.select(Account.person_id, Account.created_at.label("at")).where(Account.active),
-        sa.select(Account.person_id, sa.func.min(ProfileSnapshot.seen_at).label("at"))
-        .join(Account, Account.id == ProfileSnapshot.account_id)
-        .where(Account.active)
-        .group_by(Account.person_id),
-        sa.select(Account.person_id, sa.func.min(Post.created_at).label("at"))
-        .join(Account, Account.id == Post.account_id)
-        .where(Account.active)
-        .group_by(Account.person_id),
+        registered,
+        read(
+            conn,
+            sa.select(Account.person_id, sa.func.min(ProfileSnapshot.seen_at).label("at"))
+            .join(Account, Account.id == ProfileSnapshot.account_id)
+            .where(Account.active, Account.person_id.in_(late))
+            .group_by(Account.person_id),
+            dates=["at"],
+        ),
+        read(
+            conn,
+            sa.select(Account.person_id, sa.func.min(Post.created_at).label("at"))
+            .join(Account, Account.id == Post.account_id)
+            .where(Account.active, Account.person_id.in_(late))
+            .group_by(Account.person_id),
+            dates=["at"],
+        ),
     ]
-    frame = pd.concat([read(conn, q, dates=["at"]) for q in moments], ignore_index=True)
+    found = [m for m in moments if not m.empty]
+    if not found:
+        return pd.DataFrame(
+            {"person_id": pd.Series(dtype="int64"), "at": pd.Series(dtype="datetime64[ns, UTC]")}
+        )
+    frame = pd.concat(found, ignore_index=True)
     return frame.dropna().groupby("person_id", as_index=False)["at"].min()
 
 
@@ -313,7 +384,7 @@ def _draw(board: Dashboard) -> None:
     board.charts["compliance"] = charts.lines(
         board.weeks,
         _percent_series(board.compliance),
-        "Compliance rate per week (% of people with no high or medium finding)",
+        "Compliance rate per week (% of people with nothing needing attention)",
         ylabel="%",
         percent=True,
         total=TOTAL,
@@ -351,7 +422,10 @@ def _draw(board: Dashboard) -> None:
 
 
 def _pct(value: Any) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0%}"
+    """Floored, as the weekly report shows a rate: 99.6% is not "100%"."""
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{math.floor(value * 100 + 1e-9)}%"
 
 
 def render_html(board: Dashboard) -> str:

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import ahocorasick
-import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Connection
 
-from reports.frames import read
 from socialaudit.models import Account, Post, PostKind, ReferencedPost
 
 ANSWER_WINDOW = timedelta(hours=48)
@@ -31,8 +31,10 @@ COPY_SCORE = 90  # rapidfuzz ratio (0-100) at or above which a post counts as a 
 COPY_MIN_CHARS = 20  # shorter posts ("Thank you!") match anything and prove nothing
 OFFICIAL_LOOKBACK = timedelta(days=30)  # how old an official post may be to be copied
 SHINGLE = 4  # words in a run that a copy must share with the official text
+CHUNK = 5_000  # posts read and compared at a time: memory is a chunk, whatever the week holds
 _SPACE = re.compile(r"\s+")
 _URL = re.compile(r"https?://\S+")
+PER_PERSON = ["person_id", "posts", "replies", "questions", "answered_in_48h", "copies"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ class Engagement:
     questions: int  # replies to a question
     answered_in_48h: int
     copies: int
-    per_person: pd.DataFrame  # person_id, posts, replies, questions, answered_in_48h, copies
+    # person_id, posts, replies, questions, answered_in_48h, copies; by person_id
+    per_person: list[dict[str, int]] = field(default_factory=list)
 
     @staticmethod
     def share(part: int, whole: int) -> float | None:
@@ -81,126 +84,135 @@ def _handle_key(handle: str) -> str:
     return handle.strip().lstrip("@").casefold()
 
 
-PER_PERSON = ["person_id", "posts", "replies", "questions", "answered_in_48h", "copies"]
-
-
 def engagement(
     conn: Connection, start: datetime, end: datetime, official_handles: list[str]
 ) -> Engagement:
-    """One pass over the week's own posts; the questions and official posts are small."""
-    posts = read(
+    """One streamed pass over the week's own posts, a chunk at a time: counts per person,
+    questions answered from a join in SQL, copies by the prefilter and fuzzy ratio below."""
+    matcher = _CopyMatcher.build(conn, start, end, official_handles)
+    counts: dict[int, dict[str, int]] = {}
+    own = sa.and_(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST)
+    text = Post.text if matcher else sa.null()
+    for chunk in _chunks(
+        conn,
+        sa.select(Account.person_id, Post.kind, text)
+        .join(Account, Account.id == Post.account_id)
+        .where(own),
+    ):
+        texts = []
+        for person_id, kind, words in chunk:
+            row = counts.get(person_id)
+            if row is None:
+                row = counts[person_id] = dict.fromkeys(PER_PERSON, 0)
+                row["person_id"] = person_id
+            row["posts"] += 1
+            row["replies"] += kind == PostKind.REPLY
+            texts.append(words)
+        if matcher:
+            for i in matcher.copies(texts):
+                counts[chunk[i][0]]["copies"] += 1
+    # Replies to someone else's post that asked a question (its text ends in "?"): the
+    # questions are few, the join runs in SQL and brings back two instants per answer.
+    asked = sa.and_(
+        ReferencedPost.platform == Post.platform,
+        ReferencedPost.platform_id == Post.reply_to_id,
+        ReferencedPost.text.like("%?%"),
+        sa.or_(ReferencedPost.created_at.is_(None), ReferencedPost.created_at < end),
+    )
+    for chunk in _chunks(
         conn,
         sa.select(
-            Post.id,
-            Account.person_id,
-            Post.platform,
-            Post.kind,
-            Post.reply_to_id,
-            Post.created_at,
-            Post.text,
+            Account.person_id, Post.created_at, ReferencedPost.created_at, ReferencedPost.text
         )
         .join(Account, Account.id == Post.account_id)
-        .where(Post.created_at >= start, Post.created_at < end, Post.kind != PostKind.REPOST),
-        dates=["created_at"],
-    )
-    posts["reply"] = posts["kind"] == PostKind.REPLY
-    asked = read(
-        conn,
-        sa.select(
-            ReferencedPost.platform,
-            ReferencedPost.platform_id.label("reply_to_id"),
-            ReferencedPost.created_at.label("asked_at"),
-            ReferencedPost.text.label("asked_text"),
-        ).where(
-            ReferencedPost.text.like("%?%"),
-            sa.or_(ReferencedPost.created_at.is_(None), ReferencedPost.created_at < end),
-        ),
-        dates=["asked_at"],
-    )
-    asked = asked[asked["asked_text"].str.rstrip().str.endswith("?")]
-    answers = posts.loc[
-        posts["reply"], ["id", "person_id", "platform", "reply_to_id", "created_at"]
-    ]
-    answers = answers.merge(asked, on=["platform", "reply_to_id"], how="inner")
-    answers = answers.assign(
-        quick=((answers["created_at"] - answers["asked_at"]) <= ANSWER_WINDOW).fillna(False)
-    )
-    copies = _copies(conn, posts, start, end, official_handles)
-
-    per_person = posts.groupby("person_id").agg(posts=("id", "size"), replies=("reply", "sum"))
-    per_person["questions"] = answers.groupby("person_id").size()
-    per_person["answered_in_48h"] = answers.groupby("person_id")["quick"].sum()
-    per_person["copies"] = copies.groupby("person_id").size()
-    per_person = per_person.fillna(0).reset_index().reindex(columns=PER_PERSON).astype("int64")
+        .join(ReferencedPost, asked)
+        .where(own, Post.kind == PostKind.REPLY),
+    ):
+        for person_id, answered_at, asked_at, question in chunk:
+            if not (question or "").rstrip().endswith("?"):
+                continue
+            row = counts[person_id]
+            row["questions"] += 1
+            quick = asked_at is not None and answered_at - asked_at <= ANSWER_WINDOW
+            row["answered_in_48h"] += quick
+    per_person = [counts[k] for k in sorted(counts)]
     return Engagement(
-        posts=int(per_person["posts"].sum()),
-        replies=int(per_person["replies"].sum()),
-        questions=int(per_person["questions"].sum()),
-        answered_in_48h=int(per_person["answered_in_48h"].sum()),
-        copies=int(per_person["copies"].sum()),
+        posts=sum(r["posts"] for r in per_person),
+        replies=sum(r["replies"] for r in per_person),
+        questions=sum(r["questions"] for r in per_person),
+        answered_in_48h=sum(r["answered_in_48h"] for r in per_person),
+        copies=sum(r["copies"] for r in per_person),
         per_person=per_person,
     )
 
 
-def _copies(
-    conn: Connection,
-    posts: pd.DataFrame,
-    start: datetime,
-    end: datetime,
-    official_handles: list[str],
-) -> pd.DataFrame:
-    """Posts (id, person_id) whose text is (nearly) an official account's post, word for word."""
-    none = pd.DataFrame({"id": pd.Series(dtype="int64"), "person_id": pd.Series(dtype="int64")})
-    keys = {_handle_key(h) for h in official_handles if h.strip()}
-    if not keys:
-        return none
-    official = read(
-        conn,
-        sa.select(ReferencedPost.text).where(
-            sa.func.lower(sa.func.ltrim(ReferencedPost.author_handle, "@")).in_(sorted(keys)),
-            sa.or_(
-                ReferencedPost.created_at.is_(None),
-                sa.and_(
-                    ReferencedPost.created_at >= start - OFFICIAL_LOOKBACK,
-                    ReferencedPost.created_at < end,
+def _chunks(conn: Connection, stmt: sa.Select[Any]) -> Iterator[list[sa.Row[Any]]]:
+    """The statement's rows, CHUNK at a time (a server-side cursor on PostgreSQL)."""
+    result = conn.execution_options(stream_results=True, max_row_buffer=CHUNK).execute(stmt)
+    yield from result.partitions(CHUNK)
+
+
+@dataclass
+class _CopyMatcher:
+    """Whether a post is (nearly) an official account's post, word for word.
+
+    A cheap prefilter before the fuzzy comparison: a near word-for-word copy shares at least
+    one run of SHINGLE words with the official text (a ratio of 90 leaves most runs intact),
+    found by one Aho-Corasick pass; only those posts meet rapidfuzz's ratio."""
+
+    choices: list[str]
+    automaton: Any
+
+    @classmethod
+    def build(
+        cls, conn: Connection, start: datetime, end: datetime, official_handles: list[str]
+    ) -> _CopyMatcher | None:
+        keys = {_handle_key(h) for h in official_handles if h.strip()}
+        if not keys:
+            return None
+        official = conn.scalars(
+            sa.select(ReferencedPost.text).where(
+                sa.func.lower(sa.func.ltrim(ReferencedPost.author_handle, "@")).in_(sorted(keys)),
+                sa.or_(
+                    ReferencedPost.created_at.is_(None),
+                    sa.and_(
+                        ReferencedPost.created_at >= start - OFFICIAL_LOOKBACK,
+                        ReferencedPost.created_at < end,
+                    ),
                 ),
-            ),
-        ),
-    )
-    choices = sorted({t for t in official["text"].map(normalise) if len(t) >= COPY_MIN_CHARS})
-    if not choices:
-        return none
-    if posts.empty:
-        return none
-    # Cheap prefilter before the fuzzy comparison: a near word-for-word copy shares at least
-    # one run of SHINGLE words with the official text (a ratio of 90 leaves most runs intact).
-    # One Aho-Corasick pass over all posts finds those that share a run.
-    automaton = ahocorasick.Automaton()
-    for choice in choices:
-        for shingle in _shingles(choice):
-            automaton.add_word(f" {shingle} ", 0)
-    automaton.make_automaton()
-    texts = normalise_many(posts["text"].tolist())
-    keep = [i for i, t in enumerate(texts) if len(t) >= COPY_MIN_CHARS]
-    if not keep:
-        return none
-    kept = [texts[i] for i in keep]
-    joined = "\n".join(f" {t} " for t in kept)
-    ends = np.cumsum(np.fromiter((len(t) + 3 for t in kept), dtype=np.int64, count=len(kept)))
-    hit_ends = np.fromiter((end for end, _ in automaton.iter(joined)), dtype=np.int64)
-    rows = np.unique(np.searchsorted(ends, hit_ends, side="right"))
-    if rows.size == 0:
-        return none
-    scores = process.cdist(
-        [kept[i] for i in rows],
-        choices,
-        scorer=fuzz.ratio,
-        score_cutoff=COPY_SCORE,
-        dtype=np.uint8,
-        workers=-1,
-    )
-    hits = [keep[rows[i]] for i in np.flatnonzero(scores.max(axis=1) >= COPY_SCORE)]
-    return posts.iloc[hits][["id", "person_id"]].reset_index(drop=True)
+            )
+        ).all()
+        choices = sorted({t for t in map(normalise, official) if len(t) >= COPY_MIN_CHARS})
+        if not choices:
+            return None
+        automaton = ahocorasick.Automaton()
+        for choice in choices:
+            for shingle in _shingles(choice):
+                automaton.add_word(f" {shingle} ", 0)
+        automaton.make_automaton()
+        return cls(choices, automaton)
+
+    def copies(self, texts: list[str | None]) -> list[int]:
+        """The positions in `texts` of the copies."""
+        normalised = normalise_many([t or "" for t in texts])
+        keep = [i for i, t in enumerate(normalised) if len(t) >= COPY_MIN_CHARS]
+        if not keep:
+            return []
+        kept = [normalised[i] for i in keep]
+        joined = "\n".join(f" {t} " for t in kept)
+        ends, position = [], 0
+        for t in kept:
+            position += len(t) + 3
+            ends.append(position)
+        rows = sorted({bisect_right(ends, end) for end, _ in self.automaton.iter(joined)})
+        return [
+            keep[row]
+            for row in rows
+            if process.extractOne(
+                kept[row], self.choices, scorer=fuzz.ratio, score_cutoff=COPY_SCORE
+            )
+            is not None
+        ]
 
 
 def _shingles(text: str) -> set[str]:

@@ -14,9 +14,10 @@ deletion (DESIGN.md, principle 3).
 
 from __future__ import annotations
 
+import statistics
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
@@ -24,6 +25,9 @@ from sqlmodel import Session, col, select
 from checks.mistakes import NOT_A_DELETION, Outcome
 from reports.frames import read
 from socialaudit.models import Person, PostOutcome
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EVENT_COLUMNS = ["person_id", "post_id", "at", "event", "outcome"]
 UNAVAILABLE = "unavailable"
@@ -69,6 +73,8 @@ def lifecycle_events(conn: Connection, start: datetime, end: datetime) -> pd.Dat
     """Stored outcomes whose event (the deletion, or the publication of a post corrected
     without deletion) falls in [start, end): person_id, post_id, at (UTC), event (a column
     of EVENTS), outcome (as stored), hours_to_delete, hours_to_correct."""
+    import pandas as pd
+
     frame = read(
         conn,
         sa.select(
@@ -91,6 +97,8 @@ def per_person(table: pd.DataFrame) -> pd.DataFrame:
     """One week's `outcomes_table` as one row per person_id: a count column per EVENTS entry
     (zero-filled) and, for each outcome with a time, `hours:<outcome>` (the median hours to
     correct, or to delete; missing when no such post)."""
+    import pandas as pd
+
     hours = [f"hours:{kind}" for kind in TIME_TO]
     columns = ["person_id", *EVENTS, *hours]
     if table.empty:
@@ -112,6 +120,8 @@ def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> p
     """Outcomes per person and week: one row per (week, person, outcome) with the count of
     posts and the median hours to delete and to correct. The weekly report reads its week's
     rows (`reports.lifecycle.per_person`); `db` is an engine or an open connection."""
+    import pandas as pd
+
     columns = [
         "week",
         "person_id",
@@ -158,3 +168,45 @@ def outcomes_table(db: Engine | Connection, weeks: list[str] | None = None) -> p
         median_hours_to_correct=("seconds_to_correct", lambda s: s.median() / 3600),
     ).reset_index()
     return table.sort_values(["week", "person", "outcome"]).reset_index(drop=True)[columns]
+
+
+def person_rows(conn: Connection, week: str) -> list[dict[str, Any]]:
+    """`per_person(outcomes_table(conn, [week]))` counted without pandas: one dict per
+    person_id with an outcome in `week` (person, team, a count per EVENTS entry and
+    `hours:<outcome>`, the median hours to correct or to delete, None when no such post).
+
+    Reads the week's outcome rows only (two numbers each), so the weekly report's start-up
+    and memory do not depend on pandas or on the store's size."""
+    rows = conn.execute(
+        sa.select(
+            PostOutcome.person_id,
+            Person.name,
+            Person.team,
+            PostOutcome.outcome,
+            PostOutcome.seconds_to_delete,
+            PostOutcome.seconds_to_correct,
+        )
+        .join(Person, Person.id == PostOutcome.person_id)
+        .where(PostOutcome.week == week)
+    ).all()
+    people: dict[int, dict[str, Any]] = {}
+    seconds: dict[tuple[int, str], list[float]] = {}
+    for person_id, name, team, outcome, to_delete, to_correct in rows:
+        row = people.setdefault(
+            person_id,
+            {
+                "person_id": person_id,
+                "person": name,
+                "team": team,
+                **dict.fromkeys(EVENTS, 0),
+                **{f"hours:{kind}": None for kind in TIME_TO},
+            },
+        )
+        row[event_of(outcome)] += 1
+        if outcome in TIME_TO:
+            value = to_correct if TIME_TO[outcome] == "correct" else to_delete
+            if value is not None:
+                seconds.setdefault((person_id, outcome), []).append(float(value))
+    for (person_id, outcome), values in seconds.items():
+        people[person_id][f"hours:{outcome}"] = statistics.median(values) / 3600
+    return list(people.values())

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, col, select
 
+from socialaudit import aggregates
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import (
     SEVERITY_RANK,
@@ -130,6 +131,9 @@ def review_finding(
         target.review_note = note
         target.reviewed_at = stamp
         session.add(target)
+    session.flush()
+    # The dashboard's counts of these weeks and people, in the same transaction.
+    aggregates.refresh(session.connection(), {(t.week, t.person_id) for t in targets})
     return finding, True
 
 

@@ -1,10 +1,19 @@
 """The weekly compliance report for the comms team: one HTML file, plus CSV and JSON.
 
-`build` reads one ISO week from the store into a `WeeklyReport` (pandas does the counting),
-`render_html` turns it into one self-contained page (inline CSS and SVG charts, no script, a
-Content-Security-Policy that forbids any fetch), and `write` puts the HTML, CSV and JSON side
-by side in `[reports] output_dir`. Nothing in the output depends on the clock: the same week
-over the same store renders byte for byte the same, so a rerun is a no-op for readers.
+`build` reads one ISO week from the store into a `WeeklyReport`: every figure and table is
+counted in SQL (GROUP BY week, person, rule, severity), and only the rows the page shows are
+read in full (the `PAGE_FINDINGS` most serious findings, with their text). `write` renders the
+page and streams every finding of the week from SQL into the CSV and the JSON, a chunk at a
+time, so the report's memory depends on the people audited, not on the posts or findings
+stored. The page stays readable at 10,000 people: what needs attention first, then the most
+serious findings, each table cut at `PAGE_ROWS` with a line saying how many more there are and
+where they all are (the CSV, the JSON, the browser app's review queue).
+
+`render_html` turns the report into one self-contained page (inline CSS and SVG charts, no
+script, a Content-Security-Policy that forbids any fetch). Nothing in the output depends on the
+clock: the same week over the same store renders byte for byte the same, so a rerun is a no-op
+for readers. No pandas: an empty week's report costs the start-up of SQLAlchemy and Jinja2
+only (matplotlib is imported when a chart is drawn).
 
 Post text, bios, names, handles and URLs are untrusted: the template autoescapes them, links
 pass `safe_url`, and bidi controls are shown as code points (`visible`).
@@ -17,26 +26,24 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import aliased
 
 from checks.policy import motto
-from checks.registry import get_rule
-from reports import charts, lifecycle, profiles
+from reports import lifecycle, profiles
 from reports.engagement import Engagement, engagement
-from reports.frames import plain, read
 from reports.links import account_url
 from reports.nudge_texts import PLATFORM_NAMES
-from reports.output import write_atomic
+from reports.output import write_atomic, write_atomic_chunks
 from reports.templating import environment
 from socialaudit.config import Settings
 from socialaudit.models import (
@@ -55,6 +62,10 @@ from socialaudit.models import (
 from socialaudit.weeks import Week
 
 CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+SEVERITIES = ("high", "medium", "review", "info")
+PAGE_FINDINGS = 100  # finding cards on the page; every finding is in the CSV, JSON and queue
+PAGE_ROWS = 200  # rows of each per-person or per-account table on the page
+STREAM_CHUNK = 2_000  # findings read and written at a time into the CSV and JSON
 FINDING_FIELDS = [
     "id",
     "week",
@@ -85,6 +96,9 @@ FINDING_FIELDS = [
     "review_note",
     "created_at",
 ]
+TIME_FIELDS = ("post_created_at", "post_deleted_at", "reviewed_at", "created_at")
+
+Rows = list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -122,29 +136,34 @@ class Figure:
 
 @dataclass
 class WeeklyReport:
+    """One week, counted. Tables are lists of plain dicts; `findings` holds only the page's
+    cards (the most serious `PAGE_FINDINGS`, in report order) and `finding_count` all of them:
+    the CSV and JSON stream the rest from the store (`write`)."""
+
     organisation: str
     timezone: str
     week: Week
     figures: list[Figure]
-    by_rule: pd.DataFrame
-    findings: pd.DataFrame
-    profiles: pd.DataFrame
-    lifecycle: pd.DataFrame
+    by_rule: Rows
+    findings: Rows
+    profiles: Rows
+    lifecycle: Rows
     engagement: Engagement
-    engagement_people: pd.DataFrame
-    unavailable: pd.DataFrame
-    runs: pd.DataFrame
-    attention: pd.DataFrame = field(default_factory=pd.DataFrame)  # open findings per person
-    failing: pd.DataFrame = field(default_factory=pd.DataFrame)  # profiles falling short
+    engagement_people: Rows
+    unavailable: Rows
+    runs: Rows
+    attention: Rows = field(default_factory=list)  # open findings per person
+    failing: Rows = field(default_factory=list)  # profiles falling short
     registered_accounts: int = 0
+    finding_count: int = 0
+    queue_url: str = ""  # the browser app's review queue for this week
     # post id -> (message it replied to, its author), for evidence found in another reply
     contexts: dict[int, tuple[str, str]] = field(default_factory=dict)
     charts: dict[str, Markup] = field(default_factory=dict)
-    records: list[dict[str, Any]] | None = None  # finding_records, computed once
 
     @property
     def empty(self) -> bool:
-        return self.findings.empty and self.engagement.posts == 0
+        return self.finding_count == 0 and self.engagement.posts == 0
 
     @property
     def stem(self) -> str:
@@ -163,12 +182,12 @@ class WeeklyReport:
                 f"Nobody was registered for auditing yet in {self.week}: monitoring had not "
                 "begun, so there is nothing to report."
             )
-        if self.runs.empty:
+        if not self.runs:
             return (
                 f"No collection round ran in {self.week}, so nothing was collected: this "
                 "week's figures cannot show what was posted."
             )
-        rounds = int(self.runs["runs"].sum())
+        rounds = sum(int(r["runs"]) for r in self.runs)
         return (
             f"{rounds} collection round{'s' if rounds != 1 else ''} ran in {self.week} and "
             "found no post from anyone audited, and no finding: nothing new to report."
@@ -181,31 +200,23 @@ class WeeklyReport:
 OUTSTANDING = (ReviewStatus.OPEN, ReviewStatus.ACKNOWLEDGED)  # not settled by a review
 
 
-def failing_profiles(status: pd.DataFrame) -> pd.DataFrame:
-    """The accounts whose profile falls short at the moment `status` was taken."""
-    if status.empty:
-        return status
-    short = (
-        (status["disclaimer"] == False)  # noqa: E712 - None (unseen) is not failing
-        | (status["affiliation"] == False)  # noqa: E712
-        | status["lost"].astype(bool)
-    )
-    return status[short]
+def failing_profiles(status: Rows) -> Rows:
+    """The accounts whose profile falls short at the moment `status` was taken (None, a
+    profile not seen yet, is not failing)."""
+    return [r for r in status if r["disclaimer"] is False or r["affiliation"] is False or r["lost"]]
 
 
-def _headline(
-    conn: Connection, week: Week, tz: str, frames: profiles.ProfileFrames
-) -> dict[str, float | None]:
-    start, end = week.bounds(tz)
-    # An account is audited for a week once it was registered, or once anything of it from
-    # before the week's end is in the store (an archive import, a simulated clock, history
-    # collected on the first round), whichever comes first.
+def audited_people(conn: Connection, end: datetime) -> set[int]:
+    """The people audited by `end`: active, with an active account registered before `end`,
+    or with anything of it from before `end` in the store (an archive import, a simulated
+    clock, history collected on the first round), whichever comes first. The dashboard's
+    rate counts the same people (`reports.dashboard`)."""
     seen_before_end = sa.or_(
         Account.created_at < end,
         sa.exists().where(ProfileSnapshot.account_id == Account.id, ProfileSnapshot.seen_at < end),
         sa.exists().where(Post.account_id == Account.id, Post.created_at < end),
     )
-    audited = set(
+    return set(
         conn.scalars(
             sa.select(Person.id)
             .distinct()
@@ -213,6 +224,11 @@ def _headline(
             .where(Person.active, Account.active, seen_before_end)
         )
     )
+
+
+def _headline(conn: Connection, week: Week, tz: str) -> dict[str, float | None]:
+    start, end = week.bounds(tz)
+    audited = audited_people(conn, end)
     posts = conn.scalar(
         sa.select(sa.func.count(Post.id)).where(Post.created_at >= start, Post.created_at < end)
     )
@@ -248,10 +264,10 @@ def _headline(
         ).all()
     )
     owing = set(conn.scalars(sa.select(Finding.person_id).distinct().where(outstanding)))
-    failing = failing_profiles(profiles.status_at(frames, end, week=str(week)))
+    failing = failing_profiles(profiles.status_rows(conn, end, week=str(week)))
     # Compliant: audited, and nothing needs attention at the week's end (no high or medium
     # finding this week, no finding left open, no profile falling short).
-    attention = (flagged | owing | set(failing["person_id"].tolist())) & audited
+    attention = (flagged | owing | {r["person_id"] for r in failing}) & audited
     people = len(audited)
     return {
         "people": people,
@@ -288,6 +304,8 @@ def _figures(now: dict[str, Any], before: dict[str, Any]) -> list[Figure]:
 
 
 def _rule_facts(code: str, stored_name: str) -> dict[str, str]:
+    from checks.registry import get_rule  # the rule set loads only when a finding is shown
+
     try:
         rule = get_rule(code)
     except KeyError:
@@ -307,12 +325,20 @@ def _rule_facts(code: str, stored_name: str) -> dict[str, str]:
     }
 
 
-def _findings(conn: Connection, week: Week) -> pd.DataFrame:
+def _rank(column: Any, ranks: dict[Any, int]) -> Any:
+    return sa.case(*((column == str(k), v) for k, v in ranks.items()), else_=-1)
+
+
+def _findings_query(conn: Connection, week: Week) -> sa.Select[Any]:
+    """The week's findings with what a card and a record need, in report order: not false
+    positives first, most severe, most confident, by person, oldest post, id (in SQL, so a
+    page or a stream reads only the rows it uses)."""
     # Someone else's posts, as context: the message replied to, the post reposted or quoted.
     replied = aliased(ReferencedPost)
     original = aliased(ReferencedPost)
-    frame = read(
-        conn,
+    # Names sort by code point on both databases (SQLite's BINARY, PostgreSQL's "C").
+    person = Person.name.collate("C") if conn.dialect.name == "postgresql" else Person.name
+    return (
         sa.select(
             Finding.id,
             Finding.week,
@@ -364,34 +390,49 @@ def _findings(conn: Connection, week: Week) -> pd.DataFrame:
             ),
         )
         .outerjoin(ProfileSnapshot, ProfileSnapshot.id == Finding.snapshot_id)
-        .where(Finding.week == str(week)),
-        dates=["post_created_at", "post_deleted_at", "reviewed_at", "created_at"],
+        .where(Finding.week == str(week))
+        .order_by(
+            sa.case((Finding.review_status == ReviewStatus.FALSE_POSITIVE, 1), else_=0),
+            _rank(Finding.severity, SEVERITY_RANK).desc(),
+            _rank(Finding.confidence, CONFIDENCE_RANK).desc(),
+            person,
+            Post.created_at.asc().nulls_last(),
+            Finding.id,
+        )
     )
-    facts = pd.DataFrame(
-        [_rule_facts(c, n) for c, n in zip(frame["rule_code"], frame["rule_name"], strict=True)],
-        columns=["rule_name", "family", "clause", "clause_text", "suggested_action"],
-        index=frame.index,
-    )
-    frame = frame.drop(columns=["rule_name"]).join(facts)
-    frame["severity_rank"] = frame["severity"].map(SEVERITY_RANK).fillna(-1)
-    frame["confidence_rank"] = frame["confidence"].map(CONFIDENCE_RANK).fillna(-1)
-    frame["false_positive"] = frame["review_status"] == ReviewStatus.FALSE_POSITIVE
-    return frame.sort_values(
-        ["false_positive", "severity_rank", "confidence_rank", "person", "post_created_at", "id"],
-        ascending=[True, False, False, True, True, True],
-        na_position="last",
-        kind="mergesort",
-    ).reset_index(drop=True)
 
 
-def _evidence_contexts(conn: Connection, findings: pd.DataFrame) -> dict[int, tuple[str, str]]:
+def _finding_row(row: sa.Row[Any], facts: dict[tuple[str, str], dict[str, str]]) -> dict[str, Any]:
+    """A finding row as a dict, with the rule's name, family, clause and action from the
+    registry (looked up once per rule)."""
+    values = row._asdict()
+    key = (values["rule_code"], values["rule_name"])
+    if key not in facts:
+        facts[key] = _rule_facts(*key)
+    values.update(facts[key])
+    return values
+
+
+def iter_findings(conn: Connection, week: Week, limit: int | None = None) -> Iterator[Rows]:
+    """The week's findings in report order, `STREAM_CHUNK` at a time (a server-side cursor
+    on PostgreSQL): the CSV and JSON writers hold one chunk, whatever the week holds."""
+    stmt = _findings_query(conn, week)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    result = conn.execution_options(stream_results=True, max_row_buffer=STREAM_CHUNK).execute(stmt)
+    facts: dict[tuple[str, str], dict[str, str]] = {}
+    for chunk in result.partitions(STREAM_CHUNK):
+        yield [_finding_row(row, facts) for row in chunk]
+
+
+def _evidence_contexts(conn: Connection, findings: Rows) -> dict[int, tuple[str, str]]:
     """The messages replied to by the posts evidence points at (a heated exchange's hostile
     words sit in another reply of the conversation than the finding's own post)."""
     ids = {
         item["post"]
-        for evidence in findings["evidence"]
-        if isinstance(evidence, list)
-        for item in evidence
+        for row in findings
+        if isinstance(row["evidence"], list)
+        for item in row["evidence"]
         if isinstance(item, dict) and isinstance(item.get("post"), int)
     }
     if not ids:
@@ -410,131 +451,157 @@ def _evidence_contexts(conn: Connection, findings: pd.DataFrame) -> dict[int, tu
     return {int(pid): (text or "", author or "") for pid, text, author in rows}
 
 
-def _by_rule(findings: pd.DataFrame) -> pd.DataFrame:
-    columns = ["rule_code", "rule_name", "family", "high", "medium", "review", "info", "total"]
-    counted = findings[~findings["false_positive"]]
-    if counted.empty:
-        return pd.DataFrame(columns=columns)
-    table = (
-        counted.groupby(["rule_code", "rule_name", "family", "severity"])
-        .size()
-        .unstack("severity", fill_value=0)
-        .reindex(columns=["high", "medium", "review", "info"], fill_value=0)
-    )
-    table["total"] = table.sum(axis=1)
-    table = table.reset_index()
-    table.columns.name = None
-    table["rank"] = table[["high", "medium", "review", "info"]].apply(
-        lambda r: (r["high"] > 0) * 3 + (r["medium"] > 0) * 2 + (r["review"] > 0), axis=1
-    )
-    return (
-        table.sort_values(["rank", "total", "rule_code"], ascending=[False, False, True])
-        .drop(columns=["rank"])
-        .reset_index(drop=True)[columns]
-    )
+BY_RULE_COLUMNS = ["rule_code", "rule_name", "family", *SEVERITIES, "total"]
 
 
-ATTENTION_COLUMNS = ["person", "high", "medium", "review", "info", "total", "unreviewed", "weeks"]
-
-
-def _attention(conn: Connection, week: Week) -> pd.DataFrame:
-    """Per person: the findings of this week or before that no review has settled yet."""
-    rows = read(
-        conn,
-        sa.select(
-            Person.name.label("person"),
-            Finding.severity,
-            Finding.review_status,
-            Finding.week,
+def _by_rule(conn: Connection, week: Week) -> Rows:
+    """Counted findings (false positives left out) per rule and severity, counted in SQL;
+    rules with a high finding first, then medium, then review, then by total."""
+    counts = conn.execute(
+        sa.select(Finding.rule_code, Finding.rule_name, Finding.severity, sa.func.count(Finding.id))
+        .where(Finding.week == str(week), Finding.review_status != ReviewStatus.FALSE_POSITIVE)
+        .group_by(Finding.rule_code, Finding.rule_name, Finding.severity)
+    ).all()
+    table: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for code, stored_name, severity, n in counts:
+        facts = _rule_facts(code, stored_name)
+        key = (code, facts["rule_name"], facts["family"])
+        row = table.setdefault(
+            key,
+            {
+                "rule_code": code,
+                "rule_name": key[1],
+                "family": key[2],
+                **dict.fromkeys(SEVERITIES, 0),
+            },
         )
+        if severity in SEVERITIES:
+            row[severity] += n
+    rows = [{**r, "total": sum(r[s] for s in SEVERITIES)} for r in table.values()]
+    rows = [r for r in rows if r["total"] > 0]
+
+    def rank(r: dict[str, Any]) -> int:
+        return (r["high"] > 0) * 3 + (r["medium"] > 0) * 2 + (r["review"] > 0)
+
+    return sorted(rows, key=lambda r: (-rank(r), -r["total"], r["rule_code"]))
+
+
+ATTENTION_COLUMNS = ["person", *SEVERITIES, "total", "unreviewed", "weeks"]
+
+
+def _attention(conn: Connection, week: Week) -> Rows:
+    """Per person: the findings of this week or before that no review has settled yet,
+    counted in SQL (per person, severity and status; the weeks joined per person), so the
+    rows read are a few per person whatever the number of weeks."""
+    outstanding = sa.and_(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING))
+    counts = conn.execute(
+        sa.select(Person.name, Finding.severity, Finding.review_status, sa.func.count(Finding.id))
         .join(Person, Person.id == Finding.person_id)
-        .where(Finding.week <= str(week), Finding.review_status.in_(OUTSTANDING)),
+        .where(outstanding)
+        .group_by(Person.name, Finding.severity, Finding.review_status)
+    ).all()
+    pairs = (
+        sa.select(Person.name.label("name"), Finding.week.label("week"))
+        .distinct()
+        .join(Person, Person.id == Finding.person_id)
+        .where(outstanding)
+        .subquery()
     )
-    if rows.empty:
-        return pd.DataFrame(columns=ATTENTION_COLUMNS)
-    table = (
-        rows.groupby(["person", "severity"])
-        .size()
-        .unstack("severity", fill_value=0)
-        .reindex(columns=["high", "medium", "review", "info"], fill_value=0)
-    )
-    table["total"] = table.sum(axis=1)
-    table["unreviewed"] = (
-        rows[rows["review_status"] == ReviewStatus.OPEN].groupby("person").size()
-    ).reindex(table.index, fill_value=0)
-    table["weeks"] = rows.groupby("person")["week"].agg(lambda w: ", ".join(sorted(set(w))))
-    table = table.reset_index()
-    table.columns.name = None
-    return table.sort_values(
-        ["high", "medium", "total", "person"], ascending=[False, False, False, True]
-    ).reset_index(drop=True)[ATTENTION_COLUMNS]
-
-
-def _people(conn: Connection) -> pd.DataFrame:
-    return read(
-        conn,
-        sa.select(Person.id.label("person_id"), Person.name.label("person"), Person.team),
-    )
-
-
-def _unavailable(conn: Connection) -> pd.DataFrame:
-    return read(
-        conn,
-        sa.select(
-            Person.name.label("person"),
-            Account.platform,
-            Account.handle,
-            Account.status,
-            Account.status_detail,
-            Account.status_changed_at,
+    weeks = {
+        name: ", ".join(sorted(set(joined.split(","))))
+        for name, joined in conn.execute(
+            sa.select(pairs.c.name, sa.func.aggregate_strings(pairs.c.week, ",")).group_by(
+                pairs.c.name
+            )
         )
-        .join(Person, Person.id == Account.person_id)
-        .where(Account.active, Person.active, Account.status != AccountStatus.OK)
-        .order_by(Account.status, Person.name, Account.platform, Account.handle),
-        dates=["status_changed_at"],
-    )
+    }
+    people: dict[str, dict[str, Any]] = {}
+    for name, severity, status, n in counts:
+        row = people.setdefault(
+            name, {"person": name, **dict.fromkeys(SEVERITIES, 0), "total": 0, "unreviewed": 0}
+        )
+        if severity in SEVERITIES:
+            row[severity] += n
+            row["total"] += n
+        if status == ReviewStatus.OPEN:
+            row["unreviewed"] += n
+    rows = [{**r, "weeks": weeks.get(r["person"], "")} for r in people.values()]
+    return sorted(rows, key=lambda r: (-r["high"], -r["medium"], -r["total"], r["person"]))
 
 
-def _runs(conn: Connection, start: datetime, end: datetime) -> pd.DataFrame:
-    runs = read(
-        conn,
+def _people(conn: Connection) -> dict[int, tuple[str, str | None]]:
+    return {
+        pid: (name, team)
+        for pid, name, team in conn.execute(sa.select(Person.id, Person.name, Person.team))
+    }
+
+
+def _unavailable(conn: Connection) -> Rows:
+    return [
+        row._asdict()
+        for row in conn.execute(
+            sa.select(
+                Person.name.label("person"),
+                Account.platform,
+                Account.handle,
+                Account.status,
+                Account.status_detail,
+                Account.status_changed_at,
+            )
+            .join(Person, Person.id == Account.person_id)
+            .where(Account.active, Person.active, Account.status != AccountStatus.OK)
+            .order_by(Account.status, Person.name, Account.platform, Account.handle)
+        )
+    ]
+
+
+def _runs(conn: Connection, start: datetime, end: datetime) -> Rows:
+    """Collection rounds of the week per platform (a few rows a day)."""
+    per: dict[str, dict[str, Any]] = {}
+    for platform, status, rate_limited, errors, api_calls in conn.execute(
         sa.select(
             CollectionRun.platform,
             CollectionRun.status,
             CollectionRun.rate_limited,
             CollectionRun.errors,
             CollectionRun.api_calls,
-        ).where(CollectionRun.started_at >= start, CollectionRun.started_at < end),
-    )
-    columns = ["platform", "runs", "failed", "api_calls", "rate_limited", "errors"]
-    if runs.empty:
-        return pd.DataFrame(columns=columns)
-    runs["failed"] = ~runs["status"].isin(["ok", "finished", "done", "running"])
-    runs["error_count"] = runs["errors"].map(lambda e: len(e) if isinstance(e, list) else 0)
-    return (
-        runs.groupby("platform")
-        .agg(
-            runs=("status", "size"),
-            failed=("failed", "sum"),
-            api_calls=("api_calls", "sum"),
-            rate_limited=("rate_limited", "sum"),
-            errors=("error_count", "sum"),
+        ).where(CollectionRun.started_at >= start, CollectionRun.started_at < end)
+    ):
+        row = per.setdefault(
+            platform,
+            {
+                "platform": platform,
+                "runs": 0,
+                "failed": 0,
+                "api_calls": 0,
+                "rate_limited": 0,
+                "errors": 0,
+            },
         )
-        .reset_index()
-        .sort_values("platform")[columns]
-    )
+        row["runs"] += 1
+        row["failed"] += status not in ("ok", "finished", "done", "running")
+        row["api_calls"] += api_calls or 0
+        row["rate_limited"] += int(rate_limited or 0)
+        row["errors"] += len(errors) if isinstance(errors, list) else 0
+    return [per[k] for k in sorted(per)]
+
+
+def _queue_url(settings: Settings, week: Week) -> str:
+    """The browser app's review queue for the week (absolute when `[web] public_url` is set,
+    so the link also works from the file)."""
+    base = (settings.web.public_url or "").rstrip("/")
+    return f"{base}/review?week={week}"
 
 
 def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
-    """Read one week from the store and count everything the report shows."""
+    """Read one week from the store and count everything the report shows (in SQL)."""
     tz = settings.organisation.timezone
     start, end = week.bounds(tz)
     with engine.connect() as conn:
-        frames = profiles.load(conn, end)
-        figures = _figures(
-            _headline(conn, week, tz, frames), _headline(conn, week.previous(), tz, frames)
-        )
-        findings = _findings(conn, week)
+        figures = _figures(_headline(conn, week, tz), _headline(conn, week.previous(), tz))
+        by_rule = _by_rule(conn, week)
+        total = conn.scalar(sa.select(sa.func.count(Finding.id)).where(Finding.week == str(week)))
+        findings = [r for chunk in iter_findings(conn, week, PAGE_FINDINGS) for r in chunk]
         contexts = _evidence_contexts(conn, findings)
         people = _people(conn)
         attention = _attention(conn, week)
@@ -543,61 +610,63 @@ def build(engine: Engine, settings: Settings, week: Week) -> WeeklyReport:
             .join(Person, Person.id == Account.person_id)
             .where(Account.active, Person.active)
         )
-        profile_table = profiles.status_at(frames, end, week=str(week))
-        outcomes = lifecycle.outcomes_table(conn, [str(week)])
+        profile_rows = profiles.status_rows(conn, end, week=str(week))
+        life = lifecycle.person_rows(conn, str(week))
         figures_engagement = engagement(conn, start, end, settings.organisation.handles)
         unavailable = _unavailable(conn)
         runs = _runs(conn, start, end)
-    profile_table = profile_table.merge(people[["person_id", "person"]], on="person_id")
-    profile_table["order"] = (
-        profile_table["lost"].astype(int) * 4
-        + (profile_table["disclaimer"] == False).astype(int) * 2  # noqa: E712
-        + (profile_table["affiliation"] == False).astype(int)  # noqa: E712
+    for row in profile_rows:
+        row["person"] = people[row["person_id"]][0]
+    profile_rows.sort(
+        key=lambda r: (
+            -(r["lost"] * 4 + (r["disclaimer"] is False) * 2 + (r["affiliation"] is False)),
+            r["person"],
+            r["platform"],
+            r["handle"],
+        )
     )
-    profile_table = profile_table.sort_values(
-        ["order", "person", "platform", "handle"], ascending=[False, True, True, True]
-    ).reset_index(drop=True)
-    life = lifecycle.per_person(outcomes).merge(people, on="person_id")
-    life = life.sort_values(
-        ["deleted-without-correction", "awaiting-correction", "person"],
-        ascending=[False, False, True],
+    life.sort(
+        key=lambda r: (
+            -r["deleted-without-correction"],
+            -r["awaiting-correction"],
+            r["person"],
+        )
     )
-    eng_people = (
-        figures_engagement.per_person.merge(people, on="person_id")
-        .sort_values(["person"])
-        .reset_index(drop=True)
+    eng_people = sorted(
+        (
+            {**r, "person": people[r["person_id"]][0], "team": people[r["person_id"]][1]}
+            for r in figures_engagement.per_person
+            if r["person_id"] in people
+        ),
+        key=lambda r: r["person"],
     )
     report = WeeklyReport(
         organisation=settings.organisation.name,
         timezone=tz,
         week=week,
         figures=figures,
-        by_rule=_by_rule(findings),
+        by_rule=by_rule,
         findings=findings,
-        profiles=profile_table,
-        lifecycle=life.reset_index(drop=True),
+        profiles=profile_rows,
+        lifecycle=life,
         engagement=figures_engagement,
         engagement_people=eng_people,
         unavailable=unavailable,
         runs=runs,
         attention=attention,
-        failing=failing_profiles(profile_table).reset_index(drop=True),
+        failing=failing_profiles(profile_rows),
         registered_accounts=int(registered or 0),
+        finding_count=int(total or 0),
+        queue_url=_queue_url(settings, week),
         contexts=contexts,
     )
-    if not report.by_rule.empty:
-        worst = report.by_rule.apply(
-            lambda r: next((s for s in ("high", "medium", "review", "info") if r[s] > 0), "info"),
-            axis=1,
-        )
+    if by_rule:
+        worst = [next((s for s in SEVERITIES if r[s] > 0), "info") for r in by_rule]
+        from reports import charts  # matplotlib: only when there is a chart to draw
+
         report.charts["by_rule"] = charts.hbar(
-            [
-                f"{c} {n}"
-                for c, n in zip(
-                    report.by_rule["rule_code"], report.by_rule["rule_name"], strict=True
-                )
-            ],
-            report.by_rule["total"].tolist(),
+            [f"{r['rule_code']} {r['rule_name']}" for r in by_rule],
+            [r["total"] for r in by_rule],
             title=f"Findings by rule, {week}",
             colours=[charts.SEVERITY_COLOURS[s] for s in worst],
             xlabel="findings",
@@ -656,36 +725,27 @@ def highlight(text: str, evidence: Any) -> tuple[list[tuple[str, bool]], list[st
 # --------------------------------------------------------------------------- output
 
 
-def _local(value: Any, tz: str) -> str:
+def _local(value: datetime | None, tz: str) -> str:
     """An instant as local date and time in the organisation's zone ("" when missing)."""
-    if value is None or pd.isna(value):
+    if value is None:
         return ""
-    return pd.Timestamp(value).tz_convert(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 def _clean(value: Any) -> Any:
-    """pandas' missing values as None, timestamps as ISO 8601 UTC, numpy scalars as Python."""
-    if isinstance(value, list | dict):
-        return value
-    if value is None or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
+    """A figure as JSON holds it: NaN as None."""
     if isinstance(value, float) and math.isnan(value):
         return None
-    if hasattr(value, "item"):
-        return value.item()
     return value
 
 
-def finding_records(report: WeeklyReport) -> list[dict[str, Any]]:
-    """The findings as plain records, in report order: what CSV and JSON hold."""
-    if report.records is None:
-        frame = report.findings.reindex(columns=FINDING_FIELDS).copy()
-        for column in ("post_created_at", "post_deleted_at", "reviewed_at", "created_at"):
-            frame[column] = frame[column].map(lambda t: t.isoformat(), na_action="ignore")
-        report.records = plain(frame)
-    return report.records
+def finding_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One finding as the CSV and JSON hold it (times ISO 8601 UTC)."""
+    record = {key: row.get(key) for key in FINDING_FIELDS}
+    for key in TIME_FIELDS:
+        if record[key] is not None:
+            record[key] = record[key].isoformat()
+    return record
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -700,47 +760,62 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-def render_csv(report: WeeklyReport) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FINDING_FIELDS)
-    writer.writerows(
-        [_csv_cell(record[k]) for k in FINDING_FIELDS] for record in finding_records(report)
-    )
-    return buffer.getvalue()
+def _dumps(value: Any) -> str:
+    # Compact, so the standard library's C encoder does the work (indenting is pure Python).
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def render_json(report: WeeklyReport) -> str:
-    document = {
-        "organisation": report.organisation,
-        "week": str(report.week),
-        "timezone": report.timezone,
-        "figures": {
+class _Writers:
+    """The CSV and the JSON document written side by side, one record at a time.
+
+    The JSON is the document `{"figures", "findings", "organisation", "timezone", "week"}`
+    with sorted keys, written in pieces so the findings never sit in memory together."""
+
+    def __init__(self, report: WeeklyReport, csv_out: io.TextIOBase, json_out: io.TextIOBase):
+        self.csv = csv.writer(csv_out, lineterminator="\n")
+        self.csv.writerow(FINDING_FIELDS)
+        self.json = json_out
+        self.report = report
+        figures = {
             f.label: {"value": _clean(f.value), "previous": _clean(f.previous)}
             for f in report.figures
-        },
-        "findings": finding_records(report),
-    }
-    # Compact, so the standard library's C encoder does the work (indenting is pure Python).
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        }
+        json_out.write('{"figures":' + _dumps(figures) + ',"findings":[')
+        self.first = True
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.csv.writerow([_csv_cell(record[k]) for k in FINDING_FIELDS])
+        self.json.write(("" if self.first else ",") + _dumps(record))
+        self.first = False
+
+    def close(self) -> None:
+        r = self.report
+        self.json.write(
+            f'],"organisation":{_dumps(r.organisation)},"timezone":{_dumps(r.timezone)},'
+            f'"week":{_dumps(str(r.week))}}}\n'
+        )
+
+
+def render_files(report: WeeklyReport, records: Iterable[dict[str, Any]]) -> tuple[str, str]:
+    """The CSV and the JSON of `records` (`finding_record`s) as strings: what `write`
+    streams into the files, for callers that hold the records already."""
+    csv_out, json_out = io.StringIO(), io.StringIO()
+    writers = _Writers(report, csv_out, json_out)
+    for record in records:
+        writers.add(record)
+    writers.close()
+    return csv_out.getvalue(), json_out.getvalue()
 
 
 def _finding_views(report: WeeklyReport) -> list[dict[str, Any]]:
     tz = report.timezone
-    frame = report.findings.copy()
-    for column in ("post_created_at", "post_deleted_at", "reviewed_at"):
-        if frame.empty:
-            frame[column] = ""
-            continue
-        frame[column] = (
-            pd.to_datetime(frame[column], utc=True)
-            .dt.tz_convert(tz)
-            .dt.strftime("%Y-%m-%d %H:%M")
-            .fillna("")
-        )
     views = []
-    for row in plain(frame):
-        views.append(_card(row, report.contexts))
+    for row in report.findings:
+        local = {
+            key: _local(row[key], tz)
+            for key in ("post_created_at", "post_deleted_at", "reviewed_at")
+        }
+        views.append(_card({**row, **local}, report.contexts))
     return views
 
 
@@ -893,13 +968,25 @@ def _placed(item: Any, text: str) -> bool:
     return not notes and any(marked for _, marked in segments)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return plain(frame)
+def _page(rows: Rows) -> Rows:
+    return rows[:PAGE_ROWS]
 
 
 def render_html(report: WeeklyReport) -> str:
     start = report.week.monday
     eng = report.engagement
+    tz = report.timezone
+    more = {
+        name: max(0, len(rows) - PAGE_ROWS)
+        for name, rows in (
+            ("attention", report.attention),
+            ("failing", report.failing),
+            ("profiles", report.profiles),
+            ("lifecycle", report.lifecycle),
+            ("engagement_people", report.engagement_people),
+            ("unavailable", report.unavailable),
+        )
+    }
     template = environment().get_template("weekly.html.j2")
     return template.render(
         report=report,
@@ -908,23 +995,26 @@ def render_html(report: WeeklyReport) -> str:
         previous_week=str(report.week.previous()),
         first_day=start.isoformat(),
         last_day=(start + timedelta(days=6)).isoformat(),
-        timezone=report.timezone,
+        timezone=tz,
         figures=report.figures,
-        by_rule=_records(report.by_rule),
+        by_rule=report.by_rule,
         findings=_finding_views(report),
-        profiles=_records(report.profiles),
-        lifecycle=_records(report.lifecycle),
+        finding_count=report.finding_count,
+        queue_url=report.queue_url,
+        more=more,
+        profiles=_page(report.profiles),
+        lifecycle=_page(report.lifecycle),
         lifecycle_columns=[(key, lifecycle.LABELS[key]) for key in lifecycle.EVENTS],
         engagement=eng,
         share=Engagement.share,
-        engagement_people=_records(report.engagement_people),
+        engagement_people=_page(report.engagement_people),
         unavailable=[
-            {**r, "since": _local(r["status_changed_at"], report.timezone)}
-            for r in _records(report.unavailable)
+            {**r, "since": _local(r["status_changed_at"], tz)} for r in _page(report.unavailable)
         ],
-        runs=_records(report.runs),
-        attention=_records(report.attention),
-        failing=[{**r, "problems": _shortfalls(r)} for r in _records(report.failing)],
+        unavailable_count=len(report.unavailable),
+        runs=report.runs,
+        attention=_page(report.attention),
+        failing=[{**r, "problems": _shortfalls(r)} for r in _page(report.failing)],
         figure=report.figure,
         charts=report.charts,
         motto=motto(),
@@ -934,11 +1024,20 @@ def render_html(report: WeeklyReport) -> str:
 def write(
     engine: Engine, settings: Settings, week: Week, output_dir: Path | None = None
 ) -> list[Path]:
-    """Build the week's report and write `report-WEEK.html`, `.csv` and `.json`."""
+    """Build the week's report and write `report-WEEK.html`, `.csv` and `.json`; the CSV and
+    JSON are streamed from the store, every finding of the week, a chunk at a time."""
     report = build(engine, settings, week)
     directory = output_dir or settings.reports.output_dir
-    return [
-        write_atomic(directory / f"{report.stem}.html", render_html(report)),
-        write_atomic(directory / f"{report.stem}.csv", render_csv(report)),
-        write_atomic(directory / f"{report.stem}.json", render_json(report)),
-    ]
+    html = write_atomic(directory / f"{report.stem}.html", render_html(report))
+    csv_path, json_path = directory / f"{report.stem}.csv", directory / f"{report.stem}.json"
+    with (
+        write_atomic_chunks(csv_path) as csv_out,
+        write_atomic_chunks(json_path) as json_out,
+        engine.connect() as conn,
+    ):
+        writers = _Writers(report, csv_out, json_out)
+        for chunk in iter_findings(conn, week):
+            for row in chunk:
+                writers.add(finding_record(row))
+        writers.close()
+    return [html, csv_path, json_path]

@@ -23,6 +23,7 @@ from reports import dashboard, weekly
 from reports.nudges import send_nudges
 from sandbox.seed import DEFAULT_START, build_world, demo_config, people_csv
 from sandbox.server import Sandbox
+from socialaudit import aggregates
 from socialaudit.config import load_settings
 from socialaudit.db import ensure_schema, make_engine
 from socialaudit.models import Post, PostOutcome
@@ -83,6 +84,7 @@ def run_demo(
             collect(engine, settings, now=world.now)
             checked = run_checks(engine, settings)
             lifecycle = update_outcomes(engine, settings, now=world.now)
+            aggregates.sync(engine)
             result.rounds += 1
             result.findings += checked.new_findings + lifecycle.findings
             if day % 7 == 6:

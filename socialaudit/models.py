@@ -552,3 +552,37 @@ class LoginFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     client: str = Field(max_length=64)
     at: datetime = ts(nullable=False, default=utcnow, index=True)
+
+
+class WeekAggregate(SQLModel, table=True):
+    """The findings of one week counted per person, rule and severity, so the dashboard's
+    52 weeks are a read of a few thousand rows, not of every finding.
+
+    Kept by `socialaudit.aggregates.sync` (after every `check`, after a review decision, and
+    before the dashboard reads it): only the (week, person) pairs whose findings changed are
+    counted again. Erased with the person (`forget` follows the foreign key).
+    """
+
+    __tablename__ = "week_aggregate"
+    __table_args__ = (sa.UniqueConstraint("week", "person_id", "rule_code", "severity"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    week: str = Field(max_length=8, index=True)
+    person_id: int = fk("person.id")
+    rule_code: str = Field(max_length=8)
+    severity: str = Field(max_length=8)
+    findings: int = 0  # counted: every finding but the false positives
+    outstanding: int = 0  # open or acknowledged: no review has settled them
+    unreviewed: int = 0  # open
+    total: int = 0  # every finding, false positives included (a deletion shows in the sum)
+
+
+class WeekAggregateState(SQLModel, table=True):
+    """How far `week_aggregate` has counted: one row (id 1)."""
+
+    __tablename__ = "week_aggregate_state"
+
+    id: int | None = Field(default=None, primary_key=True)
+    last_finding_id: int = 0  # findings above this id are not counted yet
+    last_reviewed_at: datetime | None = ts()  # decisions after this are not counted yet
+    findings: int = 0  # findings in the store when last counted

@@ -1,7 +1,7 @@
 """review search: folded post text, the review history behind Undo, missed posts
 
 Revision ID: 0014_review_search
-Revises: 0012_person_country
+Revises: 0013_week_aggregates
 Create Date: 2026-12-02 01:50:00
 
 `postsearch` holds each post's text folded in Python (case, accents, compatibility forms),
@@ -21,7 +21,7 @@ from alembic import op
 from socialaudit.search import fold
 
 revision: str = '0014_review_search'
-down_revision: str | None = '0012_person_country'
+down_revision: str | None = '0013_week_aggregates'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

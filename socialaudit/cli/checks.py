@@ -83,6 +83,7 @@ def check(
 
     Idempotent: running it again adds nothing. Exit 1 when this run raised new findings.
     """
+    from socialaudit import aggregates
     from socialaudit.pipeline.check_runner import run_checks
     from socialaudit.pipeline.lifecycle import update_outcomes
 
@@ -90,6 +91,7 @@ def check(
     summary = run_checks(app_ctx.engine, app_ctx.settings)
     moment = now.replace(tzinfo=now.tzinfo or UTC) if now else None
     lifecycle = update_outcomes(app_ctx.engine, app_ctx.settings, now=moment)
+    aggregates.sync(app_ctx.engine)  # the dashboard's weekly counts, for what changed
     console().print(summary.describe())
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(lifecycle.decided.items()))
     console().print(f"changed posts: {outcomes or 'none'}; {lifecycle.findings} new MST801")

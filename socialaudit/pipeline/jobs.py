@@ -70,6 +70,7 @@ def _collect(app: AppContext, platform: str) -> Outcome:
     The job's status is its round's: `ok`, `partial` (some accounts failed), `failed` (every
     account, or the round itself) or `stopped`."""
     from collectors.runner import collect
+    from socialaudit import aggregates
     from socialaudit.pipeline.check_runner import run_checks
     from socialaudit.pipeline.lifecycle import update_outcomes
 
@@ -77,6 +78,7 @@ def _collect(app: AppContext, platform: str) -> Outcome:
     with _ANALYSE:
         checked = run_checks(app.engine, app.settings)
         lifecycle = update_outcomes(app.engine, app.settings)
+        aggregates.sync(app.engine)  # the dashboard's weekly counts, for what changed
     run = runs[0]
     summary = (
         f"{platform}: {run.status}, {run.new_posts} new, {run.deleted_posts} deleted, "

@@ -69,7 +69,7 @@ def test_review_flow(runner: CliRunner, cli_env: dict, engine: Engine) -> None:
     assert "Quoting a party&#39;s slogan to criticise it" in html
     assert "Review: <strong>acknowledged</strong> by <bdi>Comms Lead</bdi>" in html
     # False positives are not counted and are listed last.
-    assert report.findings.iloc[-1]["id"] == ids["high"]
+    assert report.findings[-1]["id"] == ids["high"]
     assert {f.label: f.value for f in report.figures}["Findings this week"] == 3
 
 

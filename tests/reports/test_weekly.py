@@ -60,7 +60,8 @@ def test_report_contents_and_order(engine: Engine) -> None:
         ids = seed_week(session)
     report = weekly.build(engine, settings(), W47)
     # Most serious first: the two high findings, then medium, then review.
-    assert report.findings["severity"].tolist() == ["high", "high", "medium", "review"]
+    assert [f["severity"] for f in report.findings] == ["high", "high", "medium", "review"]
+    assert report.finding_count == 4
     figures = {f.label: f for f in report.figures}
     assert figures["Findings this week"].value == 4
     assert figures["Findings this week"].previous == 0
@@ -71,20 +72,20 @@ def test_report_contents_and_order(engine: Engine) -> None:
     # Ana has high findings and a profile that lost its disclaimer; Person 1's review finding
     # is still open: four of six people have nothing needing attention.
     assert figures["Compliance rate"].text == "66%"
-    by_rule = report.by_rule.set_index("rule_code")
-    assert by_rule.loc["NPT201", "high"] == 1 and by_rule.loc["PND402", "review"] == 1
+    by_rule = {r["rule_code"]: r for r in report.by_rule}
+    assert by_rule["NPT201"]["high"] == 1 and by_rule["PND402"]["review"] == 1
     # Profile compliance: Ana's latest profile lost the disclaimer; the others comply.
-    ana = report.profiles[report.profiles["person_id"] == ids["person"]].iloc[0]
-    assert bool(ana["lost"]) and ana["disclaimer"] is False and ana["affiliation"] is True
-    assert report.profiles.iloc[0]["person_id"] == ids["person"]  # worst first
+    ana = next(p for p in report.profiles if p["person_id"] == ids["person"])
+    assert ana["lost"] and ana["disclaimer"] is False and ana["affiliation"] is True
+    assert report.profiles[0]["person_id"] == ids["person"]  # worst first
     # Lifecycle: Ana deleted one post; the protected account's post is not a deletion.
-    life = report.lifecycle.set_index("person")
-    ana_life = life.loc[f"Ana {SCRIPT} Lima"]
+    life = {r["person"]: r for r in report.lifecycle}
+    ana_life = life[f"Ana {SCRIPT} Lima"]
     assert ana_life["deleted-without-correction"] == 1 and ana_life["corrected-by-edit"] == 0
     assert ana_life["hours:deleted-without-correction"] == 3  # the stored time to delete
-    assert life.loc["Person 3", "deleted-without-correction"] == 0
-    assert life.loc["Person 3", "unavailable"] == 1
-    assert life.loc["Person 1", "corrected-by-edit"] == 1
+    assert life["Person 3"]["deleted-without-correction"] == 0
+    assert life["Person 3"]["unavailable"] == 1
+    assert life["Person 1"]["corrected-by-edit"] == 1
     eng = report.engagement
     assert (eng.posts, eng.replies, eng.questions, eng.answered_in_48h, eng.copies) == (
         6,
@@ -93,8 +94,8 @@ def test_report_contents_and_order(engine: Engine) -> None:
         1,
         1,
     )
-    assert report.unavailable["status"].tolist() == ["protected"]
-    assert report.runs.iloc[0]["rate_limited"] == 2
+    assert [a["status"] for a in report.unavailable] == ["protected"]
+    assert report.runs[0]["rate_limited"] == 2
 
     html = weekly.render_html(report)
     for heading in (
@@ -143,8 +144,9 @@ def test_csv_cells_never_start_a_formula(engine: Engine, tmp_path: Path) -> None
     with session_scope(engine) as session:
         seed_week(session)
     report = weekly.build(engine, settings(), W47)
-    report.findings.loc[0, "post_text"] = "=HYPERLINK('http://evil.example','x')"
-    rows = list(csv.DictReader(io.StringIO(weekly.render_csv(report))))
+    records = [weekly.finding_record(row) for row in report.findings]
+    records[0]["post_text"] = "=HYPERLINK('http://evil.example','x')"
+    rows = list(csv.DictReader(io.StringIO(weekly.render_files(report, records)[0])))
     assert rows[0]["post_text"].startswith("'=HYPERLINK")
 
 
@@ -288,10 +290,7 @@ def test_attention_figures_hold_against_the_store(engine: Engine) -> None:
     assert shown["people"] == expected["people"] == 6
     assert shown["compliance"] == pytest.approx(expected["compliance"])
     assert shown["compliance"] == pytest.approx(3 / 6)
-    assert (
-        dict(zip(report.attention["person"], report.attention["total"], strict=True))
-        == (expected["by_person"])
-    )
+    assert {r["person"]: r["total"] for r in report.attention} == expected["by_person"]
     html = weekly.render_html(report)
     attention = html.split('<section id="attention">')[1].split("</section>")[0]
     assert "Person 2" in attention and "removed the views disclaimer" in attention
