@@ -202,6 +202,10 @@ def undo_decision(
     decision.undone_at = now or datetime.now(UTC)
     decision.undone_by = by
     session.add(decision)
+    session.flush()
+    # The restored `reviewed_at` is older than the dashboard's last sync, which would not
+    # see the change: these weeks and people are counted again now, in the same transaction.
+    aggregates.refresh(session.connection(), {(f.week, f.person_id) for f, _ in restored})
     return decision
 
 

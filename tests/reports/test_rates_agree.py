@@ -21,6 +21,7 @@ from socialaudit.models import (
     Finding,
     Person,
     ProfileSnapshot,
+    ReviewDecision,
     ReviewStatus,
     WeekAggregate,
 )
@@ -153,6 +154,15 @@ def test_aggregates_follow_checks_reviews_and_deletions(engine: Engine) -> None:
     # A review decision refreshes its own week and person at once.
     with session_scope(engine) as session:
         review.review_finding(session, ids["review"], ReviewStatus.FALSE_POSITIVE, "lead", None)
+    _aggregates_hold(engine)
+    _agree(engine)
+    # Undoing it puts back an older `reviewed_at`, which no sync would see: undo refreshes.
+    with session_scope(engine) as session:
+        decision = session.exec(
+            select(ReviewDecision).order_by(ReviewDecision.id.desc())  # type: ignore[union-attr]
+        ).first()
+        assert decision is not None
+        review.undo_decision(session, decision.id, "lead")
     _aggregates_hold(engine)
     _agree(engine)
     # A finding deleted (the retention purge) is noticed by the next sync.
