@@ -36,8 +36,6 @@ MONTHS = {
     ),
 }  # fmt: skip
 
-PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
-
 CLAUSE_SUMMARIES: dict[str, dict[str, str]] = {
     "fr": {
         "1": "Indiquez dans votre profil que vous travaillez pour l'organisation et que vos "

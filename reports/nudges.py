@@ -54,6 +54,7 @@ from reports.lifecycle import CORRECTED
 from reports.links import account_url
 from reports.mailer import Mailer, MailerUnavailable, MessageRefused, OutboxMailer, SmtpMailer
 from reports.templating import environment
+from socialaudit import platforms
 from socialaudit.config import Settings
 from socialaudit.display import isolated, without_bidi
 from socialaudit.errors import UsageError
@@ -334,7 +335,7 @@ def _item(session: Session, finding: Finding, language: str, tz: ZoneInfo) -> Nu
         finding_id=int(finding.id or 0),
         rule_code=rule.code,
         subject=finding.subject_type,
-        platform=nudge_texts.PLATFORM_NAMES.get(platform, platform),
+        platform=platforms.display_name(platform),
         day=local.day if local else None,
         month=nudge_texts.month(local.month, language) if local else None,
         excerpt=isolated(excerpt(text or "", finding.evidence)),

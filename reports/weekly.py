@@ -35,9 +35,9 @@ from reports import charts, lifecycle, profiles
 from reports.engagement import Engagement, engagement
 from reports.frames import plain, read
 from reports.links import account_url
-from reports.nudge_texts import PLATFORM_NAMES
 from reports.output import write_atomic
 from reports.templating import environment
+from socialaudit import platforms
 from socialaudit.config import Settings
 from socialaudit.models import (
     SEVERITY_RANK,
@@ -845,7 +845,7 @@ def _card(row: dict[str, Any], contexts: dict[int, tuple[str, str]]) -> dict[str
         "person": row["person"],
         "team": row["team"] or "",
         "platform": row["platform"] or "",
-        "platform_name": PLATFORM_NAMES.get(row["platform"] or "", row["platform"] or ""),
+        "platform_name": platforms.display_name(row["platform"]),
         "handle": row["handle"] or "",
         "account_link": account_url(
             row["platform"], row["handle"], row["account_platform_id"], row["account_instance"]
