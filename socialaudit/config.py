@@ -230,12 +230,12 @@ class PlatformsConfig(Section):
 
 
 def _platform_section(spec: platforms.PlatformSpec, present: bool, *, rebuild: bool = True) -> None:
-    """Give `PlatformsConfig` (and so `Settings`) the section of a registered platform.
+    """Give `PlatformsConfig` (and so `Settings`) a platform's section and secrets, or take
+    them away again (`present` false) when it leaves the registry.
 
     Pydantic builds a model's validator from its fields once; adding one and rebuilding with
     `force=True` is how a field is added to an existing model, and `Settings` is rebuilt
-    because it embeds the section's schema. A platform taken out of the registry takes its
-    section and secrets with it.
+    because it embeds the section's schema.
     """
     if not present:
         PlatformsConfig.__pydantic_fields__.pop(spec.name, None)
