@@ -85,7 +85,7 @@ def remove(
 ) -> None:
     """Stop collecting an account. What was collected stays until retention or `forget`."""
     with session_scope(get_app(ctx).engine) as session:
-        account = find_account(session, platform.value, handle)
+        account = find_account(session, platform, handle)
         account.active = False
         session.add(account)
-    console().print(f"removed {platform.value} account {account.handle}")
+    console().print(f"removed {platform} account {account.handle}")
