@@ -30,9 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from collectors.runner import COLLECTORS, collect_platform
+from collectors.runner import collect_platform
 from sandbox.seed import bulk_world, people_csv
 from sandbox.server import Sandbox
+from socialaudit import platforms
 from socialaudit.config import load_settings
 from socialaudit.db import make_engine, session_scope, upgrade
 from socialaudit.registry import import_people_csv
@@ -44,7 +45,7 @@ REPEATS = 5
 
 def minimums(platform: str) -> dict[str, int]:
     """The fewest calls the platform's batch sizes allow for each round."""
-    module_name, class_name = COLLECTORS[platform].split(":")
+    module_name, class_name = platforms.get(platform).collector.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     profiles = math.ceil(ACCOUNTS / cls.profile_batch)
     return {
@@ -106,7 +107,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=REPEATS)
     parser.add_argument(
         "--platform",
-        choices=sorted(COLLECTORS),
+        choices=platforms.names(),
         action="append",
         help="Repeat for several platforms (default: bluesky).",
     )

@@ -21,7 +21,8 @@ Adding a platform (the README's "Adding a collector" says it step by step):
    `resolve`, `fetch_profiles`, `fetch_posts` and `lookup_posts` (contracts below).
    Raise `AccountUnavailable` for an account the platform says is protected, suspended,
    deactivated or unknown; let anything else propagate as `ApiError` from the seam.
-3. Register the class in `collectors.runner.COLLECTORS`.
+3. Name the class ("module:Class") in the platform's entry in `socialaudit.platforms`,
+   with its handle rule, config keys, secrets, rate-limit headers and web addresses.
 
 Identity rules every collector keeps: an account is its platform id (X user id, DID,
 Mastodon account id), never its handle; a post's `platform_id` is stable across edits (X:
@@ -43,7 +44,7 @@ from typing import Any, ClassVar
 
 from collectors.retry import ApiBudget, ApiError, ApiSeam, RetryHint, RetryPolicy
 from socialaudit.config import Settings
-from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.models import AccountStatus, DeletionCause, PostKind
 from socialaudit.stopping import interruptible_sleep
 
 
@@ -219,7 +220,8 @@ class Collector(ABC):
     for deletion sweeps. Every request goes through `self.seam.call(endpoint, fn, ...)`.
     """
 
-    platform: ClassVar[Platform]
+    # The name of the platform's entry in `socialaudit.platforms`.
+    platform: ClassVar[str]
     profile_batch: ClassVar[int] = 1
     lookup_batch: ClassVar[int] = 1
     # False where a repost has no id the look-up accepts (Bluesky): its original is checked.
@@ -231,9 +233,9 @@ class Collector(ABC):
         self, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
     ) -> None:
         self.settings = settings
-        self.config = getattr(settings.platforms, self.platform.value)
+        self.config = settings.platforms.section(self.platform)
         self.seam = ApiSeam(
-            self.platform.value,
+            self.platform,
             RetryPolicy.from_config(self.config),
             self.classify,
             sleep=sleep,

@@ -43,12 +43,14 @@ from collectors.base import (
     Timeline,
 )
 from collectors.retry import ApiError, RetryHint, seconds_until
+from socialaudit import platforms
 from socialaudit.config import Settings
-from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.models import AccountStatus, DeletionCause, PostKind
 from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
 
+PLATFORM = platforms.get("bluesky")
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
 PAGE_SIZE = 100
 
@@ -77,7 +79,7 @@ def did_of(uri: str) -> str:
 
 
 def web_url(handle: str, uri: str) -> str:
-    return f"https://bsky.app/profile/{handle}/post/{uri.rsplit('/', 1)[-1]}"
+    return PLATFORM.post_url(handle, uri) or ""
 
 
 def transform_profile(view: dict[str, Any]) -> Profile:
@@ -234,7 +236,7 @@ def _xrpc_error(error: BaseException) -> tuple[str, str]:
 
 
 class BlueskyCollector(Collector):
-    platform = Platform.BLUESKY
+    platform = PLATFORM.name
     profile_batch = 25
     lookup_batch = 25
     lookup_reposts = False  # getPosts takes post URIs only; a repost is checked by its original

@@ -30,6 +30,7 @@ from atproto_core.exceptions import InvalidCARFile
 
 from collectors.base import NormalisedPost
 from collectors.bluesky import PUBLIC_APPVIEW, parse_time, transform_post_view
+from collectors.importing import ArchiveRead
 from socialaudit.config import Settings
 from socialaudit.errors import UsageError
 from socialaudit.models import PostKind
@@ -204,3 +205,20 @@ def read_repo_file(path: Path, max_bytes: int | None = None) -> tuple[str, list[
         return read_car(path.read_bytes())
     except UsageError as exc:
         raise UsageError(f"{path}: {exc}") from None
+
+
+def repo_import(settings: Settings, source: str) -> ArchiveRead:
+    """`socialaudit import bluesky-repo SOURCE`: a CAR file, or a DID whose records are read
+    from its PDS; the platform registry's reader for this format."""
+    from atproto_client.exceptions import AtProtocolError
+
+    if source.startswith("did:"):
+        try:
+            records = list_records(settings, source)
+        except AtProtocolError as exc:
+            raise UsageError(f"{source}: the PDS refused listRecords ({exc})") from None
+        did = source
+    else:
+        limit = settings.imports.max_uncompressed_mb
+        did, records = read_repo_file(Path(source), max_bytes=limit * 1024 * 1024)
+    return ArchiveRead(source, did, None, lambda handle: records_as_posts(records, did, handle))

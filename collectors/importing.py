@@ -9,9 +9,10 @@ Only registered accounts are imported: an archive of anyone else is refused.
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlmodel import Session, select
 
 from collectors.base import NormalisedPost, Profile
 from collectors.store import Upsert, mark_missing, save_profile, upsert_post
+from socialaudit.config import Settings
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import Account, DeletionCause, Post
 from socialaudit.registry import same_handle
@@ -40,6 +42,43 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return bool(self.new or self.updated or self.deleted or self.profile_changed)
+
+
+@dataclass
+class ArchiveRead:
+    """An export as read by a platform's archive reader (`PlatformSpec.archives`), before
+    it is matched to a registered account: whose it is, and what it holds."""
+
+    source: str
+    account_id: str
+    username: str | None
+    # The posts, given the registered account's handle (some exports carry only its DID).
+    posts: Callable[[str], Iterable[NormalisedPost]]
+    profile: Profile | None = None
+    deleted: dict[str, datetime] = field(default_factory=dict)
+
+
+def archive_reader(path: str) -> Callable[[Settings, str], ArchiveRead]:
+    """The reader function named "module:function" by an `ArchiveFormat`."""
+    module_name, function_name = path.split(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def import_archive(
+    session: Session, platform: str, read: ArchiveRead, now: datetime
+) -> ImportReport:
+    """Save an export of a registered `platform` account; run again, it changes nothing."""
+    account = registered_account(session, platform, read.account_id, read.username)
+    report = ImportReport(read.source, platform, account.handle)
+    return save_import(
+        session,
+        account,
+        report,
+        read.posts(account.handle),
+        now,
+        profile=read.profile,
+        deleted=read.deleted,
+    )
 
 
 def registered_account(

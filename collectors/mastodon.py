@@ -52,15 +52,17 @@ from collectors.base import (
 )
 from collectors.http import RewritingAdapter
 from collectors.retry import ApiError, RetryHint, reset_from_iso_header
+from socialaudit import platforms
 from socialaudit.config import Settings
-from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.models import AccountStatus, DeletionCause, PostKind
 from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 40  # Mastodon's largest statuses page
 LOOKUP_BATCH = 20  # ids per statuses(ids) call
-LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+PLATFORM = platforms.get("mastodon")
+LIMIT_HEADERS = PLATFORM.rate_limit_headers
 
 
 # -- transform: raw Mastodon JSON -> store shapes (pure) -----------------------------------
@@ -313,7 +315,7 @@ def transform_status(
 
 
 class MastodonCollector(Collector):
-    platform = Platform.MASTODON
+    platform = PLATFORM.name
     profile_batch = 1  # accounts(ids) is recent and per instance: one account a call
     lookup_batch = LOOKUP_BATCH
     lookup_reposts = True  # a boost has its own status id

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
+from socialaudit import platforms
 from socialaudit.config import PlatformConfig
 from socialaudit.logs import redact
 from socialaudit.stopping import StopRequested, interruptible_sleep
@@ -75,7 +76,6 @@ class ApiBudget:
 # A platform that refuses connections or whose name does not resolve is down (or mistyped):
 # it gets this many tries in all, with the usual backoff, not the full `max_retries`.
 UNREACHABLE_TRIES = 3
-PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 _HOST_PORT = re.compile(r"host='([^']+)', port=(\d+)")
 _URL = re.compile(r"https?://[^\s'\"()]+")
 
@@ -141,7 +141,7 @@ class ApiError(Exception):
         self.cause = cause
         why = unreachable(cause) if platform else None
         if why is not None:
-            name = PLATFORM_NAMES.get(platform or "", platform)
+            name = platforms.display_name(platform)
             where = _where(cause, url)
             at = f" at {redact(where)}" if where else ""
             after = f", after {tries} {'try' if tries == 1 else 'tries'}" if tries else ""

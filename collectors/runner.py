@@ -48,6 +48,7 @@ from collectors.store import (
     save_profile,
     upsert_post,
 )
+from socialaudit import platforms
 from socialaudit.config import Settings
 from socialaudit.db import session_scope
 from socialaudit.logs import redact
@@ -57,7 +58,6 @@ from socialaudit.models import (
     CollectionRun,
     DeletionCause,
     Person,
-    Platform,
     Post,
     PostKind,
 )
@@ -65,13 +65,6 @@ from socialaudit.stopping import StopRequested, interruptible_sleep, stop_reques
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# platform -> "module:Class".
-COLLECTORS: dict[str, str] = {
-    Platform.BLUESKY: "collectors.bluesky:BlueskyCollector",
-    Platform.X: "collectors.x:XCollector",
-    Platform.MASTODON: "collectors.mastodon:MastodonCollector",
-}
 
 
 class Progress:
@@ -90,10 +83,12 @@ class Progress:
 def collector_for(
     platform: str, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
 ) -> Collector:
-    """The collector for `platform`, configured from `[platforms.<platform>]`."""
-    if platform not in COLLECTORS:
+    """The collector for `platform` (its registry entry's "module:Class"), configured from
+    `[platforms.<platform>]`."""
+    spec = platforms.PLATFORMS.get(platform)
+    if spec is None:
         raise LookupError(f"no collector for {platform!r} yet")
-    module_name, class_name = COLLECTORS[platform].split(":")
+    module_name, class_name = spec.collector.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     return cls(settings, sleep=sleep)
 
@@ -637,11 +632,8 @@ def _round_status(refs: list[AccountRef], tally: _Tally) -> str:
 
 
 def enabled_platforms(settings: Settings) -> list[str]:
-    return [
-        p.value
-        for p in Platform
-        if p.value in COLLECTORS and getattr(settings.platforms, p.value).enabled
-    ]
+    """The registered platforms whose `[platforms.NAME] enabled` is true, in registry order."""
+    return [name for name in platforms.names() if settings.platforms.section(name).enabled]
 
 
 def collect(

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from collectors.base import NormalisedPost, Profile, Referenced
+from socialaudit import platforms
 from socialaudit.models import (
     Account,
     DeletionCause,
@@ -151,9 +152,15 @@ _LOOK = object()  # upsert_post: look the post up (the caller did not)
 _RELATIONS = ("reply_to_id", "reply_root_id", "quote_of_id", "repost_of_id", "conversation_id")
 
 
+def _version_ids_name_post(platform: str) -> bool:
+    """Whether any version's id of a post names it (the registry's `version_ids_name_post`)."""
+    spec = platforms.PLATFORMS.get(platform)
+    return spec is not None and spec.version_ids_name_post
+
+
 def _chain_ids(session: Session, platform: str, ids: set[str]) -> dict[str, str]:
     """Of these ids, those that are a later version of a stored post -> that post's id."""
-    if platform != "x" or not ids:
+    if not ids or not _version_ids_name_post(platform):
         return {}
     rows = session.exec(
         select(PostVersion.version_key, Post.platform_id)
@@ -165,7 +172,7 @@ def _chain_ids(session: Session, platform: str, ids: set[str]) -> dict[str, str]
 
 def _link_edit_chain(session: Session, post: Post) -> None:
     """Posts stored earlier that name this (X) post by a later id of its chain: point them at it."""
-    if post.platform != "x":
+    if not _version_ids_name_post(post.platform):
         return
     later = set(
         session.exec(select(PostVersion.version_key).where(PostVersion.post_id == post.id)).all()

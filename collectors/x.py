@@ -40,9 +40,10 @@ from collectors.base import (
 )
 from collectors.http import mount
 from collectors.retry import ApiError, RetryHint, seconds_until
+from socialaudit import platforms
 from socialaudit.config import Settings
 from socialaudit.errors import ConfigError
-from socialaudit.models import AccountStatus, DeletionCause, Platform, PostKind
+from socialaudit.models import AccountStatus, DeletionCause, PostKind
 from socialaudit.stopping import interruptible_sleep
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,8 @@ logging.getLogger("tweepy.client").setLevel(logging.INFO)
 
 X_API = "https://api.twitter.com"
 PAGE_SIZE = 100
-LIMIT_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+PLATFORM = platforms.get("x")
+LIMIT_HEADERS = PLATFORM.rate_limit_headers
 USER_FIELDS = ["description", "url", "public_metrics", "protected", "created_at", "entities"]
 TWEET_FIELDS = [
     "created_at",
@@ -115,7 +117,7 @@ def _own_link(url: dict[str, Any], own: set[str], quoted: str | None) -> bool:
 
 
 def status_url(tweet_id: str, username: str | None = None) -> str:
-    return f"https://x.com/{username or 'i'}/status/{tweet_id}"
+    return PLATFORM.post_url(username or "", tweet_id) or ""
 
 
 def _expanded_url(user: dict[str, Any]) -> str | None:
@@ -299,7 +301,7 @@ def tweet_cause(error: dict[str, Any]) -> DeletionCause:
 
 
 class XCollector(Collector):
-    platform = Platform.X
+    platform = PLATFORM.name
     profile_batch = 100
     lookup_batch = 100
     lookup_reposts = True  # a retweet has its own id that get_tweets answers for

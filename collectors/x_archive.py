@@ -23,11 +23,14 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from collectors.base import NormalisedPost, Profile, Version
 from socialaudit.errors import UsageError
 from socialaudit.models import PostKind
+
+if TYPE_CHECKING:
+    from collectors.importing import ArchiveRead
 
 _STATUS_URL = re.compile(r"https?://(?:www\.)?(?:twitter|x)\.com/[^/]+/status/([0-9]+)")
 # X ids are 64-bit numbers: at most 20 digits.
@@ -378,3 +381,20 @@ def _read(files: _Files) -> XArchive:
             archive.deleted[first] = parse_archive_time(stamp) if stamp else post.created_at
     archive.posts.sort(key=lambda p: p.created_at)
     return archive
+
+
+def archive_import(settings: Any, source: str) -> ArchiveRead:
+    """`socialaudit import x-archive SOURCE`: the platform registry's reader for this format
+    (the store's side is imported here only, so parsing an archive stays light)."""
+    from collectors.importing import ArchiveRead
+
+    path = Path(source)
+    archive = read_x_archive(path, ArchiveLimits.from_settings(settings))
+    return ArchiveRead(
+        str(path),
+        archive.account_id,
+        archive.username,
+        lambda _handle: archive.posts,
+        archive.profile,
+        archive.deleted,
+    )

@@ -30,12 +30,13 @@ from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from markupsafe import Markup
 
+from socialaudit import platforms
+
 DEFAULT_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
 # The languages with a catalogue (English is the source language: its catalogue is the ids).
 LANGUAGES = ("en", "fr", "es", "ar")
-PLATFORM_NAMES = {"x": "X", "bluesky": "Bluesky", "mastodon": "Mastodon"}
 
 
 def N_(message: str) -> str:
@@ -182,7 +183,7 @@ def for_language(code: str | None) -> Language:
 
 def platform_name(platform: str | None) -> str:
     """A platform's own name (a proper noun in every language)."""
-    return PLATFORM_NAMES.get(platform or "", platform or "")
+    return platforms.display_name(platform)
 
 
 def extract_policy(

@@ -1,8 +1,11 @@
-"""Public web addresses of accounts, built from their platform and handle (never from a bio)."""
+"""Public web addresses of accounts, built from their platform and handle (never from a bio).
+
+Each platform's address is its registry entry's `profile_url` (`socialaudit.platforms`).
+"""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from socialaudit import platforms
 
 
 def account_url(
@@ -15,14 +18,5 @@ def account_url(
     handle = (handle or "").strip().lstrip("@")
     if not handle and not platform_id:
         return None
-    if platform == "x":
-        return f"https://x.com/{quote(handle, safe='')}" if handle else None
-    if platform == "bluesky":
-        return f"https://bsky.app/profile/{quote(platform_id or handle, safe=':.')}"
-    if platform == "mastodon":
-        user, _, server = handle.partition("@")
-        server = (server or instance or "").strip()
-        if not user or not server or any(c in server for c in "/?#@\\ "):
-            return None
-        return f"https://{quote(server, safe='.-:')}/@{quote(user, safe='')}"
-    return None
+    spec = platforms.PLATFORMS.get(platform or "")
+    return spec.profile_url(handle, platform_id, instance) if spec is not None else None

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from checks.policy import MOTTO, clause
 from checks.registry import get_rule
-from reports.i18n import DEFAULT_LANGUAGE, PLATFORM_NAMES, for_language, language_of
+from reports.i18n import DEFAULT_LANGUAGE, for_language, language_of
 
 __all__ = [
     "DEFAULT_LANGUAGE",
-    "PLATFORM_NAMES",
     "clause_summary",
     "draft_instead",
     "instead",

@@ -42,9 +42,9 @@ from checks.policy import motto
 from reports import lifecycle, profiles
 from reports.engagement import Engagement, engagement
 from reports.links import account_url
-from reports.nudge_texts import PLATFORM_NAMES
 from reports.output import write_atomic, write_atomic_chunks
 from reports.templating import environment
+from socialaudit import platforms
 from socialaudit.config import Settings
 from socialaudit.models import (
     SEVERITY_RANK,
@@ -920,7 +920,7 @@ def _card(row: dict[str, Any], contexts: dict[int, tuple[str, str]]) -> dict[str
         "person": row["person"],
         "team": row["team"] or "",
         "platform": row["platform"] or "",
-        "platform_name": PLATFORM_NAMES.get(row["platform"] or "", row["platform"] or ""),
+        "platform_name": platforms.display_name(row["platform"]),
         "handle": row["handle"] or "",
         "account_link": account_url(
             row["platform"], row["handle"], row["account_platform_id"], row["account_instance"]

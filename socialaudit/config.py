@@ -29,11 +29,13 @@ from pydantic import (
     SecretStr,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 
-from socialaudit import packs
+from socialaudit import packs, platforms
 from socialaudit.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -240,23 +242,51 @@ class PlatformConfig(Section):
     max_backoff_seconds: float = Field(default=900.0, ge=0)
 
 
-class XConfig(PlatformConfig):
-    bearer_token_file: Path | None = None
-
-
-class BlueskyConfig(PlatformConfig):
-    login: str | None = None
-    app_password_file: Path | None = None
-
-
-class MastodonConfig(PlatformConfig):
-    access_token_file: Path | None = None
-
-
 class PlatformsConfig(Section):
-    x: XConfig = Field(default_factory=XConfig)
-    bluesky: BlueskyConfig = Field(default_factory=BlueskyConfig)
-    mastodon: MastodonConfig = Field(default_factory=MastodonConfig)
+    """`[platforms.NAME]`: one section per platform of the registry (`socialaudit.platforms`).
+
+    The fields are added from the registry's entries (`_platform_section`), so a new
+    platform brings its section, its keys and their environment overrides with it.
+    """
+
+    def section(self, name: str) -> PlatformConfig:
+        """The settings of platform `name` (`[platforms.NAME]`)."""
+        return getattr(self, name)
+
+
+def _platform_section(spec: platforms.PlatformSpec, present: bool, *, rebuild: bool = True) -> None:
+    """Give `PlatformsConfig` (and so `Settings`) a platform's section and secrets, or take
+    them away again (`present` false) when it leaves the registry.
+
+    Pydantic builds a model's validator from its fields once; adding one and rebuilding with
+    `force=True` is how a field is added to an existing model, and `Settings` is rebuilt
+    because it embeds the section's schema.
+    """
+    if not present:
+        PlatformsConfig.__pydantic_fields__.pop(spec.name, None)
+        for secret in spec.secrets:
+            SECRETS.pop(secret.name, None)
+            _SECRET_KEY_HINTS.pop(secret.key_hint, None)
+        PlatformsConfig.model_rebuild(force=True)
+        Settings.model_rebuild(force=True)
+        return
+    section = create_model(
+        f"PlatformConfig_{spec.name}",
+        __base__=PlatformConfig,
+        __doc__=f"[{spec.config_section}]: {spec.display_name}.",
+        **dict(spec.config_fields),
+    )
+    PlatformsConfig.__pydantic_fields__[spec.name] = FieldInfo(
+        annotation=section, default_factory=section
+    )
+    for secret in spec.secrets:
+        SECRETS[secret.name] = SecretSpec(
+            env=secret.env, file_key=f"{spec.config_section}.{secret.file_field}", what=secret.what
+        )
+        _SECRET_KEY_HINTS[secret.key_hint] = secret.name
+    if rebuild:
+        PlatformsConfig.model_rebuild(force=True)
+        Settings.model_rebuild(force=True)
 
 
 class CollectionConfig(Section):
@@ -522,22 +552,8 @@ class SecretSpec(BaseModel):
     what: str
 
 
+# The platforms' secrets are added from the registry (`_platform_section`).
 SECRETS: dict[str, SecretSpec] = {
-    "x_bearer_token": SecretSpec(
-        env="SOCIALAUDIT_X_BEARER_TOKEN",
-        file_key="platforms.x.bearer_token_file",
-        what="the X API bearer token",
-    ),
-    "bluesky_app_password": SecretSpec(
-        env="SOCIALAUDIT_BLUESKY_APP_PASSWORD",
-        file_key="platforms.bluesky.app_password_file",
-        what="the Bluesky app password",
-    ),
-    "mastodon_access_token": SecretSpec(
-        env="SOCIALAUDIT_MASTODON_ACCESS_TOKEN",
-        file_key="platforms.mastodon.access_token_file",
-        what="the Mastodon access token",
-    ),
     "smtp_password": SecretSpec(
         env="SOCIALAUDIT_SMTP_PASSWORD",
         file_key="smtp.password_file",
@@ -546,12 +562,13 @@ SECRETS: dict[str, SecretSpec] = {
 }
 
 # Keys someone might write with a secret in them; the error tells them where secrets go.
-_SECRET_KEY_HINTS = {
-    "bearer_token": "x_bearer_token",
-    "app_password": "bluesky_app_password",
-    "access_token": "mastodon_access_token",
-    "password": "smtp_password",
-}
+_SECRET_KEY_HINTS = {"password": "smtp_password"}
+
+for _spec in platforms.specs():
+    _platform_section(_spec, True, rebuild=False)
+PlatformsConfig.model_rebuild(force=True)
+Settings.model_rebuild(force=True)
+platforms.on_change(_platform_section)
 
 
 def _lookup(settings: BaseModel, dotted: str) -> Any:

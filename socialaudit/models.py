@@ -76,12 +76,6 @@ def fk(target: str, *, nullable: bool = False, index: bool = True) -> Any:
     )
 
 
-class Platform(StrEnum):
-    X = "x"
-    BLUESKY = "bluesky"
-    MASTODON = "mastodon"
-
-
 class Role(StrEnum):
     SPOKESPERSON = "spokesperson"
     STAFF = "staff"

@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, col, select
 
+from socialaudit import platforms
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import (
     Account,
     HandleChange,
     Person,
-    Platform,
     Role,
     User,
 )
@@ -33,7 +33,11 @@ from socialaudit.models import (
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 CSV_COLUMNS = ("name", "email", "team", "role", "nudges", "timezone", "language", "country")
-CSV_ACCOUNT_COLUMNS = tuple(p.value for p in Platform)
+
+
+def csv_account_columns() -> tuple[str, ...]:
+    """One column of handles per registered platform (`socialaudit.platforms`)."""
+    return tuple(spec.csv_column for spec in platforms.specs())
 
 
 # The column sizes of Person (models.py): checked here so that PostgreSQL, which enforces
@@ -196,31 +200,14 @@ def upsert_person(
 
 
 def normalise_handle(platform: str, handle: str) -> tuple[str, str | None]:
-    """Return (handle, instance). Mastodon handles carry their instance: user@instance."""
-    if platform not in {p.value for p in Platform}:
-        raise UsageError(f"platform: expected one of x, bluesky, mastodon; got {platform!r}")
+    """Return (handle, instance), by the platform's own handle rule (`socialaudit.platforms`):
+    a handle whose platform keeps accounts on instances carries it (user@instance)."""
+    spec = platforms.get(platform)
     handle = handle.strip().lstrip("@")
     if not handle:
         raise UsageError("handle: an account needs a handle")
     _check_text("handle", handle, HANDLE_MAX)
-    if platform == Platform.MASTODON:
-        user, sep, instance = handle.partition("@")
-        if not sep or not user or not instance or "." not in instance:
-            raise UsageError(
-                f"handle: a Mastodon handle is user@instance (such as ana@mastodon.social), "
-                f"got {handle!r}"
-            )
-        return f"{user}@{instance.lower()}", instance.lower()
-    if platform == Platform.X and not re.fullmatch(r"[A-Za-z0-9_]{1,15}", handle):
-        raise UsageError(f"handle: an X handle is 1-15 letters, digits or '_', got {handle!r}")
-    if platform == Platform.BLUESKY:
-        handle = handle.lower()
-        if not (handle.startswith("did:") or "." in handle):
-            raise UsageError(
-                f"handle: a Bluesky handle is a domain (such as ana.bsky.social) or a DID, "
-                f"got {handle!r}"
-            )
-    return handle, None
+    return spec.normalise_handle(handle)
 
 
 def same_handle(handle: str) -> sa.ColumnElement[bool]:
@@ -315,9 +302,10 @@ class ImportResult:
 def import_people_csv(session: Session, source: Path | str) -> ImportResult:
     """Import people (and optionally their accounts) from CSV; re-importing changes nothing.
 
-    Columns: name (required), email, team, role, nudges, timezone, language, country, and one column
-    per platform (x, bluesky, mastodon) holding handles separated by spaces. Any bad row
-    fails the whole import with its line number, so nothing half-imported is left behind.
+    Columns: name (required), email, team, role, nudges, timezone, language, country, and
+    one column per registered platform (`csv_account_columns`) holding handles separated by
+    spaces. Any bad row fails the whole import with its line number, so nothing
+    half-imported is left behind.
     """
     if isinstance(source, Path):
         try:
@@ -340,13 +328,14 @@ def import_people_csv(session: Session, source: Path | str) -> ImportResult:
 def _import_rows(session: Session, reader: csv.DictReader) -> ImportResult:
     if not reader.fieldnames or "name" not in [f.strip().lower() for f in reader.fieldnames]:
         raise UsageError("CSV: the first line must be a header with at least a 'name' column")
-    known = set(CSV_COLUMNS) | set(CSV_ACCOUNT_COLUMNS)
+    account_columns = {spec.csv_column: spec.name for spec in platforms.specs()}
+    known = set(CSV_COLUMNS) | set(account_columns)
     header = [f.strip().lower() for f in reader.fieldnames]
     unknown = [f for f in header if f not in known]
     if unknown:
         raise UsageError(
             f"CSV: unknown column {unknown[0]!r}; expected some of {', '.join(CSV_COLUMNS)}, "
-            f"{', '.join(CSV_ACCOUNT_COLUMNS)}"
+            f"{', '.join(account_columns)}"
         )
     result = ImportResult()
     seen: set[str] = set()
@@ -369,8 +358,8 @@ def _import_rows(session: Session, reader: csv.DictReader) -> ImportResult:
             seen.add(data.name)
             existed = session.exec(select(Person.id).where(Person.name == data.name)).first()
             person, changed = upsert_person(session, data)
-            for platform in CSV_ACCOUNT_COLUMNS:
-                for handle in values.get(platform, "").split():
+            for column, platform in account_columns.items():
+                for handle in values.get(column, "").split():
                     _, added = add_account(session, person, platform, handle)
                     result.accounts_added += int(added)
         except UsageError as exc:

@@ -284,7 +284,7 @@ def x_archive(draw: st.DrawFn) -> dict[str, bytes] | bytes:
 def test_fuzz_x_archive(engine: Engine, tmp_path: Path, content: dict[str, bytes] | bytes) -> None:
     from collectors.importing import ImportReport, registered_account, save_import
     from collectors.x_archive import read_x_archive
-    from socialaudit.models import Account, Person, Platform
+    from socialaudit.models import Account, Person
 
     path = tmp_path / "archive.zip"
     if isinstance(content, bytes):
@@ -307,9 +307,7 @@ def test_fuzz_x_archive(engine: Engine, tmp_path: Path, content: dict[str, bytes
                     )
                 )
                 session.flush()
-                account = registered_account(
-                    session, Platform.X, archive.account_id, archive.username
-                )
+                account = registered_account(session, "x", archive.account_id, archive.username)
                 save_import(
                     session,
                     account,

@@ -8,16 +8,14 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
+from socialaudit import platforms
 from socialaudit.cli import console, get_app
+from socialaudit.cli.options import OptionalPlatform, PlatformOption
 from socialaudit.db import session_scope
-from socialaudit.models import Account, Person, Platform
+from socialaudit.models import Account, Person
 from socialaudit.registry import add_account, find_account, find_person
 
 app = typer.Typer(help="Register the accounts that are collected.", no_args_is_help=True)
-
-PlatformOption = Annotated[
-    Platform, typer.Option("--platform", "-p", help="x, bluesky or mastodon.", case_sensitive=False)
-]
 
 
 @app.command("add")
@@ -26,7 +24,10 @@ def add(
     person: Annotated[str, typer.Argument(help="The registered person's name or e-mail.")],
     platform: PlatformOption,
     handle: Annotated[
-        str, typer.Option("--handle", help="@user, user.bsky.social or user@instance.")
+        str,
+        typer.Option(
+            "--handle", help=platforms.either([s.handle_example for s in platforms.specs()]) + "."
+        ),
     ],
     platform_id: Annotated[
         str | None,
@@ -36,18 +37,16 @@ def add(
     """Register an account of a person. Adding the same account again changes nothing."""
     with session_scope(get_app(ctx).engine) as session:
         owner = find_person(session, person)
-        account, changed = add_account(session, owner, platform.value, handle, platform_id)
+        account, changed = add_account(session, owner, platform, handle, platform_id)
     verb = "registered" if changed else "unchanged:"
-    console().print(f"{verb} {platform.value} account {account.handle} for {owner.name}")
+    console().print(f"{verb} {platform} account {account.handle} for {owner.name}")
 
 
 @app.command("list")
 def list_accounts(
     ctx: typer.Context,
     person: Annotated[str | None, typer.Option(help="Only this person's accounts.")] = None,
-    platform: Annotated[
-        Platform | None, typer.Option("--platform", "-p", case_sensitive=False)
-    ] = None,
+    platform: OptionalPlatform = None,
 ) -> None:
     """List registered accounts with their status and last collection."""
     with session_scope(get_app(ctx).engine) as session:
@@ -55,7 +54,7 @@ def list_accounts(
         if person:
             query = query.where(Account.person_id == find_person(session, person).id)
         if platform:
-            query = query.where(Account.platform == platform.value)
+            query = query.where(Account.platform == platform)
         rows = session.exec(query).all()
     table = Table(title=f"{len(rows)} accounts")
     for column in ("person", "platform", "handle", "platform id", "status", "last collected"):
@@ -86,7 +85,7 @@ def remove(
 ) -> None:
     """Stop collecting an account. What was collected stays until retention or `forget`."""
     with session_scope(get_app(ctx).engine) as session:
-        account = find_account(session, platform.value, handle)
+        account = find_account(session, platform, handle)
         account.active = False
         session.add(account)
-    console().print(f"removed {platform.value} account {account.handle}")
+    console().print(f"removed {platform} account {account.handle}")

@@ -10,9 +10,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from socialaudit.cli import console, get_app
+from socialaudit.cli.options import OptionalPlatform
 from socialaudit.db import session_scope
 from socialaudit.errors import UsageError
-from socialaudit.models import CollectionRun, Platform
+from socialaudit.models import CollectionRun
 from socialaudit.registry import find_person
 
 
@@ -49,10 +50,7 @@ def _parse_now(value: str | None) -> datetime | None:
 
 def command(
     ctx: typer.Context,
-    platform: Annotated[
-        Platform | None,
-        typer.Option("--platform", "-p", help="Only this platform.", case_sensitive=False),
-    ] = None,
+    platform: OptionalPlatform = None,
     person: Annotated[
         str | None, typer.Option("--person", help="Only this registered person's accounts.")
     ] = None,
@@ -66,17 +64,15 @@ def command(
     ] = None,
 ) -> None:
     """Collect new posts, edits, deletions and profile changes of registered accounts."""
-    from collectors.runner import COLLECTORS, collect, enabled_platforms
+    from collectors.runner import collect, enabled_platforms
 
     app_ctx = get_app(ctx)
     settings = app_ctx.settings
     if platform is not None:
-        if platform.value not in COLLECTORS:
-            raise UsageError(f"--platform: no collector for {platform.value} yet")
-        if not getattr(settings.platforms, platform.value).enabled:
+        if not settings.platforms.section(platform).enabled:
             raise UsageError(
-                f"--platform: {platform.value} is disabled in the configuration "
-                f"([platforms.{platform.value}] enabled = false)"
+                f"--platform: {platform} is disabled in the configuration "
+                f"([platforms.{platform}] enabled = false)"
             )
     elif not enabled_platforms(settings):
         raise UsageError("no platform is enabled in the configuration")
@@ -98,7 +94,7 @@ def command(
         runs = collect(
             engine,
             settings,
-            platform.value if platform else None,
+            platform,
             person_id,
             now=clock,
             progress=_RichProgress(bar),

@@ -1,21 +1,21 @@
 """`socialaudit import ...`: audit history from platform exports, without paid API access.
 
-Each import fills the same tables as collection, through the same store, and can be run again
-with no change (`collectors/importing.py`).
+One command per export format of the platform registry (`PlatformSpec.archives` in
+`socialaudit.platforms`). Each import fills the same tables as collection, through the same
+store, and can be run again with no change (`collectors/importing.py`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 
+from socialaudit import platforms
 from socialaudit.cli import console, get_app
 from socialaudit.db import session_scope
-from socialaudit.errors import UsageError
-from socialaudit.models import Platform
 
 if TYPE_CHECKING:
     from collectors.importing import ImportReport
@@ -33,64 +33,26 @@ def _print(report: ImportReport) -> None:
     )
 
 
-@app.command("x-archive")
-def x_archive(
-    ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The archive .zip from X, or its folder.")],
-) -> None:
-    """Import an X "Download your archive" export of a registered account."""
-    from collectors.importing import ImportReport, registered_account, save_import
-    from collectors.x_archive import ArchiveLimits, read_x_archive
+def _command(platform: str, archive: platforms.ArchiveFormat) -> Callable[..., None]:
+    # A default rather than `Annotated`: annotations are strings here, read in the module's
+    # namespace, where `archive` is not.
+    def command(
+        ctx: typer.Context, source: str = typer.Argument(..., help=archive.source_help)
+    ) -> None:
+        # The collectors and their client libraries load only when an import runs.
+        from collectors.importing import archive_reader, import_archive
 
-    app_ctx = get_app(ctx)
-    archive = read_x_archive(path, ArchiveLimits.from_settings(app_ctx.settings))
-    now = datetime.now(UTC)
-    with session_scope(app_ctx.engine) as session:
-        account = registered_account(session, Platform.X, archive.account_id, archive.username)
-        report = ImportReport(str(path), "x", account.handle)
-        save_import(
-            session,
-            account,
-            report,
-            archive.posts,
-            now,
-            profile=archive.profile,
-            deleted=archive.deleted,
-        )
-    _print(report)
+        app_ctx = get_app(ctx)
+        read = archive_reader(archive.reader)(app_ctx.settings, source)
+        with session_scope(app_ctx.engine) as session:
+            report = import_archive(session, platform, read, datetime.now(UTC))
+        _print(report)
+
+    command.__doc__ = archive.summary
+    command.__name__ = archive.command.replace("-", "_")
+    return command
 
 
-@app.command("bluesky-repo")
-def bluesky_repo(
-    ctx: typer.Context,
-    source: Annotated[
-        str,
-        typer.Argument(
-            help="A repository export (.car file), or a DID to read from its PDS "
-            "([platforms.bluesky] base_url)."
-        ),
-    ],
-) -> None:
-    """Import a Bluesky repository (a CAR export, or a DID's records) of a registered account."""
-    from atproto_client.exceptions import AtProtocolError
-
-    from collectors.bluesky_repo import list_records, read_repo_file, records_as_posts
-    from collectors.importing import ImportReport, registered_account, save_import
-
-    app_ctx = get_app(ctx)
-    if source.startswith("did:"):
-        try:
-            records = list_records(app_ctx.settings, source)
-        except AtProtocolError as exc:
-            raise UsageError(f"{source}: the PDS refused listRecords ({exc})") from None
-        did = source
-    else:
-        limit = app_ctx.settings.imports.max_uncompressed_mb
-        did, records = read_repo_file(Path(source), max_bytes=limit * 1024 * 1024)
-    now = datetime.now(UTC)
-    with session_scope(app_ctx.engine) as session:
-        account = registered_account(session, Platform.BLUESKY, did)
-        report = ImportReport(source, "bluesky", account.handle)
-        posts = records_as_posts(records, did, account.handle)
-        save_import(session, account, report, posts, now)
-    _print(report)
+for _spec in platforms.specs():
+    for _archive in _spec.archives:
+        app.command(_archive.command)(_command(_spec.name, _archive))

@@ -17,12 +17,15 @@ import typer
 
 from sandbox.seed import DEFAULT_START, build_world, demo_config, people_csv
 from sandbox.server import Sandbox
+from socialaudit import platforms
 from socialaudit.errors import UsageError
 
 log = logging.getLogger(__name__)
 
 app = typer.Typer(
-    help="Serve the local sandbox of the X, Bluesky and Mastodon APIs with seeded staff.",
+    help="Serve the local sandbox of the "
+    + platforms.either([s.display_name for s in platforms.specs()])
+    + " APIs with seeded staff.",
     invoke_without_command=True,
 )
 
@@ -121,7 +124,7 @@ def advance_command(
 
 @app.command("fault")
 def fault_command(
-    endpoint: Annotated[str, typer.Argument(help="e.g. bluesky.getAuthorFeed, x.user_tweets")],
+    endpoint: Annotated[str, typer.Argument(help="PLATFORM.ENDPOINT, as the sandbox names it")],
     kind: Annotated[str, typer.Argument(help="429, 500, slow or malformed")],
     url: UrlOption = "http://127.0.0.1:8800",
     times: Annotated[int, typer.Option("--times", min=1)] = 1,

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session, col, func, select
 
+from socialaudit import platforms
 from socialaudit.cli import console, get_app
 from socialaudit.models import (
     Account,
@@ -95,7 +96,7 @@ def status(ctx: typer.Context) -> None:
             "rate-limited (24 h)",
         ):
             runs.add_column(column)
-        for platform in ("x", "bluesky", "mastodon"):
+        for platform in platforms.names():
             last_run = session.exec(
                 select(CollectionRun)
                 .where(CollectionRun.platform == platform)

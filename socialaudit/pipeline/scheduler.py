@@ -28,7 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from socialaudit import stopping
+from socialaudit import platforms, stopping
 from socialaudit.config import Settings
 from socialaudit.context import AppContext
 from socialaudit.leader import leader_lock
@@ -61,8 +61,8 @@ def plan(settings: Settings) -> list[PlannedJob]:
     tz = settings.organisation.timezone
     planned: list[PlannedJob] = []
     if "collect" in jobs.JOB_FUNCTIONS:
-        for name in ("x", "bluesky", "mastodon"):
-            if getattr(settings.platforms, name).enabled:
+        for name in platforms.names():
+            if settings.platforms.section(name).enabled:
                 planned.append(
                     PlannedJob(
                         f"collect-{name}",

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from checks.registry import get_rule
+from socialaudit import platforms
 from socialaudit.models import (
     SEVERITY_ORDER_SQL,
     Account,
@@ -172,7 +173,7 @@ def collection_state(session: Session) -> list[dict[str, Any]]:
         ).all()
     )
     state = []
-    for platform in ("x", "bluesky", "mastodon"):
+    for platform in platforms.names():
         last = session.exec(
             select(CollectionRun)
             .where(CollectionRun.platform == platform)

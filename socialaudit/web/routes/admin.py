@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import col, select
 
+from socialaudit import platforms
 from socialaudit.models import Account, AuditLog, Person, User
 from socialaudit.registry import PersonInput, add_account, find_person, upsert_person
 from socialaudit.users import add_user, audit
@@ -32,7 +33,15 @@ def install(app: FastAPI, site: Site) -> None:
         for account in accounts:
             by_person.setdefault(account.person_id, []).append(account)
         users = session.exec(select(User).order_by(User.name)).all()
-        return page(request, "admin.html", who, people=people, accounts=by_person, users=users)
+        return page(
+            request,
+            "admin.html",
+            who,
+            people=people,
+            accounts=by_person,
+            users=users,
+            platforms=platforms.names(),
+        )
 
     @app.post("/admin/people", include_in_schema=False, dependencies=[Depends(csrf)])
     def admin_add_person(
