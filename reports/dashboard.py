@@ -354,7 +354,10 @@ def _pct(value: Any) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.0%}"
 
 
-def render_html(board: Dashboard) -> str:
+def render_html(board: Dashboard, layout: str = "_layout.html.j2", **page: Any) -> str:
+    """The dashboard as one HTML file (`layout` the file's own), or as a page of the browser
+    app (its layout, and that layout's `page` context: navigation, week picker)."""
+
     def table(frame: pd.DataFrame, percent: bool) -> dict[str, Any]:
         return {
             "columns": [str(c) for c in frame.columns],
@@ -368,6 +371,8 @@ def render_html(board: Dashboard) -> str:
         environment()
         .get_template("dashboard.html.j2")
         .render(
+            layout=layout,
+            **page,
             board=board,
             organisation=board.organisation,
             first_week=board.weeks[0],

@@ -897,11 +897,15 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return plain(frame)
 
 
-def render_html(report: WeeklyReport) -> str:
+def render_html(report: WeeklyReport, layout: str = "_layout.html.j2", **page: Any) -> str:
+    """The report as one HTML file (`layout` the file's own), or as a page of the browser app
+    (its layout, and that layout's `page` context: navigation, week picker)."""
     start = report.week.monday
     eng = report.engagement
     template = environment().get_template("weekly.html.j2")
     return template.render(
+        layout=layout,
+        **page,
         report=report,
         organisation=report.organisation,
         week=str(report.week),

@@ -6,7 +6,7 @@ from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socialaudit.web import queries
-from socialaudit.web.forms import NO_NUL, NOTE_LENGTH, FindingId
+from socialaudit.web.forms import NO_NUL, NOTE_LENGTH, FindingId, WeekFilter
 from socialaudit.web.security import Principal
 from socialaudit.web.site import Site
 
@@ -19,13 +19,24 @@ def install(app: FastAPI, site: Site) -> None:
     page = site.page
 
     @app.get("/me", response_class=HTMLResponse, include_in_schema=False)
-    def me(request: Request, session: DB, who: Annotated[Principal, require("own")]) -> Response:
+    def me(
+        request: Request,
+        session: DB,
+        who: Annotated[Principal, require("own")],
+        week: WeekFilter = None,
+    ) -> Response:
+        """Every finding of the person's, or one week's (the layout's week picker)."""
         person_id = who.user.person_id or -1
+        chosen = site.week_in_span(session, week) if week else None
         return page(
             request,
             "me.html",
             who,
-            items=queries.list_findings(session, person_id=person_id),
+            picked=chosen,
+            week=str(chosen) if chosen else None,
+            items=queries.list_findings(
+                session, person_id=person_id, week=str(chosen) if chosen else None
+            ),
             nudges=queries.own_nudges(session, person_id),
         )
 
