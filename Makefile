@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: venv demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
+.PHONY: venv axe demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
 	bench-reports bench-collect bench-collect-x-mastodon bench-web bench-pipeline fuzz catalogues
 
 $(UV):
@@ -24,12 +24,23 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 venv: $(VENV)/.synced
 
+# axe-core for the Chromium accessibility tests, from the npm registry at the version that
+# package-lock.json pins (`npm ci`: the lock file or nothing), into .tools/npm.
+AXE := $(TOOLS)/npm/node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	mkdir -p $(TOOLS)/npm
+	cp package.json package-lock.json $(TOOLS)/npm/
+	npm ci --prefix $(TOOLS)/npm --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+axe: $(AXE)
+
 # The whole pipeline on the local sandbox with the embedded database: four weeks of an
 # invented world, then the weekly reports, the dashboard and the nudges (.eml, dry run).
 demo: venv
 	$(BIN)/socialaudit demo --output data/demo
 
-test: venv
+test: venv axe
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 # The person-facing messages (README "Languages"): extract them from the code, the templates

@@ -428,7 +428,10 @@ def _pct(value: Any) -> str:
     return f"{math.floor(value * 100 + 1e-9)}%"
 
 
-def render_html(board: Dashboard) -> str:
+def render_html(board: Dashboard, layout: str = "_layout.html.j2", **page: Any) -> str:
+    """The dashboard as one HTML file (`layout` the file's own), or as a page of the browser
+    app (its layout, and that layout's `page` context: navigation, week picker)."""
+
     def table(frame: pd.DataFrame, percent: bool) -> dict[str, Any]:
         return {
             "columns": [str(c) for c in frame.columns],
@@ -442,6 +445,8 @@ def render_html(board: Dashboard) -> str:
         environment()
         .get_template("dashboard.html.j2")
         .render(
+            layout=layout,
+            **page,
             board=board,
             organisation=board.organisation,
             first_week=board.weeks[0],

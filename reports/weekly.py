@@ -972,7 +972,9 @@ def _page(rows: Rows) -> Rows:
     return rows[:PAGE_ROWS]
 
 
-def render_html(report: WeeklyReport) -> str:
+def render_html(report: WeeklyReport, layout: str = "_layout.html.j2", **page: Any) -> str:
+    """The report as one HTML file (`layout` the file's own), or as a page of the browser app
+    (its layout, and that layout's `page` context: navigation, week picker)."""
     start = report.week.monday
     eng = report.engagement
     tz = report.timezone
@@ -989,6 +991,8 @@ def render_html(report: WeeklyReport) -> str:
     }
     template = environment().get_template("weekly.html.j2")
     return template.render(
+        layout=layout,
+        **page,
         report=report,
         organisation=report.organisation,
         week=str(report.week),

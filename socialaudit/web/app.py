@@ -23,28 +23,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from socialaudit.config import CONFIG_ENV, Settings
 from socialaudit.context import AppContext
 from socialaudit.web.routes import admin, api, auth, errors, people, reports, review
-from socialaudit.web.security import UNSAFE_METHODS, cross_site
+from socialaudit.web.security import SECURITY_HEADERS, UNSAFE_METHODS, cross_site
 from socialaudit.web.site import Forbidden, NotSignedIn, Site
 
 __all__ = ["Forbidden", "NotSignedIn", "create_app", "from_environment"]
 
 
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-)
-
-
 class SecurityHeaders:
     """The same protective headers on every response (a plain ASGI middleware: cheap)."""
 
-    HEADERS: ClassVar[dict[str, str]] = {
-        "Content-Security-Policy": CSP,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
-        "X-Frame-Options": "DENY",
-        "Cache-Control": "no-store",
-    }
+    HEADERS: ClassVar[dict[str, str]] = SECURITY_HEADERS
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

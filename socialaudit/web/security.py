@@ -32,6 +32,20 @@ SESSION_COOKIE = "sa_session"
 LOGIN_CSRF_COOKIE = "sa_login_csrf"
 PROXY_CSRF_COOKIE = "sa_csrf"  # "__Host-" prefixed when Secure: no sibling host can set it
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+# On every response (`app.SecurityHeaders`), the 500 page included (`routes.errors`), which
+# the server's outermost error handler sends past the app's middleware.
+SECURITY_HEADERS: dict[str, str] = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 # What each role may do. Admins may do everything.

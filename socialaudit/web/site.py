@@ -16,10 +16,12 @@ from sqlmodel import Session, select
 from reports.review import add_note, parse_decision, review_finding
 from reports.templating import environment
 from socialaudit.config import Settings
-from socialaudit.models import Finding, FindingNote, ReviewStatus, User
+from socialaudit.errors import UsageError
+from socialaudit.models import Finding, FindingNote, Person, ReviewStatus, User
 from socialaudit.users import audit
 from socialaudit.web.cache import PageCache
 from socialaudit.web.own_findings import visible_to_the_person
+from socialaudit.web.picker import Picker, Span, span
 from socialaudit.web.security import (
     SESSION_COOKIE,
     LoginThrottle,
@@ -32,6 +34,13 @@ from socialaudit.web.security import (
     same,
     secure_cookie,
 )
+from socialaudit.web.times import Clock, zone
+from socialaudit.weeks import Week
+
+# Where the week picker leads from a page of each area (the query field is `week`).
+PICKER_TARGETS = ("/reports", "/dashboard", "/review", "/me")
+# The query fields a picker keeps when it changes the week of the page it is on.
+PICKER_DROPS = {"week", "page"}
 
 
 class NotSignedIn(Exception):
@@ -67,14 +76,7 @@ class Site:
         DB = Annotated[Session, Depends(db)]
 
         def principal(request: Request, session: DB) -> Principal | None:
-            header = web.trusted_user_header
-            if header and header in request.headers and from_trusted_proxy(request, web):
-                user = session.exec(
-                    select(User).where(User.name == request.headers[header], User.active)
-                ).first()
-                return Principal(user, None) if user else None
-            loaded = load_session(session, request.cookies.get(SESSION_COOKIE))
-            return Principal(*loaded) if loaded else None
+            return self.identify(session, request)
 
         def require(permission: str) -> Any:
             # async: no I/O here, so no hop to a worker thread
@@ -111,7 +113,78 @@ class Site:
         self.db, self.DB, self.principal, self.require = db, DB, principal, require
         self.signed_in, self.csrf = signed_in, csrf
 
+    def identify(self, session: Session, request: Request) -> Principal | None:
+        """Who sent the request: the trusted proxy's user header, else the session cookie
+        (also what an error page uses to show the navigation of whoever is signed in)."""
+        header = self.web.trusted_user_header
+        if header and header in request.headers and from_trusted_proxy(request, self.web):
+            user = session.exec(
+                select(User).where(User.name == request.headers[header], User.active)
+            ).first()
+            return Principal(user, None) if user else None
+        loaded = load_session(session, request.cookies.get(SESSION_COOKIE))
+        return Principal(*loaded) if loaded else None
+
     # ---- the layout ----------------------------------------------------------------------
+
+    def clock(self, session: Session, who: Principal | None) -> Clock:
+        """Times in the viewer's zone: a registered person's own, else the organisation's."""
+        own = None
+        if who is not None and who.user.person_id is not None:
+            person = session.get(Person, who.user.person_id)
+            own = person.timezone if person is not None else None
+        return Clock(zone(own, self.settings.organisation.timezone))
+
+    def span(self, session: Session) -> Span:
+        return span(session, self.settings.organisation.timezone)
+
+    def week_in_span(self, session: Session, text: str) -> Week:
+        """A week from a request: well formed (else 400) and one the app can show (else 404)."""
+        return self.span(session).check(Week.parse(text))
+
+    def picker(
+        self, request: Request, who: Principal, weeks: Span, selected: Week | None
+    ) -> Picker | None:
+        """The week form for this page: it changes this page's week where the page has one,
+        elsewhere it opens the role's own weekly page (report, dashboard or own findings)."""
+        path = request.url.path
+        action = next((t for t in PICKER_TARGETS if path == t or path.startswith(t + "/")), None)
+        allowed = {
+            "/reports": who.may("findings"),
+            "/review": who.may("findings"),
+            "/dashboard": who.may("dashboard"),
+            "/me": who.may("own"),
+        }
+        if action is None or not allowed[action]:
+            action = next((t for t in ("/reports", "/dashboard", "/me") if allowed[t]), None)
+        if action is None:
+            return None
+        if selected is None and path.startswith(action):
+            try:
+                selected = Week.parse(request.query_params.get("week") or "")
+            except UsageError:
+                selected = None
+        keep: tuple[tuple[str, str], ...] = ()
+        if path == action:
+            keep = tuple(
+                (k, v) for k, v in request.query_params.multi_items() if k not in PICKER_DROPS
+            )
+        if selected is None and action not in ("/review", "/me"):
+            selected = weeks.latest  # the report and the dashboard are always about a week
+        return Picker(action, selected, weeks, keep)
+
+    def layout(
+        self, request: Request, who: Principal | None, selected: Week | None = None
+    ) -> dict[str, Any]:
+        """What the layout needs besides the page's own context: the viewer's clock and the
+        week picker (one short read: the viewer's zone, the span of weeks with data)."""
+        if who is None:
+            return {"when": Clock(zone(None, self.settings.organisation.timezone)), "picker": None}
+        with Session(self.engine) as session:
+            return {
+                "when": self.clock(session, who),
+                "picker": self.picker(request, who, self.span(session), selected),
+            }
 
     def csrf_of(self, request: Request, who: Principal | None) -> str:
         """The token this user's forms carry (see `csrf`); `with_csrf_cookie` sets a new one."""
@@ -135,15 +208,31 @@ class Site:
         return response
 
     def render(
-        self, request: Request, name: str, who: Principal | None, csrf: str, **context: Any
+        self,
+        request: Request,
+        name: str,
+        who: Principal | None,
+        csrf: str,
+        picked: Week | None = None,
+        **context: Any,
     ) -> str:
+        """A page in the one layout (`web/base.html`): navigation by role, sign-out, the week
+        picker showing `picked` (else the request's `week`, else the latest with data)."""
         return self.templates.get_template(f"web/{name}").render(
-            who=who,
-            csrf=csrf,
-            path=request.url.path,
-            org=self.settings.organisation.name,
-            **context,
+            **self.frame(request, who, csrf, picked), **context
         )
+
+    def frame(
+        self, request: Request, who: Principal | None, csrf: str, week: Week | None = None
+    ) -> dict[str, Any]:
+        """The layout's own context, for the app's pages and the reports shown inside it."""
+        return {
+            "who": who,
+            "csrf": csrf,
+            "path": request.url.path,
+            "org": self.settings.organisation.name,
+            **self.layout(request, who, week),
+        }
 
     def page(
         self,

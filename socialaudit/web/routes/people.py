@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from reports.i18n import Language, for_language
 from reports.nudge_texts import motto
 from socialaudit.models import Nudge, Person
-from socialaudit.web.forms import NO_NUL, NOTE_LENGTH, FindingId
+from socialaudit.web.forms import NO_NUL, NOTE_LENGTH, FindingId, WeekFilter
 from socialaudit.web.own_findings import OwnFinding, own_findings, visible_to_the_person, zone
 from socialaudit.web.security import Principal
 from socialaudit.web.site import Site
@@ -65,14 +65,22 @@ def install(app: FastAPI, site: Site) -> None:
         session: DB,
         who: Annotated[Principal, require("own")],
         sent: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+        week: WeekFilter = None,
     ) -> Response:
+        """Every finding of the person's, or one week's (the layout's week picker)."""
         person = person_of(session, who)
         language = language_of(person)
+        chosen = site.week_in_span(session, week) if week else None
+        items = findings_of(session, person, language)
+        if chosen is not None:
+            items = [f for f in items if f.week == str(chosen)]
         return page(
             request,
             "me.html",
             who,
-            items=findings_of(session, person, language),
+            picked=chosen,
+            week=str(chosen) if chosen else None,
+            items=items,
             nudges=own_nudges(session, person, language) if person else [],
             sent=sent,
             motto=motto(language.code),
