@@ -137,13 +137,16 @@ APPEALS = [
         r"volunteering|volunteer)[ \t]+"
         rf"(?i:for|to)[ \t]+(?i:the[ \t]+)?{_TARGET}"
     ),
-    # the name first: "AfD wählen!", "X has my vote", "X tiene mi voto"
-    _Lazy(rf"{_NAME}\s+(?i:wählen|waehlen)\s*[!.]"),
+    # the name first: German puts the infinitive last ("AfD wählen!", "#AfD wählen" at the
+    # end of a line, "die AfD zu wählen"), "X has my vote", "X tiene mi voto"
+    _Lazy(rf"{_NAME}\s+(?i:zu\s+)?(?i:wählen|waehlen)(?=\s*(?:[!.|\n]|$))"),
     _Lazy(
         rf"{_NAME}\s+(?i:has my vote|gets my vote|deserves your vote|tiene mi voto|"
         r"a mon vote|tem meu voto|has our vote)"
     ),
 ]
+# A German hashtag with the verb glued on last ("#einfachAfDwählen"), not "#abwählen".
+HASHTAG_DE = _Lazy(r"#\w*?(?<!ab)(?P<name>[A-ZÄÖÜ][A-ZÄÖÜa-zäöüß]+?)(?<!ab)w(?:ä|ae|a)hlen\b")
 HASHTAG = _Lazy(
     r"#(?:Vote|VOTE|vote|Elect|ReElect|Reelect|Votez|Vota|Votem|Votar|W[äa]hlt|EuVoto|JeVote|"
     r"YoVoto|Voto|Votamos|Votons)(?:For|for|FOR|4|Pour|pour|Por|por|A|Em|em|a)?"
@@ -157,8 +160,8 @@ SELF_ASK = _Lazy(
     r"|(?:vote|votes)\s+for\s+me(?![\w])|re-?\s?elect\s+me(?![\w])|elect\s+me(?![\w])"
     r"|votez\s+pour\s+moi|votez\s+pour\s+nous|(?:demande|sollicite)\s+(?:votre|vos)\s+"
     r"(?:vote|voix|suffrages?)"
-    r"|(?:te|os|les)?\s*(?:pido|pedimos|necesito|necesitamos)\s+(?:el\s+)?(?:tu|vuestro|su)\s+"
-    r"(?:voto|apoyo)|cuento\s+con\s+tu\s+voto|v[oó]tame|votadnos|v[oó]tanos"
+    r"|(?:te|os|les)?\s*(?:pido|pedimos|necesito|necesitamos)\s+(?:el\s+|un\s+)?"
+    r"(?:(?:tu|vuestro|su)\s+)?(?:voto|apoyo)|cuento\s+con\s+tu\s+voto|v[oó]tame|votadnos|v[oó]tanos"
     r"|(?:pe[cç]o|pedimos|preciso|precisamos|conto\s+com)\s+(?:o\s+)?(?:seu|teu|vosso)\s+"
     r"(?:voto|apoio)"
     r"|(?:bitte\s+um\s+)?(?:ihre|deine|eure)\s+(?:beiden\s+)?stimmen?\s+f[üu]r\s+(?:uns|mich)"
@@ -180,9 +183,16 @@ SUPPORT = _Lazy(
     r"stand\s+with|'m\s+with|am\s+with)|proud(?:ly)?\s+(?:to\s+)?(?:endorse|support)|"
     r"je\s+soutiens|apoyo\s+a|eu\s+apoio)\s+" + _TARGET
 )
+# A verb or noun of support by its stem, any person or tense ("apoia", "em apoio a",
+# "soutenir", "soutient", "apoyamos a", "unterstützt die"), then the party or person.
+SUPPORT_STEM = _Lazy(
+    r"(?i:(?<![\w])(?:apoi(?:a|am|amos|ar|ou|aram|o\s+a|o\s+ao)|apoy(?:a|an|amos|ar|o\s+a)|"
+    r"souten(?:ir|ez|ons)|soutien(?:s|t|nent)?|unterst[üu]tz(?:t|en|e))(?:\s+(?:a|à|ao|au|"
+    r"al|o|os|la|le|les|el|los|das|den|die))?)\s+" + _TARGET
+)
 ELECTORAL = _Lazy(
     r"(?i)(?<![\w])(?:vot\w*|elect\w*|ballot\w*|primar\w*|campaign\w*|candida\w*|polls?|"
-    r"caucus\w*|president\w*|senate|congress|governor|mayor|wahl\w*|w[äa]hl\w*|[eé]lecci\w*|[eé]lection\w*|elei[cç]\w*|urnes?|"
+    r"caucus\w*|pr[eé]sident\w*|senate|congress|governor|mayor|wahl\w*|w[äa]hl\w*|[eé]lecci\w*|[eé]lection\w*|elei[cç]\w*|urnes?|"
     r"20[12]\d)(?![\w])"
 )
 NEGATION = _Lazy(
@@ -212,7 +222,7 @@ _HASHTAG_NOT = _words(
 # Every appeal above has one of these (a cheap first test: most posts have none).
 CUE = _Lazy(
     r"(?i)vot|elect|w[äa]hl|endors|support|soutien|soutenez|apoy|apoi|canvass|knock|phone|"
-    r"volunt|stimme|[eé]lis"
+    r"volunt|stimme|[eé]lis|souten|unterst"
 )
 
 
@@ -287,6 +297,9 @@ def find_appeal(text: str) -> Appeal | None:
         return Appeal(match.start(), match.end(), "hashtag")
     if fan:
         return None
+    glued = HASHTAG_DE.search(text)
+    if glued is not None and glued.group("name").lower() not in NOT_NAMES:
+        return Appeal(glued.start(), glued.end(), "hashtag")
     for pattern in APPEALS:
         for match in pattern.finditer(text):
             if not _target_ok(match, text):
@@ -299,7 +312,7 @@ def find_appeal(text: str) -> Appeal | None:
                 continue  # "vote X out", "vote for the X Act"
             return Appeal(match.start(), match.end(), "appeal")
     if ELECTORAL.search(text):
-        for match in SUPPORT.finditer(text):
+        for match in (*SUPPORT.finditer(text), *SUPPORT_STEM.finditer(text)):
             if _target_ok(match, text) and not NEGATION.search(
                 text[max(0, match.start() - 40) : match.start()]
             ):

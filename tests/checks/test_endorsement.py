@@ -24,6 +24,14 @@ from checks.endorsement import find_appeal
         "vote em Fulano para deputado",
         "Honored to be endorsed by the Teachers Union!",
         "I support Karla Moss for governor",  # support, in an election
+        # German puts the infinitive last, or glues it to a hashtag
+        "Da hilft nur #BuntePartei wählen",
+        "dann wird es gelingen, die BPD zu wählen.",
+        "Mehr Mut! #einfachBPDwählen",
+        # a verb or noun of support, by its stem, in any person
+        "O padre diz porque apoia Fulano Tal nas eleições",
+        "Tous mobilisés pour soutenir @candidatfictif à la présidentielle",
+        "Os pedimos el voto este domingo",
     ],
 )
 def test_appeals_fire_without_configuration(text: str) -> None:
@@ -46,6 +54,9 @@ def test_appeals_fire_without_configuration(text: str) -> None:
         "#VoteThemOut",
         "Your vote matters. Find your polling place.",
         "Votar Partido Azul es votar Partido Rojo.",  # criticism, not an appeal
+        "Die Regierung muss weg. #Merkelabwählen",  # voting someone out
+        "Wir werden nicht die BPD wählen.",  # negated
+        "Je soutiens la réforme des retraites",  # a cause, no election
         "",
     ],
 )
