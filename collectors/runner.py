@@ -91,11 +91,15 @@ def collector_for(
     platform: str, settings: Settings, *, sleep: Callable[[float], None] = interruptible_sleep
 ) -> Collector:
     """The collector for `platform`, configured from `[platforms.<platform>]`."""
+    return collector_class(platform)(settings, sleep=sleep)
+
+
+def collector_class(platform: str) -> type[Collector]:
+    """The platform's collector class, imported only when asked for."""
     if platform not in COLLECTORS:
         raise LookupError(f"no collector for {platform!r} yet")
     module_name, class_name = COLLECTORS[platform].split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(settings, sleep=sleep)
+    return getattr(importlib.import_module(module_name), class_name)
 
 
 def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:
