@@ -98,6 +98,9 @@ def test_old_posts_go_and_findings_keep_their_evidence(engine: Engine) -> None:
     }
     with Session(engine) as session:
         assert _count(session, Post) == 0 and _count(session, PostVersion) == 0
+        # The platform's JSON goes with its post and snapshot: none is left anywhere.
+        left = select(func.count()).select_from(ProfileSnapshot)
+        assert session.exec(left.where(ProfileSnapshot.raw.is_not(None))).one() == 0
         findings = session.exec(select(Finding)).all()
         assert sorted(f.fingerprint for f in findings) == evidence_before
         assert all(f.post_id is None for f in findings if f.subject_type == "post")
