@@ -170,6 +170,11 @@ def test_deleted_text_is_redacted_once_the_outcome_is_known(engine: Engine) -> N
         assert texts[1] != REDACTED and texts[2] != REDACTED  # still awaiting; not deleted
         versions = session.exec(select(PostVersion).where(PostVersion.post_id == ids[0])).all()
         assert all(v.text == REDACTED for v in versions)
+        # The kept platform payload held the words too: gone, so `reprocess` cannot bring
+        # them back; the posts left alone keep theirs.
+        assert versions and all(v.raw is None for v in versions)
+        others = session.exec(select(PostVersion).where(PostVersion.post_id == ids[2])).all()
+        assert others and all(v.raw is not None for v in others)
         finding = session.exec(select(Finding).where(Finding.post_id == ids[0])).one()
         assert [e["text"] for e in finding.evidence] == [REDACTED]
     assert purge(engine, policy, now=NOW).redacted_posts == 0  # idempotent

@@ -43,6 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "review": ("socialaudit.cli.reports", "review"),
     "nudge": ("socialaudit.cli.nudges", "nudge"),
     "purge": ("socialaudit.cli.purge", "purge"),
+    "reprocess": ("socialaudit.cli.reprocess", "reprocess"),
     "run": ("socialaudit.cli.service", "run"),
     "status": ("socialaudit.cli.service", "status"),
     "serve": ("socialaudit.cli.web", "serve"),
