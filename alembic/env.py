@@ -11,16 +11,18 @@ from sqlmodel import SQLModel
 
 import socialaudit.models  # noqa: F401  (registers every table on the metadata)
 from alembic import context
-from socialaudit.models import UTCDateTime
+from socialaudit.models import CompressedJSON, UTCDateTime
 
 config = context.config
 target_metadata = SQLModel.metadata
 
 
 def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
-    """Write our UTC type as the plain timestamp it is stored as."""
+    """Write our column types as the plain types they are stored as."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, CompressedJSON):
+        return "sa.LargeBinary()"
     return False
 
 

@@ -38,7 +38,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -99,6 +99,9 @@ class Profile:
     fields: list[dict[str, Any]] = field(default_factory=list)
     post_count: int | None = None
     protected: bool = False
+    # The platform's JSON this profile was read from, as received (what `reprocess` reads
+    # again with `Collector.profile_from_raw`); None where there is none (archives).
+    raw: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def content_hash(self) -> str:
         """Hash of what a reader sees; the post count is left out (it moves every post)."""
@@ -119,6 +122,7 @@ class Version:
     key: str
     text: str
     created_at: datetime | None = None
+    poll: list[str] | None = None  # the poll's options as this version had them
 
 
 @dataclass
@@ -163,13 +167,30 @@ class NormalisedPost:
     # Whether this post counts in the profile's post count (Bluesky's leaves reposts out).
     counted: bool = True
     referenced: list[Referenced] = field(default_factory=list)
+    # The poll's options (Mastodon), kept per version: an edit may change the poll alone.
+    poll: list[str] | None = None
+    # The platform's JSON this post was read from, as received, with what else the
+    # transform read (X `includes`, Mastodon history): `Collector.post_from_raw(raw)`
+    # gives this post again. None where there is none (archives).
+    raw: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     def post_values(self) -> dict[str, Any]:
         """The values for a `Post` row (without account and bookkeeping columns)."""
-        values = asdict(self)
-        for name in ("author_id", "versions", "counted", "referenced"):
-            values.pop(name)
-        return values
+        return {
+            f.name: _copied(getattr(self, f.name))
+            for f in fields(self)
+            if f.name not in _NOT_POST_COLUMNS
+        }
+
+
+_NOT_POST_COLUMNS = frozenset(("author_id", "versions", "counted", "referenced", "poll", "raw"))
+
+
+def _copied(value: Any) -> Any:
+    """A list (of dicts) copied, so that the row and the dataclass never share one."""
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
 
 
 @dataclass
@@ -303,6 +324,16 @@ class Collector(ABC):
     @abstractmethod
     def lookup_posts(self, ids: Sequence[str]) -> Lookup:
         """Look up at most `lookup_batch` post ids in one call; say what became of each."""
+
+    @staticmethod
+    @abstractmethod
+    def post_from_raw(raw: dict[str, Any]) -> NormalisedPost:
+        """Today's transform over a kept `NormalisedPost.raw` (pure: no network)."""
+
+    @staticmethod
+    @abstractmethod
+    def profile_from_raw(raw: dict[str, Any]) -> Profile:
+        """Today's transform over a kept `Profile.raw` (pure: no network)."""
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the client's connections."""

@@ -97,6 +97,7 @@ def transform_profile(view: dict[str, Any]) -> Profile:
         url=view.get("website") or None,
         fields=[],
         post_count=view.get("postsCount"),
+        raw={"profile": view},
     )
 
 
@@ -201,6 +202,7 @@ def transform_post_view(
         media=media,
         version_key=view["cid"],
         referenced=referenced,
+        raw={"post": view, "reply": reply_context} if reply_context else {"post": view},
     )
 
 
@@ -222,8 +224,18 @@ def transform_feed_item(item: dict[str, Any]) -> NormalisedPost:
             version_key=reason.get("cid"),
             counted=False,  # postsCount leaves reposts out
             referenced=[r for r in [_referenced_view(original)] if r is not None],
+            raw={"feed_item": item},
         )
-    return transform_post_view(item["post"], item.get("reply"))
+    post = transform_post_view(item["post"], item.get("reply"))
+    post.raw = {"feed_item": item}
+    return post
+
+
+def from_raw(raw: dict[str, Any]) -> NormalisedPost:
+    """A kept payload (a feed item, or a post view with its reply context) -> the post."""
+    if "feed_item" in raw:
+        return transform_feed_item(raw["feed_item"])
+    return transform_post_view(raw["post"], raw.get("reply"))
 
 
 # -- fetch: the SDK behind the seam ------------------------------------------------------
@@ -373,6 +385,14 @@ class BlueskyCollector(Collector):
             if uri not in lookup.found:
                 lookup.missing[uri] = DeletionCause.DELETED
         return lookup
+
+    @staticmethod
+    def post_from_raw(raw: dict[str, Any]) -> NormalisedPost:
+        return from_raw(raw)
+
+    @staticmethod
+    def profile_from_raw(raw: dict[str, Any]) -> Profile:
+        return transform_profile(raw["profile"])
 
     def close(self) -> None:
         self.client.request.close()

@@ -200,6 +200,7 @@ def transform_account(account: dict[str, Any], instance: str | None = None) -> P
         fields=fields,
         post_count=account.get("statuses_count"),
         protected=False,  # `locked` gates followers, not the visibility of public posts
+        raw={"account": account, "instance": instance},
     )
 
 
@@ -214,6 +215,14 @@ def _status_text(status: dict[str, Any], home: str | None = None) -> tuple[str, 
     text, links = html_to_text(status.get("content"), home)
     spoiler = status.get("spoiler_text") or ""
     return (f"{spoiler}\n\n{text}" if spoiler and text else spoiler or text), links
+
+
+def poll_options(entity: dict[str, Any]) -> list[str] | None:
+    """The poll's options as written (a Status or a StatusEdit), None without a poll."""
+    poll = entity.get("poll")
+    if not poll:
+        return None
+    return [str(option.get("title") or "") for option in poll.get("options") or []]
 
 
 def _mention(mention: dict[str, Any], home: str | None) -> str:
@@ -257,6 +266,7 @@ def transform_status(
             repost_of_account_id=str(reblog["account"]["id"]),
             version_key=key,
             referenced=[_referenced(reblog)],
+            raw={"status": status},
         )
     text, links = _status_text(status)
     card = status.get("card") or {}
@@ -275,6 +285,7 @@ def transform_status(
             key=version_stamp(v["created_at"]),
             text=_status_text(v)[0],
             created_at=parse_time(v["created_at"]),
+            poll=poll_options(v),
         )
         for v in (history or [])[:-1]  # the last entry is the current text
     ]
@@ -308,6 +319,8 @@ def transform_status(
         versions=versions,
         edited=status.get("edited_at") is not None,
         referenced=referenced,
+        poll=poll_options(status),
+        raw={"status": status, "history": list(history)} if history else {"status": status},
     )
 
 
@@ -541,6 +554,14 @@ class MastodonCollector(Collector):
                 if not isinstance(error.cause, MastodonNotFoundError):
                     raise
         return found
+
+    @staticmethod
+    def post_from_raw(raw: dict[str, Any]) -> NormalisedPost:
+        return transform_status(raw["status"], raw.get("history"))
+
+    @staticmethod
+    def profile_from_raw(raw: dict[str, Any]) -> Profile:
+        return transform_account(raw["account"], raw.get("instance"))
 
     def close(self) -> None:
         self.session.close()

@@ -85,12 +85,17 @@ def collector_for(
 ) -> Collector:
     """The collector for `platform` (its registry entry's "module:Class"), configured from
     `[platforms.<platform>]`."""
+    return collector_class(platform)(settings, sleep=sleep)
+
+
+def collector_class(platform: str) -> type[Collector]:
+    """The platform's collector class (its registry entry's "module:Class"), imported only
+    when asked for."""
     spec = platforms.PLATFORMS.get(platform)
     if spec is None:
         raise LookupError(f"no collector for {platform!r} yet")
     module_name, class_name = spec.collector.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    return cls(settings, sleep=sleep)
+    return getattr(importlib.import_module(module_name), class_name)
 
 
 def chunks(items: Sequence[T], size: int) -> Iterable[Sequence[T]]:

@@ -27,6 +27,7 @@ from socialaudit.models import (
     PostVersion,
     ProfileSnapshot,
     ReferencedPost,
+    VersionChange,
 )
 from socialaudit.registry import record_handle_change
 
@@ -56,7 +57,12 @@ def storable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: storable(v) for k, v in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value)})
+        # `raw` is kept as received (compressed bytes hold any character): the original of
+        # what the text columns replace.
+        return replace(
+            value,
+            **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.name != "raw"},
+        )
     return value
 
 
@@ -100,6 +106,7 @@ def save_profile(session: Session, account: Account, profile: Profile, now: date
             post_count=profile.post_count,
             content_hash=digest,
             seen_at=now,
+            raw=profile.raw,
         )
     )
     return True
@@ -130,17 +137,56 @@ def save_referenced(
     session.flush()
 
 
-def _add_version(session: Session, post: Post, key: str, text: str, at: datetime | None) -> bool:
+def change_of(
+    before: tuple[str, list[str] | None] | None, text: str, poll: list[str] | None
+) -> str | None:
+    """What an edit changed, from the version before (text, poll); None for the first.
+
+    A Mastodon edit that changed only the poll keeps its text: it is recorded as a poll
+    edit, not as a text edit between two identical texts.
+    """
+    if before is None:
+        return None
+    if before[0] != text:
+        return VersionChange.TEXT
+    if poll is not None and before[1] != poll:
+        return VersionChange.POLL
+    return VersionChange.OTHER
+
+
+def _add_version(
+    session: Session,
+    post: Post,
+    key: str,
+    text: str,
+    at: datetime | None,
+    *,
+    poll: list[str] | None = None,
+    raw: dict[str, Any] | None = None,
+) -> bool:
     exists = session.exec(
         select(PostVersion.id).where(PostVersion.post_id == post.id, PostVersion.version_key == key)
     ).first()
     if exists is not None:
         return False
-    position = session.exec(
-        select(sa.func.count()).select_from(PostVersion).where(PostVersion.post_id == post.id)
-    ).one()
+    last = session.exec(
+        select(PostVersion.position, PostVersion.text, PostVersion.poll)
+        .where(PostVersion.post_id == post.id)
+        .order_by(PostVersion.position.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).first()
+    before = (last[1], last[2]) if last is not None else None
     session.add(
-        PostVersion(post_id=post.id, version_key=key, position=position, text=text, created_at=at)
+        PostVersion(
+            post_id=post.id,
+            version_key=key,
+            position=last[0] + 1 if last is not None else 0,
+            text=text,
+            created_at=at,
+            change=change_of(before, text, poll),
+            poll=poll,
+            raw=raw,
+        )
     )
     return True
 
@@ -241,10 +287,12 @@ def upsert_post(
         )
         session.add(post)
         session.flush()
-        history = [(v.key, v.text, v.created_at) for v in data.versions]
-        history.append((key, data.text, None if data.versions else data.created_at))
+        history = [(v.key, v.text, v.created_at, v.poll, None) for v in data.versions]
+        at = None if data.versions else data.created_at
+        history.append((key, data.text, at, data.poll, data.raw))
         seen: set[str] = set()
-        for version_key, text, at in history:
+        before: tuple[str, list[str] | None] | None = None
+        for version_key, text, at, poll, raw in history:
             if version_key not in seen:
                 seen.add(version_key)
                 session.add(
@@ -254,8 +302,12 @@ def upsert_post(
                         position=len(seen) - 1,
                         text=text,
                         created_at=at,
+                        change=change_of(before, text, poll),
+                        poll=poll,
+                        raw=raw,
                     )
                 )
+                before = (text, poll)
         post.edited = data.edited or len(data.versions) > 0
         save_referenced(session, account.platform, data.referenced, now)
         if post.edited:
@@ -274,8 +326,10 @@ def upsert_post(
         # Keep the text we had, then the platform's own history, then the new text.
         _add_version(session, post, post.version_key or post.platform_id, post.text, None)
         for version in data.versions:
-            _add_version(session, post, version.key, version.text, version.created_at)
-        _add_version(session, post, key, data.text, now)
+            _add_version(
+                session, post, version.key, version.text, version.created_at, poll=version.poll
+            )
+        _add_version(session, post, key, data.text, now, poll=data.poll, raw=data.raw)
         for name, value in values.items():
             if value is None and name in _LEARNT_ONCE:
                 continue

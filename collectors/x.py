@@ -164,6 +164,7 @@ def transform_user(user: dict[str, Any]) -> Profile:
         url=_expanded_url(user),
         post_count=(user.get("public_metrics") or {}).get("tweet_count"),
         protected=bool(user.get("protected")),
+        raw={"user": user},
     )
 
 
@@ -179,6 +180,22 @@ class Includes:
     def username(self, user_id: str | None) -> str | None:
         user = self.users.get(user_id or "")
         return user.get("username") if user else None
+
+    def of(self, tweet: dict[str, Any], tweet_ids: list[str]) -> dict[str, Any]:
+        """The part of the includes that `transform_tweet` reads for this tweet.
+
+        Kept with the tweet as its raw payload: the whole `includes` of a page would repeat
+        a hundred tweets' media and authors in every post's payload.
+        """
+        tweets = [self.tweets[i] for i in dict.fromkeys(tweet_ids) if i in self.tweets]
+        authors = [tweet.get("author_id"), *(t.get("author_id") for t in tweets)]
+        keys = (tweet.get("attachments") or {}).get("media_keys") or []
+        part: dict[str, Any] = {
+            "media": [self.media[k] for k in keys if k in self.media],
+            "tweets": tweets,
+            "users": [self.users[a] for a in dict.fromkeys(authors) if a in self.users],
+        }
+        return {name: items for name, items in part.items() if items}
 
 
 def _referenced(tweet: dict[str, Any], includes: Includes) -> Referenced:
@@ -268,6 +285,7 @@ def transform_tweet(tweet: dict[str, Any], includes: Includes | None = None) -> 
         version_key=chain[-1],
         edited=len(chain) > 1,
         referenced=referenced,
+        raw={"tweet": tweet, "includes": includes.of(tweet, [*refs.values(), chain[0]])},
     )
 
 
@@ -457,6 +475,14 @@ class XCollector(Collector):
             if tweet_id in wanted and tweet_id not in lookup.found:
                 lookup.missing[tweet_id] = tweet_cause(error)
         return lookup
+
+    @staticmethod
+    def post_from_raw(raw: dict[str, Any]) -> NormalisedPost:
+        return transform_tweet(raw["tweet"], Includes(raw.get("includes")))
+
+    @staticmethod
+    def profile_from_raw(raw: dict[str, Any]) -> Profile:
+        return transform_user(raw["user"])
 
     def close(self) -> None:
         self.client.session.close()

@@ -7,8 +7,12 @@ needs a database enum migration; the Python enums below are the allowed values.
 
 from __future__ import annotations
 
+import json
+import zlib
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +51,68 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class CompressedJSON(TypeDecorator):
+    """A platform's JSON as received, stored compressed (bytes on both backends).
+
+    Kept so that a transform fixed later can re-derive what was stored (`socialaudit
+    reprocess`). Compressed because a payload is several times the size of the columns
+    derived from it. zlib (the standard library's) with a preset dictionary: a payload is a
+    few kilobytes of the same keys and structure every time, which plain zlib cannot learn
+    from so little; the dictionary (`payload_dictionary.json`, one sandbox profile and post
+    per platform as the collectors keep them) takes a Mastodon status from about 1,070 to
+    740 bytes. The leading byte names the format, so the dictionary is frozen: a new one
+    needs a new format byte. Strings are written as UTF-8 with `surrogatepass`, so a lone
+    surrogate or NUL the platform sent (and the text columns replace) survives here exactly.
+    """
+
+    impl = sa.LargeBinary
+    cache_ok = True
+    FORMAT_ZLIB = b"\x01"  # plain zlib
+    FORMAT_ZLIB_DICTIONARY = b"\x02"  # zlib with payload_dictionary.json
+
+    def process_bind_param(self, value: Any, dialect: sa.Dialect) -> bytes | None:
+        return None if value is None else pack_payload(value)
+
+    def process_result_value(self, value: bytes | None, dialect: sa.Dialect) -> Any:
+        return None if value is None else unpack_payload(value)
+
+
+@cache
+def _dictionary() -> bytes:
+    return (resources.files("socialaudit") / "payload_dictionary.json").read_bytes()
+
+
+def _jsonable(value: Any) -> Any:
+    """What `json` cannot write itself: the client libraries' parsed times."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def pack_payload(value: Any) -> bytes:
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+    packer = zlib.compressobj(6, zdict=_dictionary())
+    body = packer.compress(text.encode("utf-8", "surrogatepass")) + packer.flush()
+    return CompressedJSON.FORMAT_ZLIB_DICTIONARY + body
+
+
+def unpack_payload(data: bytes) -> Any:
+    data = bytes(data)  # PostgreSQL hands back a memoryview
+    kind, body = data[:1], data[1:]
+    if kind == CompressedJSON.FORMAT_ZLIB_DICTIONARY:
+        unpacker = zlib.decompressobj(zdict=_dictionary())
+        text = unpacker.decompress(body) + unpacker.flush()
+    elif kind == CompressedJSON.FORMAT_ZLIB:
+        text = zlib.decompress(body)
+    else:
+        raise ValueError(f"unknown payload format {kind!r}")
+    return json.loads(text.decode("utf-8", "surrogatepass"))
+
+
+def payload() -> Any:
+    return Field(default=None, sa_column=Column(CompressedJSON, nullable=True))
 
 
 def ts(*, nullable: bool = True, index: bool = False, default: Any = None) -> Any:
@@ -218,6 +284,8 @@ class ProfileSnapshot(SQLModel, table=True):
     content_hash: str = Field(max_length=64)
     seen_at: datetime = ts(nullable=False, default=utcnow, index=True)
     checked_at: datetime | None = ts()
+    # The platform's profile JSON this snapshot was derived from (None before 0011).
+    raw: dict[str, Any] | None = payload()
 
 
 class Post(SQLModel, table=True):
@@ -290,8 +358,21 @@ class ReferencedPost(SQLModel, table=True):
     seen_at: datetime = ts(nullable=False, default=utcnow, index=True)
 
 
+class VersionChange(StrEnum):
+    """What changed from the version before: an edit need not touch the text."""
+
+    TEXT = "text"
+    POLL = "poll"  # a Mastodon edit of the poll's options alone
+    OTHER = "other"  # media, content warning, language: the text and poll as before
+
+
 class PostVersion(SQLModel, table=True):
-    """Each text a post has had: the original first, then every edit or in-place rewrite."""
+    """Each text a post has had: the original first, then every edit or in-place rewrite.
+
+    `raw` is the platform's JSON for this version as received (None for versions known only
+    from a later version's history, and for rows stored before 0011); `change` says what
+    the edit changed (None for the first version and rows stored before 0011).
+    """
 
     __table_args__ = (sa.UniqueConstraint("post_id", "version_key"),)
 
@@ -302,6 +383,9 @@ class PostVersion(SQLModel, table=True):
     text: str = ""
     created_at: datetime | None = ts()
     seen_at: datetime = ts(nullable=False, default=utcnow)
+    change: str | None = Field(default=None, max_length=8)
+    poll: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    raw: dict[str, Any] | None = payload()
 
 
 # The review queue's order, most serious first, as literal SQL: the expression index on

@@ -24,6 +24,7 @@ from socialaudit import platforms
 from socialaudit.errors import NotFoundError, UsageError
 from socialaudit.models import (
     Account,
+    CompressedJSON,
     HandleChange,
     Person,
     Role,
@@ -641,7 +642,14 @@ def scrub_text(
                 value = row._mapping[column.name]
                 if value is None:
                     continue
-                if _kind(column.type) == "json":
+                if _kind(column.type) == "payload":
+                    # A platform's JSON that names the person (someone else's reply to
+                    # them, with their post and handle in its includes) is dropped whole:
+                    # a payload edited by a scrub would no longer be what the platform
+                    # sent, and `reprocess` would re-derive the edits.
+                    if _names_in(value, scrub):
+                        values[column.name] = None
+                elif _kind(column.type) == "json":
                     new = _scrub_json(value, scrub)
                     if json.dumps(new, sort_keys=True) != json.dumps(value, sort_keys=True):
                         values[column.name] = new
@@ -661,7 +669,9 @@ def scrub_text(
 
 
 def _kind(column_type: sa.types.TypeEngine) -> str | None:
-    """ "text" or "json" for the column types a scrub reads (through TypeDecorators)."""
+    """ "text", "json" or "payload" for the column types a scrub reads."""
+    if isinstance(column_type, CompressedJSON):
+        return "payload"
     if isinstance(column_type, sa.types.TypeDecorator):
         column_type = column_type.impl_instance
     if isinstance(column_type, sa.JSON):
@@ -669,6 +679,25 @@ def _kind(column_type: sa.types.TypeEngine) -> str | None:
     if isinstance(column_type, sa.String):
         return "text"
     return None
+
+
+def _names_in(value: object, scrub: Callable[[str], str]) -> bool:
+    """Whether a scrub would change any string (or id number) in a JSON value.
+
+    Strings are also read with HTML entities decoded: X writes `&amp;` in post text and
+    Mastodon's content is HTML, while the texts searched for are the decoded ones.
+    """
+    import html
+
+    if isinstance(value, dict):
+        return any(_names_in(k, scrub) or _names_in(v, scrub) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_names_in(v, scrub) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str) and value:
+        return scrub(value) != value or scrub(html.unescape(value)) != html.unescape(value)
+    return False
 
 
 def _scrub_json(value: object, scrub: Callable[[str], str]) -> object:

@@ -164,10 +164,11 @@ def purge(
             return result
         for chunk in _chunks(redact):
             session.execute(sa.update(Post).where(col(Post.id).in_(chunk)).values(text=REDACTED))
+            # The kept payloads hold the words too (and `reprocess` would bring them back).
             session.execute(
                 sa.update(PostVersion)
                 .where(col(PostVersion.post_id).in_(chunk))
-                .values(text=REDACTED)
+                .values(text=REDACTED, raw=None)
             )
             # Someone else's reply keeps a copy of the post as its context: redacted too.
             copies = select(Post.platform, Post.platform_id).where(col(Post.id).in_(chunk))

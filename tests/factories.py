@@ -40,7 +40,11 @@ def make_person_with_posts(
     session.flush()
     session.add(HandleChange(account_id=account.id, old_handle=f"{slug}_old", new_handle=slug))
     snapshot = ProfileSnapshot(
-        account_id=account.id, handle=slug, bio="Views my own.", content_hash=f"{slug}-hash"
+        account_id=account.id,
+        handle=slug,
+        bio="Views my own.",
+        content_hash=f"{slug}-hash",
+        raw={"user": {"id": f"{slug}-id", "username": slug, "description": "Views my own."}},
     )
     session.add(snapshot)
     session.flush()
@@ -56,7 +60,14 @@ def make_person_with_posts(
         )
         session.add(post)
         session.flush()
-        session.add(PostVersion(post_id=post.id, version_key=f"{slug}-{i}-v0", text=post.text))
+        session.add(
+            PostVersion(
+                post_id=post.id,
+                version_key=f"{slug}-{i}-v0",
+                text=post.text,
+                raw={"tweet": {"id": post.platform_id, "text": post.text}},
+            )
+        )
         finding = Finding(
             fingerprint=f"{slug}-{i}",
             rule_code="RSP501",

@@ -89,3 +89,60 @@ def test_post_identity_is_platform_and_id(engine: Engine) -> None:
         )
         with pytest.raises(sa.exc.IntegrityError):
             session.commit()
+
+
+def test_rows_stored_before_0011_keep_everything_and_have_no_payload(engine: Engine) -> None:
+    """0011_raw_payload adds the payload columns; older rows read as NULL, nothing lost."""
+    from socialaudit.models import PostVersion, ProfileSnapshot
+
+    downgrade(engine, "0010_check_batches")
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("postversion")}
+    assert "raw" not in columns and "change" not in columns
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO person (name, role, active, nudges, timezone, language,"
+                " created_at) VALUES ('Ana', 'staff', true, true, 'UTC', 'en',"
+                " '2026-01-01 00:00:00')"
+            )
+        )
+        person = conn.execute(sa.text("SELECT id FROM person")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO account (person_id, platform, handle, active, status, created_at)"
+                " VALUES (:p, 'x', 'ana', true, 'ok', '2026-01-01 00:00:00')"
+            ),
+            {"p": person},
+        )
+        account = conn.execute(sa.text("SELECT id FROM account")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO post (account_id, platform, platform_id, created_at, text, kind,"
+                " links, mentions, hashtags, media, edited, first_seen_at, last_seen_at)"
+                " VALUES (:a, 'x', '1', '2026-01-01 00:00:00', 'before 0011', 'original',"
+                " '[]', '[]', '[]', '[]', false, '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            ),
+            {"a": account},
+        )
+        post = conn.execute(sa.text("SELECT id FROM post")).scalar_one()
+        conn.execute(
+            sa.text(
+                "INSERT INTO postversion (post_id, version_key, position, text, seen_at)"
+                " VALUES (:p, '1', 0, 'before 0011', '2026-01-01 00:00:00')"
+            ),
+            {"p": post},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO profilesnapshot (account_id, handle, fields, content_hash, seen_at)"
+                " VALUES (:a, 'ana', '[]', 'h', '2026-01-01 00:00:00')"
+            ),
+            {"a": account},
+        )
+    upgrade(engine)
+    with Session(engine) as session:
+        version = session.exec(select(PostVersion)).one()
+        assert version.text == "before 0011"
+        assert (version.raw, version.change, version.poll) == (None, None, None)
+        snapshot = session.exec(select(ProfileSnapshot)).one()
+        assert snapshot.content_hash == "h" and snapshot.raw is None

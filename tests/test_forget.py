@@ -3,6 +3,7 @@ schema is reflected, so a table added later is searched too), not in any written
 
 from __future__ import annotations
 
+import html
 import json
 import warnings
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from socialaudit.models import (
     Post,
     ReferencedPost,
     User,
+    unpack_payload,
 )
 from tests.factories import make_person_with_posts
 
@@ -64,6 +66,39 @@ def _seed(engine: sa.Engine) -> dict[str, int]:
         )
         session.add_all([post, second])
         session.flush()
+        from socialaudit.models import PostVersion, ProfileSnapshot
+
+        # The platform's JSON as kept: his own, and Ben's reply whose includes quote him.
+        session.add(
+            PostVersion(
+                post_id=post.id,
+                version_key="99001",
+                text=POST_TEXT,
+                raw={"tweet": {"id": "99001", "author_id": "77001234", "text": POST_TEXT}},
+            )
+        )
+        session.add(
+            ProfileSnapshot(
+                account_id=account.id,
+                handle=HANDLE,
+                content_hash="omer",
+                raw={"user": {"id": "77001234", "username": HANDLE, "name": NAME}},
+            )
+        )
+        ben_version = session.exec(
+            select(PostVersion)
+            .where(PostVersion.post_id == ben_posts[0].id)
+            .order_by(PostVersion.id)
+        ).first()
+        assert ben_version is not None
+        ben_version.raw = {
+            "tweet": {"id": ben_posts[0].platform_id, "text": "@omer_sahin yes &amp; no"},
+            "includes": {
+                "tweets": [{"id": "99001", "text": POST_TEXT.replace("'", "&#39;")}],
+                "users": [{"id": "77001234", "username": HANDLE}],
+            },
+        }
+        session.add(ben_version)
         session.add(User(name="omer", role="person", person_id=omer.id))
         session.add(
             Finding(
@@ -139,6 +174,12 @@ def _every_text_value(engine: sa.Engine) -> list[tuple[str, str, str]]:
                     column.type, sa.Integer | sa.Boolean | sa.DateTime | sa.Float
                 ):
                     continue
+                if isinstance(column.type, sa.LargeBinary):  # a kept platform payload
+                    for (value,) in conn.execute(sa.select(column)):
+                        if value is not None:
+                            decoded = json.dumps(unpack_payload(value), ensure_ascii=False)
+                            out.append((table.name, column.name, html.unescape(decoded)))
+                    continue
                 for (value,) in conn.execute(sa.select(sa.cast(column, sa.Text))):
                     if value is not None:
                         try:
@@ -200,4 +241,10 @@ def test_forget_leaves_no_identifying_string_in_any_table_or_file(
             == "Checked with [forgotten person] ([forgotten person]) who saw it first."
         )
         assert note.evidence[1] == {"text": "Ben's"}
+        # Ben's payload that quoted him is dropped whole; his other payloads stay.
+        from socialaudit.models import PostVersion
+
+        kept = [v.raw for v in session.exec(select(PostVersion).order_by(PostVersion.id))]
+        assert kept[0] is None and len(kept) == seeded["ben_posts"]
+        assert all(raw is not None for raw in kept[1:])
     engine.dispose()

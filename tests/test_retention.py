@@ -100,6 +100,9 @@ def test_old_posts_go_and_findings_keep_their_evidence(engine: Engine) -> None:
     }
     with Session(engine) as session:
         assert _count(session, Post) == 0 and _count(session, PostVersion) == 0
+        # The platform's JSON goes with its post and snapshot: none is left anywhere.
+        left = select(func.count()).select_from(ProfileSnapshot)
+        assert session.exec(left.where(ProfileSnapshot.raw.is_not(None))).one() == 0
         findings = session.exec(select(Finding)).all()
         assert sorted(f.fingerprint for f in findings) == evidence_before
         assert all(f.post_id is None for f in findings if f.subject_type == "post")
@@ -169,6 +172,11 @@ def test_deleted_text_is_redacted_once_the_outcome_is_known(engine: Engine) -> N
         assert texts[1] != REDACTED and texts[2] != REDACTED  # still awaiting; not deleted
         versions = session.exec(select(PostVersion).where(PostVersion.post_id == ids[0])).all()
         assert all(v.text == REDACTED for v in versions)
+        # The kept platform payload held the words too: gone, so `reprocess` cannot bring
+        # them back; the posts left alone keep theirs.
+        assert versions and all(v.raw is None for v in versions)
+        others = session.exec(select(PostVersion).where(PostVersion.post_id == ids[2])).all()
+        assert others and all(v.raw is not None for v in others)
         finding = session.exec(select(Finding).where(Finding.post_id == ids[0])).one()
         assert [e["text"] for e in finding.evidence] == [REDACTED]
     assert purge(engine, policy, now=NOW).redacted_posts == 0  # idempotent

@@ -1,7 +1,7 @@
 """person country: where a person's national phone numbers are read (CNF305)
 
 Revision ID: 0012_person_country
-Revises: 0010_check_batches
+Revises: 0011_raw_payload
 Create Date: 2026-12-02 02:00:00
 
 The registry's `country` column (ISO 3166 alpha-2, optional): CNF305 reads the person's
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = '0012_person_country'
-down_revision: str | None = '0010_check_batches'
+down_revision: str | None = '0011_raw_payload'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("socialaudit.cli.evals", "app"),
     "nudge": ("socialaudit.cli.nudges", "nudge"),
     "purge": ("socialaudit.cli.purge", "purge"),
+    "reprocess": ("socialaudit.cli.reprocess", "reprocess"),
     "run": ("socialaudit.cli.service", "run"),
     "status": ("socialaudit.cli.service", "status"),
     "serve": ("socialaudit.cli.web", "serve"),

@@ -7,6 +7,8 @@ body (`malformed`), an HTML page instead of JSON (`html`), items without their i
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import Session, func, select
 
@@ -103,3 +105,42 @@ def test_a_bad_profile_answer_fails_the_accounts_asked_for_never_the_round(
     if kind != "missing" or platform != "mastodon":  # an account's fields are not its identity
         assert run.errors and all("account_id" in e for e in run.errors)
     assert _posts_by_account(engine) == stored  # nothing stored was lost
+
+
+LOOKUPS = {"x": "x.tweets", "bluesky": "bluesky.getPosts", "mastodon": "mastodon.statuses"}
+
+
+@pytest.mark.parametrize("platform", ["x", "bluesky", "mastodon"])
+@pytest.mark.parametrize("kind", ["malformed", "html", "missing", "wrongtype"])
+def test_a_bad_lookup_answer_deletes_nothing_and_the_next_sweep_finds_the_deletion(
+    engine, sandbox, db_url, platform: str, kind: str
+) -> None:
+    """A deletion sweep's batch look-up answered badly proves nothing: no post is marked."""
+    world = sandbox.world
+    prefix = f"SOCIALAUDIT_PLATFORMS_{platform.upper()}_"
+    settings = settings_for(sandbox.url, db_url, **{prefix + "MAX_RETRIES": "0"})
+    staff = next(a for a in world.accounts.values() if a.platform == platform and a.person)
+    gone = world.add_post(staff.key, "A post deleted later.", ago=timedelta(hours=2))
+    assert collect_platform(engine, settings, platform, now=world.now).status == "ok"
+    stored = _posts_by_account(engine)
+    world.delete_post(gone)
+    world.advance(minutes=5)  # before the sandbox's scripted edit at 09:10
+    world.inject(LOOKUPS[platform], kind, times=1)
+
+    run = collect_platform(engine, settings, platform, now=world.now)
+
+    assert run.status != "ok" and run.errors, "the bad look-up was not recorded"
+    assert all(e["error"] and "\n" not in e["error"] for e in run.errors), run.errors
+    assert all("Traceback" not in e["error"] for e in run.errors)
+    assert _posts_by_account(engine) == stored  # nothing stored was lost or duplicated
+    with Session(engine) as session:
+        marked = session.exec(select(Post).where(Post.deleted_at.is_not(None))).all()
+    if kind != "missing":  # `missing` drops ids: what is left proves nothing either
+        assert marked == [], [(p.platform_id, p.deletion_cause) for p in marked]
+
+    world.advance(minutes=1)  # the fault is spent: the next round's sweep sees the deletion
+    again = collect_platform(engine, settings, platform, now=world.now)
+    assert again.status == "ok", again.errors
+    with Session(engine) as session:
+        deleted = session.exec(select(Post).where(Post.deletion_cause == "deleted")).all()
+    assert len(deleted) == 1

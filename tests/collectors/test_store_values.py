@@ -130,3 +130,75 @@ def test_replies_and_quotes_to_an_edited_post_find_it_by_any_id_of_its_chain(eng
         assert rows["1700000000000000200"].conversation_id == first
         assert rows["1700000000000000300"].quote_of_id == first
         assert rows[first].conversation_id == first
+
+
+def _status(content: str, options: list[str], edited_at: str | None = None) -> dict:
+    """A Mastodon Status with a poll, reduced to the fields the transform reads."""
+    return {
+        "id": "113000000000000001",
+        "created_at": "2026-03-01T10:00:00.000Z",
+        "edited_at": edited_at,
+        "content": content,
+        "account": {"id": "42", "url": "https://social.example/@ana"},
+        "poll": {"id": "7", "options": [{"title": t, "votes_count": 0} for t in options]},
+    }
+
+
+def test_an_edit_of_the_poll_alone_is_recorded_as_a_poll_edit(engine) -> None:
+    """Mastodon lets an author edit a poll's options: the text is the same, not a text edit."""
+    from collectors.mastodon import transform_status
+    from collectors.store import upsert_post
+    from socialaudit.models import Post, PostVersion, VersionChange
+
+    with Session(engine) as session:
+        person, _ = upsert_person(session, PersonInput(name="Ana Example"))
+        account, _ = add_account(session, person, "mastodon", "ana@social.example")
+        account.platform_id = "42"
+        session.commit()
+        rounds = [
+            _status("<p>Tea or coffee?</p>", ["tea", "coffee"]),
+            _status("<p>Tea or coffee?</p>", ["tea", "coffee", "water"], "2026-03-01T10:05:00Z"),
+            _status("<p>Tea or coffee, really?</p>", ["tea", "coffee", "water"], "2026-03-01T11Z"),
+            _status("<p>Tea or coffee, really?</p>", ["tea", "coffee", "water"], "2026-03-01T12Z"),
+        ]
+        for status in rounds:
+            upsert_post(session, account, transform_status(status), NOW)
+            session.commit()
+        versions = session.exec(select(PostVersion).order_by(PostVersion.position)).all()
+        assert [(v.text, v.change) for v in versions] == [
+            ("Tea or coffee?", None),
+            ("Tea or coffee?", VersionChange.POLL),
+            ("Tea or coffee, really?", VersionChange.TEXT),
+            ("Tea or coffee, really?", VersionChange.OTHER),  # e.g. a content warning
+        ]
+        assert versions[1].poll == ["tea", "coffee", "water"]
+        assert all(v.raw is not None for v in versions)  # each version's JSON as received
+        post = session.exec(select(Post)).one()
+        assert post.edited and post.text == "Tea or coffee, really?"
+
+
+def test_a_poll_edit_seen_first_in_the_history_is_a_poll_edit(engine) -> None:
+    """First sight of an edited post: its versions come from `status_history`."""
+    from collectors.mastodon import transform_status
+    from collectors.store import upsert_post
+    from socialaudit.models import PostVersion, VersionChange
+
+    with Session(engine) as session:
+        person, _ = upsert_person(session, PersonInput(name="Ana Example"))
+        account, _ = add_account(session, person, "mastodon", "ana@social.example")
+        session.commit()
+        current = _status("<p>Tea?</p>", ["tea", "mint"], "2026-03-01T10:05:00Z")
+        history = [
+            {"content": "<p>Tea?</p>", "created_at": "2026-03-01T10:00:00Z", "poll": p}
+            for p in ({"options": [{"title": "tea"}]}, current["poll"])
+        ]
+        upsert_post(session, account, transform_status(current, history), NOW)
+        session.commit()
+        versions = session.exec(select(PostVersion).order_by(PostVersion.position)).all()
+        assert [(v.text, v.change, v.poll) for v in versions] == [
+            ("Tea?", None, ["tea"]),
+            ("Tea?", VersionChange.POLL, ["tea", "mint"]),
+        ]
+        # Only the version the platform answered with has a payload (with the history).
+        assert versions[0].raw is None and versions[1].raw is not None
+        assert len(versions[1].raw["history"]) == 2
