@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 export UV_PYTHON_DOWNLOADS := never
 
 .PHONY: venv axe demo test lint lint-imports format check-migrations eval eval-blind eval-blind3 eval-real train bench clean \
-	bench-reports bench-collect bench-collect-x-mastodon bench-web bench-pipeline fuzz catalogues
+	bench-reports bench-collect bench-collect-x-mastodon bench-collect-pool bench-web bench-pipeline fuzz catalogues
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -135,3 +135,8 @@ clean:
 # API calls per round on X and Mastodon against the batch-size minimum (README "Collectors").
 bench-collect-x-mastodon: venv
 	$(BIN)/python -m bench.collect --platform x --platform mastodon
+
+# A first collection of 1,000 Bluesky accounts against a sandbox answering in 150 ms a call,
+# one account at a time against collection.concurrency 8 and 16 (README "Collection").
+bench-collect-pool: venv
+	$(BIN)/python -m bench.collect_pool

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import re
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -204,6 +205,7 @@ class ApiSeam:
         self.budget = budget if budget is not None else ApiBudget()
         self.sleep = sleep
         self._wait_kind = "backoff"
+        self._lock = threading.Lock()
 
     def _wait(self, state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -215,8 +217,9 @@ class ApiSeam:
         else:
             wait = self.policy.backoff(state.attempt_number)
             self._wait_kind = "backoff"
-        self.budget.retries += 1
-        self.budget.waited_seconds += wait
+        with self._lock:
+            self.budget.retries += 1
+            self.budget.waited_seconds += wait
         log.info(
             "%s: %s failed (%s); retry %d/%d in %.1fs",
             self.platform,
@@ -232,14 +235,16 @@ class ApiSeam:
         """`fn(*args, **kwargs)`, retried per the policy; raises ApiError when it gives up."""
 
         def attempt() -> T:
-            self.budget.calls += 1
-            self.budget.by_endpoint[endpoint] += 1
+            with self._lock:  # several accounts' calls may be in flight (collection pool)
+                self.budget.calls += 1
+                self.budget.by_endpoint[endpoint] += 1
             try:
                 return fn(*args, **kwargs)
             except Exception as exc:
                 hint = self.classify(exc)
                 if hint is not None and hint.rate_limited:
-                    self.budget.rate_limited += 1
+                    with self._lock:
+                        self.budget.rate_limited += 1
                 raise
 
         def sleep(seconds: float) -> None:

@@ -22,6 +22,7 @@ import importlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -557,41 +558,12 @@ def collect_platform(
             except ApiError as exc:
                 for ref in batch:
                     tally.error(ref, "profile", exc)
-        due: list[tuple[AccountRef, int | None, bool]] = []
         by_id = {r.id: r for r in resolved}
-        stopped = False
         stage = "timeline"
-        for index, ref in enumerate(by_id.get(r.id, r) for r in refs):
-            if stop_requested():  # SIGTERM: end after the account in hand; the rest is next
-                log.info(
-                    "%s: stop requested; the remaining accounts wait for the next round", platform
-                )
-                tally.stopped("timeline", ref, len(refs) - index, "stop requested before")
-                stopped = True
-                break
-            try:
-                profile = profiles.get(ref.platform_id or "")
-                if profile is None:
-                    continue  # unresolved or failed: already recorded
-                with session_scope(engine) as session:
-                    outcome = _collect_account(session, collector, ref, profile, settings, now)
-                tally.new += outcome.new
-                tally.updated += outcome.updated
-                if outcome.sweep:
-                    due.append((ref, outcome.post_count, outcome.paged))
-            except StopRequested as stop:  # a wait cut short: this account is next round's
-                tally.stopped("timeline", ref, len(refs) - index, stop.describe())
-                stopped = True
-                break
-            except AccountUnavailable as problem:  # refused between profile and timeline
-                with session_scope(engine) as session:
-                    account = session.get(Account, ref.id)
-                    assert account is not None
-                    _unavailable(session, account, problem, now)
-            except Exception as exc:  # one account's trouble never stops the round
-                tally.error(ref, "timeline", exc)
-            finally:
-                progress.advance(platform, ref.handle)
+        ordered = [by_id.get(r.id, r) for r in refs]
+        due, stopped = _timelines(
+            engine, collector, ordered, profiles, settings, now, tally, progress, platform
+        )
         if not stopped:  # a stop skips the deletion sweep too: the next round does it
             stage = "deletion sweep"
             _sweep(engine, collector, due, settings, now, tally)
@@ -623,6 +595,87 @@ def collect_platform(
         session.add(saved)
     progress.finish(platform, saved)
     return saved
+
+
+def _timelines(
+    engine: Engine,
+    collector: Collector,
+    refs: list[AccountRef],
+    profiles: dict[str, Profile | AccountUnavailable],
+    settings: Settings,
+    now: datetime,
+    tally: _Tally,
+    progress: Progress,
+    platform: str,
+) -> tuple[list[tuple[AccountRef, int | None, bool]], bool]:
+    """Every account's timeline and writes, `collection.concurrency` accounts at a time.
+
+    A round's time is mostly waiting for the platform, so several accounts' calls are in
+    flight together, on one client (its budget counts under a lock); each account is read,
+    fetched and saved by one worker in its own transaction, and everything else (the tally,
+    progress, the accounts refused) happens here, in the round's thread. A stop request
+    submits no further account; the ones in hand finish. Returns the accounts due a
+    deletion sweep and whether the round was stopped."""
+    due: list[tuple[AccountRef, int | None, bool]] = []
+    stopped = False
+    waiting = [(i, ref) for i, ref in enumerate(refs)]
+    waiting.reverse()  # popped from the end: in the accounts' order
+    in_flight: dict[Future[_AccountOutcome], tuple[int, AccountRef]] = {}
+
+    def one(ref: AccountRef, profile: Profile | AccountUnavailable) -> _AccountOutcome:
+        with session_scope(engine) as session:
+            return _collect_account(session, collector, ref, profile, settings, now)
+
+    def submit(pool: ThreadPoolExecutor) -> None:
+        nonlocal stopped
+        while waiting and not stopped:
+            index, ref = waiting[-1]
+            if stop_requested():  # SIGTERM: end after the accounts in hand; the rest is next
+                log.info(
+                    "%s: stop requested; the remaining accounts wait for the next round", platform
+                )
+                tally.stopped("timeline", ref, len(waiting), "stop requested before")
+                stopped = True
+                return
+            waiting.pop()
+            profile = profiles.get(ref.platform_id or "")
+            if profile is None:  # unresolved or failed: already recorded
+                progress.advance(platform, ref.handle)
+                continue
+            in_flight[pool.submit(one, ref, profile)] = (index, ref)
+            return
+
+    workers = max(1, settings.collection.concurrency)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"collect-{platform}") as pool:
+        for _ in range(workers):
+            submit(pool)
+        while in_flight:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=lambda f: in_flight[f][0]):
+                _, ref = in_flight.pop(future)
+                try:
+                    outcome = future.result()
+                    tally.new += outcome.new
+                    tally.updated += outcome.updated
+                    if outcome.sweep:
+                        due.append((ref, outcome.post_count, outcome.paged))
+                except StopRequested as stop:  # a wait cut short: this account is next round's
+                    if not stopped:
+                        tally.stopped("timeline", ref, len(waiting) + 1, stop.describe())
+                    stopped = True
+                except AccountUnavailable as problem:  # refused between profile and timeline
+                    with session_scope(engine) as session:
+                        account = session.get(Account, ref.id)
+                        assert account is not None
+                        _unavailable(session, account, problem, now)
+                except Exception as exc:  # one account's trouble never stops the round
+                    tally.error(ref, "timeline", exc)
+                finally:
+                    progress.advance(platform, ref.handle)
+                submit(pool)
+    order = {ref.id: i for i, ref in enumerate(refs)}
+    due.sort(key=lambda item: order[item[0].id])
+    return due, stopped
 
 
 def _round_status(refs: list[AccountRef], tally: _Tally) -> str:

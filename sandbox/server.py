@@ -123,6 +123,10 @@ def _apis() -> list[PlatformApi]:
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes on a keep-alive socket: with Nagle's algorithm
+    # the body waited for the client's delayed ACK (about 40 ms a call), which the
+    # collection bench then measured instead of the collector.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox: " + format, *args)
@@ -150,24 +154,35 @@ class _Handler(BaseHTTPRequestHandler):
                 if r.method != method or match is None:
                     continue
                 world.count(r.endpoint)
-                fault = world.take_fault(r.endpoint)
-                if fault is not None and fault.kind == "slow":
-                    time.sleep(fault.seconds)  # past the client's time-out; then answer
-                elif fault is not None and fault.kind not in ("missing", "wrongtype"):
-                    self._fault(api, fault)
-                    return
+                self.server.arrived()
                 try:
-                    with world.lock:
-                        response = r.handler(world, match, query)
-                except Exception:
-                    log.exception("sandbox: %s failed", r.endpoint)
-                    response = api.server_error(world)
-                response.headers = api.limit_headers(world, r.endpoint) | response.headers
-                if fault is not None and fault.kind in ("missing", "wrongtype"):
-                    response.body = damage(response.body, fault.kind)
-                self._send(response)
+                    if self.server.latency:  # a platform's round trip, outside the world's lock
+                        time.sleep(self.server.latency)
+                    self._answer(api, r, match, query)
+                finally:
+                    self.server.left()
                 return
         self._send(Response(404, {"error": "NotFound", "message": f"no route {parts.path}"}))
+
+    def _answer(self, api: PlatformApi, r: Route, match: Any, query: Query) -> None:
+        """One API route's answer: an injected fault, or the world's response."""
+        world = self.server.world
+        fault = world.take_fault(r.endpoint)
+        if fault is not None and fault.kind == "slow":
+            time.sleep(fault.seconds)  # past the client's time-out; then answer
+        elif fault is not None and fault.kind not in ("missing", "wrongtype"):
+            self._fault(api, fault)
+            return
+        try:
+            with world.lock:
+                response = r.handler(world, match, query)
+        except Exception:
+            log.exception("sandbox: %s failed", r.endpoint)
+            response = api.server_error(world)
+        response.headers = api.limit_headers(world, r.endpoint) | response.headers
+        if fault is not None and fault.kind in ("missing", "wrongtype"):
+            response.body = damage(response.body, fault.kind)
+        self._send(response)
 
     def _fault(self, api: PlatformApi, fault: Fault) -> None:
         world = self.server.world
@@ -246,19 +261,40 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, world: World, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, world: World, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0
+    ) -> None:
         super().__init__((host, port), _Handler)
         self.world = world
+        self.latency = latency
+        # Requests being answered at once, and the most there were (the collection pool's
+        # tests read it: calls really in flight together).
+        self.in_flight = 0
+        self.peak_in_flight = 0
+        self._flight = threading.Lock()
         self.apis = _apis()
         self.endpoints = [r.endpoint for api in self.apis for r in api.routes]
+
+    def arrived(self) -> None:
+        with self._flight:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def left(self) -> None:
+        with self._flight:
+            self.in_flight -= 1
 
 
 class Sandbox:
     """A running sandbox: `with Sandbox(world) as box: box.url ...` serves on a free port."""
 
-    def __init__(self, world: World, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, world: World, host: str = "127.0.0.1", port: int = 0, latency: float = 0.0
+    ) -> None:
+        """`latency`: seconds every API answer waits, as a real platform's round trip does
+        (the collection bench's 150 ms); answers to several clients overlap."""
         self.world = world
-        self.server = SandboxHTTPServer(world, host, port)
+        self.server = SandboxHTTPServer(world, host, port, latency)
         self._thread: threading.Thread | None = None
 
     @property

@@ -293,6 +293,9 @@ class CollectionConfig(Section):
     watch_days: int = Field(default=14, ge=1, le=365)
     max_pages: int = Field(default=50, ge=1)
     page_every_hours: float = Field(default=24.0, ge=0)
+    # Accounts of one platform collected at a time (their timeline calls in flight
+    # together); each account is still saved in its own transaction. 1 is one at a time.
+    concurrency: int = Field(default=8, ge=1, le=64)
 
 
 class ImportsConfig(Section):

@@ -13,7 +13,9 @@ from socialaudit.registry import import_people_csv
 
 def sandbox_environ(url: str, db_url: str, **overrides: str) -> dict[str, str]:
     """Environment for settings that read every platform from the sandbox, impatiently."""
-    env = {"SOCIALAUDIT_DATABASE_URL": db_url}
+    # One account at a time: the injected faults hit the Nth call to an endpoint, so these
+    # tests need the calls in order (tests/collectors/test_pool.py runs them concurrently).
+    env = {"SOCIALAUDIT_DATABASE_URL": db_url, "SOCIALAUDIT_COLLECTION_CONCURRENCY": "1"}
     for platform in ("x", "bluesky", "mastodon"):
         prefix = f"SOCIALAUDIT_PLATFORMS_{platform.upper()}_"
         env |= {
