@@ -78,9 +78,9 @@ def test_a_malformed_form_field_is_a_page(client: TestClient) -> None:  # noqa: 
     posted = client.post(
         "/findings/1/review", data={"csrf_token": csrf, "status": "maybe", "note": ""}
     )
-    is_page(posted, 400, "status")
+    is_page(posted, 422, "status")
     posted = client.post("/findings/1/review", data={"csrf_token": csrf, "note": "x\x00y"})
-    is_page(posted, 422, "Not a valid value for: note, status.")
+    is_page(posted, 422, "Not a valid value for: ", "note")
     stale = client.post("/findings/1/review", data={"csrf_token": "old", "status": "open"})
     is_page(stale, 403, "Reload the page and send the form again")
 

@@ -114,7 +114,7 @@ def test_the_queue_and_the_own_page_filter_by_the_picked_week(
     assert picker(own.text) == "/me" and picked(own.text) == ""
     later = str(Week.parse(DATA_WEEK).next())
     empty = client.get("/me", params={"week": later})
-    assert empty.status_code == 200 and f"Your findings in {later}" in empty.text
+    assert empty.status_code == 200 and f"Your findings · <bdi>{later}</bdi>" in empty.text
     assert "Nothing to report" in empty.text
     assert "Nothing to report" not in client.get("/me", params={"week": DATA_WEEK}).text
     client.cookies.clear()
@@ -152,14 +152,17 @@ def test_times_are_in_the_viewers_zone_without_microseconds(
         ana = session.exec(select(Person).where(Person.name == "Ana Lima")).one()
         ana.timezone = "Europe/Madrid"
         session.add(ana)
-        session.add(Nudge(person_id=ana.id, week="2026-W27", sent_at=sent, message_id="<m@x>"))
+        # Late in the evening in UTC: already the next day in Madrid.
+        late = datetime(2026, 7, 1, 23, 30, 45, 123456, tzinfo=UTC)
+        session.add(Nudge(person_id=ana.id, week="2026-W27", sent_at=late, message_id="<m@x>"))
         session.add(AuditLog(at=sent, actor="ada", action="test", target="t"))
         session.commit()
     sign_in(client, "ana")
     own = client.get("/me").text
     shown = re.sub(r"<[^>]+>", "", own)  # the text a reader sees
-    assert "2026-07-01 14:30 CEST" in shown  # Madrid's summer time, the person's own zone
-    assert "12:30" not in shown and "123456" not in own
+    # The person's page gives the date in their language, in their own zone (Madrid).
+    assert "sent July 2, 2026" in shown and "July 1, 2026" not in shown
+    assert "23:30" not in shown and "123456" not in own
     client.cookies.clear()
     sign_in(client, "ada")
     log = client.get("/admin/audit").text

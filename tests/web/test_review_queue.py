@@ -199,7 +199,10 @@ def test_rows_show_the_post_its_date_platform_and_disputes(
     sign_in(client, "ana")
     mine = _finding(world, "Ana Lima")
     csrf = sign_in(client, "ana")
-    client.post(f"/me/findings/{mine.id}/disagree", data={"text": "Not mine", "csrf_token": csrf})
+    client.post(
+        f"/me/findings/{mine.id}/disagree",
+        data={"text": "Not mine", "csrf_token": csrf, "confirmed": "yes"},
+    )
     client.cookies.clear()
     sign_in(client, "rita")
     page = client.get("/review?person=garcia").text
