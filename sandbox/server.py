@@ -13,8 +13,10 @@ another process move the clock, inject faults and read the counters:
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import pkgutil
 import re
 import threading
 import time
@@ -115,9 +117,17 @@ def first(query: Query, name: str, default: str | None = None) -> str | None:
 
 
 def _apis() -> list[PlatformApi]:
-    from sandbox import bluesky, mastodon, x
+    """Every platform the sandbox stands in for: each module of the package that defines an
+    `API` (a `PlatformApi`), so a new platform's sandbox module is found without a list."""
+    import sandbox
 
-    return [bluesky.API, x.API, mastodon.API]
+    found = []
+    for info in sorted(pkgutil.iter_modules(sandbox.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"sandbox.{info.name}")
+        api = getattr(module, "API", None)
+        if isinstance(api, PlatformApi):
+            found.append(api)
+    return found
 
 
 class _Handler(BaseHTTPRequestHandler):
