@@ -30,6 +30,7 @@ from socialaudit.models import (
     ProfileSnapshot,
     ReferencedPost,
     ReviewDecision,
+    WebSession,
 )
 from socialaudit.search import index_posts
 
@@ -134,6 +135,10 @@ def purge(
             "profilesnapshot": len(snapshots),
             "referencedpost": len(referenced),
             "collectionrun": len(runs),
+            # Signed-in sessions past their expiry: never valid again, nothing to keep.
+            "websession": session.exec(
+                select(func.count()).select_from(WebSession).where(col(WebSession.expires_at) < now)
+            ).one(),
         }
         redact: list[int] = []
         if retention.deleted_text == "redact":
@@ -215,6 +220,7 @@ def purge(
         ):
             for chunk in _chunks(ids):
                 session.execute(sa.delete(model).where(col(model.id).in_(chunk)))
+        session.execute(sa.delete(WebSession).where(col(WebSession.expires_at) < now))
         session.commit()
     log.info(
         "purge: deleted %s rows (%s), redacted %s deleted posts",

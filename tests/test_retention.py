@@ -18,6 +18,9 @@ from socialaudit.models import (
     PostVersion,
     ProfileSnapshot,
     ReferencedPost,
+    User,
+    UserRole,
+    WebSession,
 )
 from socialaudit.retention import purge
 from tests.factories import make_person_with_posts
@@ -97,6 +100,7 @@ def test_old_posts_go_and_findings_keep_their_evidence(engine: Engine) -> None:
         "profilesnapshot": 1,
         "referencedpost": 1,
         "collectionrun": 1,
+        "websession": 0,
     }
     with Session(engine) as session:
         assert _count(session, Post) == 0 and _count(session, PostVersion) == 0
@@ -248,3 +252,29 @@ def test_redact_reaches_referenced_copies_and_mst801_of_posts_purged_in_the_same
             for v in row.model_dump().values()
         )
         assert "regretted words" not in texts
+
+
+def test_expired_web_sessions_are_purged_and_live_ones_kept(engine: Engine) -> None:
+    with Session(engine) as session:
+        user = User(name="rita", role=UserRole.REVIEWER, password_hash="x")
+        session.add(user)
+        session.flush()
+        for token, expires in (
+            ("gone", NOW - timedelta(hours=1)),
+            ("live", NOW + timedelta(hours=1)),
+        ):
+            session.add(
+                WebSession(
+                    token_hash=token,
+                    user_id=user.id,
+                    csrf_token=f"csrf-{token}",
+                    created_at=NOW - timedelta(days=1),
+                    expires_at=expires,
+                )
+            )
+        session.commit()
+    assert purge(engine, RetentionConfig(), now=NOW, dry_run=True).deleted["websession"] == 1
+    result = purge(engine, RetentionConfig(), now=NOW)
+    assert result.deleted["websession"] == 1
+    with Session(engine) as session:
+        assert [s.token_hash for s in session.exec(select(WebSession)).all()] == ["live"]
