@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from socialaudit.display import without_bidi
+
 SAFE_URL_SCHEMES = ("http", "https", "mailto")
 # Bidirectional controls and invisible format characters: an RTL override in a post would
 # reorder the report's own text around it, so they are shown as their code point instead.
@@ -60,4 +62,6 @@ def environment() -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["visible"] = visible
     env.filters["bdi"] = isolated
+    # An attribute (an aria-label naming a person) cannot hold a <bdi>: its overrides go.
+    env.filters["plain"] = without_bidi
     return env

@@ -87,6 +87,7 @@ def transform_post(raw: dict[str, Any], handle: str) -> NormalisedPost:
         text=raw["text"],
         url=PLATFORM.post_url(handle, str(raw["id"])),
         version_key=raw["text"],
+        raw={**raw, "handle": handle},
     )
 
 
@@ -97,6 +98,7 @@ def transform_profile(raw: dict[str, Any]) -> Profile:
         display_name=raw["name"],
         bio=raw["bio"],
         post_count=raw["posts"],
+        raw=raw,
     )
 
 
@@ -136,6 +138,14 @@ class ChirpCollector(Collector):
             return response.json()
 
         return self.seam.call(endpoint, send)
+
+    @staticmethod
+    def post_from_raw(raw: dict[str, Any]) -> NormalisedPost:
+        return transform_post(raw, raw["handle"])
+
+    @staticmethod
+    def profile_from_raw(raw: dict[str, Any]) -> Profile:
+        return transform_profile(raw)
 
     def resolve(self, account: AccountRef) -> Profile:
         found = self._get("users.by_handle", f"/users/by-handle/{account.handle}")
