@@ -67,7 +67,9 @@ def test_the_queue_works_from_the_keyboard(page: Any, live: tuple[str, Engine]) 
     path = _tab_to(page, lambda f: f["label"].startswith(f"False positive: finding {target.id},"))
     # Every control on the way shows where the focus is.
     assert all(f["outline"] == "solid" and f["width"] != "0px" for f in path), [
-        (f["name"], f["outline"], f["width"]) for f in path if f["outline"] != "solid" or f["width"] == "0px"
+        (f["name"], f["outline"], f["width"])
+        for f in path
+        if f["outline"] != "solid" or f["width"] == "0px"
     ]
     shot(page, "review-keyboard-focus")
     with page.expect_navigation():
